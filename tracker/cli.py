@@ -1,0 +1,221 @@
+"""`python -m tracker …`: the ledger from the command line (a contract other tools and tests rely on)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import backup as backup_mod
+from .dates import format_date
+from .errors import LedgerError
+from .history import problem_history
+from .ledger import Ledger, create_ledger, open_ledger
+from .overdue import format_rate
+from .paths import default_actor, default_db_location, is_url
+from .replay import snapshot, verify
+from .stats import KEY_LABELS, stats
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own wording is English; say it in Chinese
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_ERROR, f"命令行参数有误：{message}\n运行 `python -m tracker --help` 查看用法。\n"
+        )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” 不是有效日期，格式应为 YYYY-MM-DD，如 2026-10-31"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m tracker",
+        description="整改台账命令行：创建台账、生成示例、统计、校验历史、备份与恢复。",
+    )
+    parser.add_argument(
+        "--db",
+        help="台账文件路径或 postgresql:// 地址（默认：环境变量 ZHENGGAI_DB，或用户数据目录中的 ledger.db）",
+    )
+    parser.add_argument(
+        "--user", help="记录在每条修改上的操作人（默认：环境变量 ZHENGGAI_USER，或系统登录名）"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+    sub.required = True
+
+    p = sub.add_parser("init", help="创建一个新的空台账")
+    p.add_argument("--unit", default="", help="填报单位名称")
+    p.add_argument("--contact", default="", help="联系人")
+    p.add_argument("--phone", default="", help="联系电话")
+
+    p = sub.add_parser("demo", help="创建一个填好示例数据的台账（仅限新文件）")
+    p.add_argument("--problems", type=int, default=300, help="问题数量（默认 300，可到 100000）")
+    p.add_argument(
+        "--seed", type=int, default=2026, help="随机种子：相同种子、相同日期生成相同台账"
+    )
+
+    p = sub.add_parser("stats", help="统计问题与措施数量、逾期、销号率")
+    p.add_argument("--as-of", type=_date, help="按历史记录还原到某日（YYYY-MM-DD）再统计")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    sub.add_parser("verify", help="校验历史记录链，并核对数据是否被程序之外改动")
+
+    p = sub.add_parser("history", help="显示一个问题的全部修改历史")
+    p.add_argument("code", help="问题编号，如 2026-001")
+
+    p = sub.add_parser("backup", help="在线备份台账（含佐证材料）到一个文件")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("restore", help="用备份文件恢复台账（恢复前自动保存当前台账）")
+    p.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    location = args.db or default_db_location()
+    actor = args.user or default_actor()
+    try:
+        return COMMANDS[args.command](args, location, actor)
+    except LedgerError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def cmd_init(args, location: str, actor: str) -> int:
+    with create_ledger(
+        location,
+        unit_name=args.unit,
+        contact_person=args.contact,
+        contact_phone=args.phone,
+        actor=actor,
+    ):
+        pass
+    print(f"已创建台账：{location}")
+    return EXIT_OK
+
+
+def cmd_demo(args, location: str, actor: str) -> int:
+    from .demo import build_demo
+
+    if args.problems < 0:
+        raise LedgerError("--problems 不能为负数。")
+    if is_url(location):
+        raise LedgerError("示例台账只能创建为本地文件，请用 --db 指定一个 .db 文件。")
+    with build_demo(location, problems=args.problems, seed=args.seed, actor=actor) as ledger:
+        numbers = stats(ledger)
+    print(f"已创建示例台账：{location}")
+    print(
+        f"共 {numbers['problems']} 个问题、{numbers['measures']} 项整改措施，其中逾期问题 {numbers['overdue_problems']} 个。"
+    )
+    return EXIT_OK
+
+
+def cmd_stats(args, location: str, actor: str) -> int:
+    with open_ledger(location, actor=actor, read_only=False) as ledger:
+        target = snapshot(ledger, args.as_of) if args.as_of else ledger
+        numbers = stats(target)
+        unit = target.unit_name
+    if args.json:
+        print(json.dumps(numbers, ensure_ascii=False))
+        return EXIT_OK
+    print(f"填报单位：{unit or '（未填写）'}")
+    print(f"统计截至：{format_date(dt.date.fromisoformat(numbers['as_of']))}")
+    for key, label in KEY_LABELS.items():
+        value = format_rate(numbers[key]) if key == "closure_rate" else numbers[key]
+        indent = (
+            "  "
+            if key
+            in {
+                "listed",
+                "in_progress",
+                "pending_closure",
+                "long_term",
+                "closed",
+                "measures_done",
+                "measures_long_term",
+                "overdue_measures",
+                "overdue_problems",
+            }
+            else ""
+        )
+        print(f"{indent}{label}：{value}")
+    return EXIT_OK
+
+
+def cmd_verify(args, location: str, actor: str) -> int:
+    with open_ledger(location, actor=actor) as ledger:
+        report = verify(ledger)
+    if report.ok:
+        print(
+            f"校验通过：历史记录 {report.entries} 条完整，{report.rows_checked} 条数据与历史记录一致。"
+        )
+        print(f"校验码：{report.head.code}（可抄录备查，今后可据此核对历史是否被改写）")
+        return EXIT_OK
+    print(f"校验未通过，发现 {len(report.problems)} 处问题：", file=sys.stderr)
+    for line in report.problems:
+        print(f"  - {line}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_history(args, location: str, actor: str) -> int:
+    from .services.lookup import problem_id_by_code
+
+    with open_ledger(location, actor=actor) as ledger:
+        items = problem_history(ledger, problem_id_by_code(ledger, args.code))
+    print(f"问题 {args.code} 的修改历史（共 {len(items)} 条）：")
+    for item in items:
+        print(f"[{item.seq}] {item.when}  {item.actor}  {item.action}")
+        for line in item.lines:
+            print(f"      {line}")
+    return EXIT_OK
+
+
+def cmd_backup(args, location: str, actor: str) -> int:
+    target: Path = args.file
+    if target.exists():
+        raise LedgerError(f"备份文件 “{target}” 已存在，为避免覆盖，请换一个文件名。")
+    with open_ledger(location, actor=actor) as ledger:
+        backup_mod.backup_ledger(ledger.db, ledger.evidence_dir, target)
+    print(f"已备份到：{target}")
+    return EXIT_OK
+
+
+def cmd_restore(args, location: str, actor: str) -> int:
+    with open_ledger(args.file, read_only=True) as candidate:
+        report = verify(candidate)
+    if not report.ok:
+        raise LedgerError(f"备份文件 “{args.file}” 未通过校验，拒绝恢复：{report.problems[0]}")
+    with open_ledger(location, actor=actor) as ledger:
+        safety = backup_mod.restore_ledger(ledger.db, ledger.evidence_dir, args.file)
+    print(f"已从 {args.file} 恢复台账（校验码 {report.head.code}）。")
+    if safety:
+        print(f"恢复前的台账已另存为：{safety}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "stats": cmd_stats,
+    "verify": cmd_verify,
+    "history": cmd_history,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""The one way to open a ledger database: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+from .errors import LedgerOpenError
+from .paths import is_url
+
+APPLICATION_ID = 0x5A47545A  # "ZGTZ": marks a SQLite file as one of our ledgers
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "synchronous": "normal",
+    "cache_size": -64_000,
+}
+
+
+def open_database(location: str, *, create: bool = False, read_only: bool = False) -> Database:
+    """Open `location` (a file path or a postgresql:// URL) after checking it is ours.
+
+    A file that is not a ledger is never modified: it is inspected read-only before any pragma
+    (WAL would rewrite its header) is applied.
+    """
+    if is_url(location):
+        return _open_postgres(location)
+    return _open_sqlite(Path(location), create=create, read_only=read_only)
+
+
+def _open_sqlite(path: Path, *, create: bool, read_only: bool) -> SqliteDatabase:
+    if path.is_dir():
+        raise LedgerOpenError(f"“{path}” 是一个文件夹，不是台账文件。")
+    if path.exists() and path.stat().st_size > 0:
+        inspect_sqlite_file(path, allow_empty_schema=create)
+    elif not create:
+        raise LedgerOpenError(
+            f"台账文件不存在：{path}。请先运行 `python -m tracker init` 或 `demo` 创建台账。"
+        )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only:
+        db = SqliteDatabase(
+            f"file:{path}?mode=ro", uri=True, pragmas={"busy_timeout": BUSY_TIMEOUT_MS}
+        )
+    else:
+        db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+    except (OperationalError, sqlite3.Error) as exc:
+        raise LedgerOpenError(f"无法打开台账文件 {path}：{exc}") from exc
+    return db
+
+
+def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None:
+    """Raise LedgerOpenError unless `path` is a readable, undamaged ledger (read-only check)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise LedgerOpenError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+    if not header.startswith(SQLITE_HEADER):
+        raise LedgerOpenError(f"“{path}” 不是台账文件（不是 SQLite 数据库），未做任何修改。")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerOpenError(
+            f"台账文件 “{path}” 已损坏，无法读取（{exc}），未做任何修改。"
+        ) from exc
+    if app_id == APPLICATION_ID and "journal" in tables:
+        return
+    if not tables and allow_empty_schema:
+        return
+    raise LedgerOpenError(f"“{path}” 是一个 SQLite 数据库，但不是整改台账，未做任何修改。")
+
+
+def _open_postgres(url: str) -> Database:
+    try:
+        db = connect_url(url)
+        db.connect(reuse_if_open=True)
+    except Exception as exc:  # driver missing, refused, bad password: all user-facing
+        raise LedgerOpenError(f"无法连接 PostgreSQL 台账 {redact(url)}：{exc}".strip()) from exc
+    tables = set(db.get_tables())
+    if tables and "journal" not in tables:
+        db.close()
+        raise LedgerOpenError(f"数据库 {redact(url)} 中已有其他数据，不是整改台账，未做任何修改。")
+    return db
+
+
+def redact(url: str) -> str:
+    """Hide a password in a URL before it appears in a message."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def is_sqlite(db: Database) -> bool:
+    return isinstance(db, SqliteDatabase)
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """One write: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a lock that serialises journal appends.
+
+    Taking the write lock up front means the journal head read inside the transaction cannot be
+    raced by another writer, so the hash chain stays linear across processes.
+    """
+    if is_sqlite(db):
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            if isinstance(db, PostgresqlDatabase):
+                db.execute_sql("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE")
+            yield
+
+
+def sqlite_path(db: Database) -> Path | None:
+    if not is_sqlite(db):
+        return None
+    name = db.database
+    if name.startswith("file:"):
+        name = name[5:].split("?", 1)[0]
+    return None if name == ":memory:" else Path(name)
+
+
+def bulk_insert(
+    db: Database, model, columns: list[str], rows: list[tuple], batch: int = 2000
+) -> None:
+    """Insert many rows through the driver's executemany (several times faster than per-row SQL)."""
+    if not rows:
+        return
+
+    def quote(name: str) -> str:
+        return f'"{name}"'
+
+    table = model._meta.table_name
+    names = ", ".join(quote(model._meta.fields[c].column_name) for c in columns)
+    marks = ", ".join([db.param] * len(columns))
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
+    cursor = db.cursor()
+    for start in range(0, len(rows), batch):
+        cursor.executemany(sql, rows[start : start + batch])

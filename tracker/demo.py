@@ -1,0 +1,511 @@
+"""The demo ledger: a deterministic, realistic year of a branch's rectification work, with its history.
+
+Rows and journal entries are generated together in memory (each event records exactly the field
+changes it makes), then written in one transaction with batched inserts, so the demo scales to
+100000 problems and passes `verify` like a ledger built by hand. The same seed and the same
+"today" give the same ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from . import demo_text as T
+from . import journal
+from .db import bulk_insert, write_transaction
+from .errors import LedgerOpenError
+from .ledger import Ledger, create_ledger, system_clock
+from .models import (
+    JOURNALED,
+    Batch,
+    Category,
+    Department,
+    Evidence,
+    Extension,
+    Measure,
+    Meta,
+    Person,
+    Problem,
+    Progress,
+    Source,
+)
+from .recorder import journaled_fields, row_values
+from .services.evidence import evidence_file
+from .services.measures import deadline_fields
+from .workflow import (
+    CLOSED,
+    IN_PROGRESS,
+    LISTED,
+    LONG_TERM,
+    M_DONE,
+    M_LONG_TERM,
+    M_OPEN,
+    PENDING,
+    VOID,
+)
+
+HISTORY_DAYS = 365
+TABLE_OF = {model: name for name, model in JOURNALED.items()}
+Progress_cb = Callable[[int, int], bool] | None  # (done, total) -> keep going?
+
+
+class _Events:
+    """Rows in journal form plus the events that produced them, in the order they happened."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[int, dict]] = {t: {} for t in JOURNALED}
+        self.events: list[tuple[dt.datetime, int, str, str, int | None, list[dict]]] = []
+        self._order = 0
+
+    def create(self, model, pk: int, values: dict) -> dict:
+        row = row_values(model, values)
+        self.rows[TABLE_OF[model]][pk] = row
+        return {"t": TABLE_OF[model], "id": pk, "op": "c", "f": dict(row)}
+
+    def update(self, model, pk: int, **values) -> dict:
+        row = self.rows[TABLE_OF[model]][pk]
+        diffs = {}
+        for name, new in values.items():
+            new = journal.json_value(new)
+            if row[name] != new:
+                diffs[name] = [row[name], new]
+                row[name] = new
+        return {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs}
+
+    def add(
+        self, at: dt.datetime, actor: str, action: str, problem: int | None, changes: list[dict]
+    ) -> None:
+        self._order += 1
+        self.events.append((at, self._order, actor, action, problem, changes))
+
+
+def _ids(ledger: Ledger, model) -> int:
+    return (ledger.select(model, model.id).order_by(model.id.desc()).scalar() or 0) + 1
+
+
+class _Generator:
+    def __init__(self, ledger: Ledger, rng: random.Random, now: dt.datetime, count: int) -> None:
+        self.ledger = ledger
+        self.rng = rng
+        self.now = now
+        self.today = now.date()
+        self.start = now - dt.timedelta(days=HISTORY_DAYS)
+        self.count = count
+        self.ev = _Events()
+        self.next_id = {
+            m: _ids(ledger, m)
+            for m in (Department, Person, Batch, Problem, Measure, Extension, Progress, Evidence)
+        }
+        self.files: list[tuple[Path, bytes]] = []
+        self.code_numbers: dict[int, int] = {}
+        self.closed_codes: list[tuple[int, dt.date]] = []
+
+    def new_id(self, model) -> int:
+        pk = self.next_id[model]
+        self.next_id[model] = pk + 1
+        return pk
+
+    def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
+        hour = hour if hour is not None else self.rng.randint(8, 17)
+        moment = dt.datetime.combine(
+            day, dt.time(hour, self.rng.randint(0, 59), self.rng.randint(0, 59))
+        )
+        return min(moment, self.now)
+
+    # -- dictionaries ---------------------------------------------------------------------------
+    def dictionaries(self) -> None:
+        led = self.ledger
+        self.categories = {
+            n: i for i, n in led.select(Category, Category.id, Category.name).tuples()
+        }
+        self.categories = {
+            name: pk for pk, name in led.select(Category, Category.id, Category.name).tuples()
+        }
+        sources = {name: pk for pk, name in led.select(Source, Source.id, Source.name).tuples()}
+        changes = []
+        self.departments = {}
+        for order, name in enumerate(T.DEPARTMENTS, 1):
+            pk = self.new_id(Department)
+            self.departments[name] = pk
+            changes.append(self.ev.create(Department, pk, {"name": name, "sort_order": order}))
+        self.people = {}
+        for name, dept, post in T.PEOPLE:
+            pk = self.new_id(Person)
+            self.people[name] = (pk, self.departments[dept])
+            changes.append(
+                self.ev.create(
+                    Person, pk, {"name": name, "department": self.departments[dept], "post": post}
+                )
+            )
+        self.batches = []
+        for name, source, months in T.BATCHES:
+            held = self.today - dt.timedelta(days=int(months * 30.4))
+            pk = self.new_id(Batch)
+            self.batches.append((pk, held, sources[source]))
+            changes.append(
+                self.ev.create(
+                    Batch,
+                    pk,
+                    {
+                        "name": name,
+                        "source": sources[source],
+                        "held_on": held,
+                        "doc_no": f"示范党支〔{held.year}〕{len(self.batches)}号",
+                    },
+                )
+            )
+        self.ev.add(self.start + dt.timedelta(hours=1), T.CONTACT[0], "demo.create", None, changes)
+
+    # -- problems -------------------------------------------------------------------------------
+    def problem(self, index: int) -> None:
+        rng, ev = self.rng, self.ev
+        batch_id, held, source = self.batches[index % len(self.batches)]
+        found = min(held + dt.timedelta(days=rng.randint(0, 6)), self.today)
+        category = rng.choice(list(T.PROBLEMS))
+        openings, specifics, effects = T.PROBLEMS[category]
+        description = f"{rng.choice(openings)}，{rng.choice(specifics)}，{rng.choice(effects)}。"
+        leader = rng.choice(T.LEADERS)
+        leader_id, leader_dept = self.people[leader]
+        number = self.code_numbers.get(found.year, 0) + 1
+        self.code_numbers[found.year] = number
+        pid = self.new_id(Problem)
+        recurrence = None
+        if self.closed_codes and rng.random() < 0.01:
+            candidate, closed_on = rng.choice(self.closed_codes)
+            if closed_on < found:
+                recurrence = candidate
+        fate = self.fate(found)
+        values = {
+            "code": f"{found.year}-{number:03d}",
+            "batch": batch_id,
+            "source": source,
+            "category": self.categories.get(category),
+            "description": description,
+            "cause": rng.choice(T.CAUSES),
+            "target": rng.choice(T.TARGETS),
+            "leader": leader_id,
+            "department": leader_dept,
+            "found_on": found,
+            "status": LISTED,
+            "recurrence_of": recurrence,
+        }
+        changes = [ev.create(Problem, pid, values)]
+        measures = []
+        texts = rng.sample(T.MEASURES, rng.choice([2, 3, 3, 3, 4]))
+        for seq, text in enumerate(texts, 1):
+            ongoing = rng.random() < 0.12 or (fate == LONG_TERM and seq == len(texts))
+            if ongoing:
+                deadline = rng.choice(T.ONGOING_FORMS)
+            elif rng.random() < 0.08:
+                deadline = "立行立改"
+            else:
+                due = found + dt.timedelta(days=rng.randint(20, 240))
+                deadline = rng.choice(T.DEADLINE_FORMS).format(y=due.year, m=due.month, d=due.day)
+            columns, parsed = deadline_fields(deadline, found)
+            owner = rng.choice(T.PEOPLE)[0]
+            owner_id, owner_dept = self.people[owner]
+            mid = self.new_id(Measure)
+            status = M_LONG_TERM if parsed.is_ongoing else M_OPEN
+            changes.append(
+                ev.create(
+                    Measure,
+                    mid,
+                    {
+                        "problem": pid,
+                        "seq": seq,
+                        "text": text,
+                        "owner": owner_id,
+                        "department": owner_dept,
+                        "status": status,
+                        **columns,
+                    },
+                )
+            )
+            measures.append((mid, status, columns["deadline_date"], owner))
+        clerk = T.CONTACT[0]
+        ev.add(self.at(found), clerk, "problem.create", pid, changes)
+        self.history(pid, found, fate, measures, values["code"])
+
+    def fate(self, found: dt.date) -> str:
+        age = (self.today - found).days
+        weights = (
+            {CLOSED: 55, PENDING: 6, IN_PROGRESS: 24, LONG_TERM: 6, LISTED: 4, VOID: 3}
+            if age > 60
+            else {CLOSED: 12, PENDING: 6, IN_PROGRESS: 45, LONG_TERM: 4, LISTED: 30, VOID: 3}
+        )
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def history(self, pid: int, found: dt.date, fate: str, measures: list, code: str) -> None:
+        rng, ev = self.rng, self.ev
+        if fate == VOID:
+            day = min(found + dt.timedelta(days=rng.randint(1, 20)), self.today)
+            reason = rng.choice(["与本批次其他问题重复", "经核实不属于本支部问题", "录入错误"])
+            ev.add(
+                self.at(day),
+                T.CONTACT[0],
+                "problem.void",
+                pid,
+                [ev.update(Problem, pid, status=VOID, status_reason=reason, voided_from=LISTED)],
+            )
+            return
+        if fate == LISTED:
+            return
+        day = min(found + dt.timedelta(days=rng.randint(3, 15)), self.today)
+        first = measures[0]
+        changes = [self._progress(pid, first[0], day, first[3], rng.choice(T.PROGRESS[:5]))]
+        changes.append(ev.update(Problem, pid, status=IN_PROGRESS))
+        ev.add(self.at(day), first[3], "progress.create", pid, changes)
+        last_done = day
+        finishing = fate in (CLOSED, PENDING, LONG_TERM)
+        yesterday = self.today - dt.timedelta(days=1)
+        for mid, status, due, owner in measures:
+            if status == M_LONG_TERM:
+                continue
+            target = due or day
+            if finishing:  # done somewhere between starting and the deadline, leaving time to close
+                latest = min(target + dt.timedelta(days=5), self.today - dt.timedelta(days=12))
+                done = day + dt.timedelta(days=rng.randint(0, max(0, (latest - day).days)))
+                finish = done <= yesterday
+            else:  # still in progress: most work past its deadline got done anyway, some did not
+                done = min(max(target + dt.timedelta(days=rng.randint(-25, 5)), day), yesterday)
+                finish = rng.random() < (0.8 if target < self.today else 0.3)
+                finish = finish and done >= day
+            if not finish:
+                self._maybe_extend(pid, mid, due, day, owner)
+                if finishing:  # a measure could not be finished in time: the problem stays open
+                    fate, finishing = IN_PROGRESS, False
+                continue
+            changes = [
+                self._progress(pid, mid, done, owner, T.PROGRESS[-1]),
+                ev.update(Measure, mid, status=M_DONE, done_on=done),
+            ]
+            ev.add(self.at(done), owner, "progress.create", pid, changes)
+            last_done = max(last_done, done)
+        if fate == LONG_TERM:
+            day = last_done + dt.timedelta(days=rng.randint(1, 10))
+            if day < self.today:
+                ev.add(
+                    self.at(day),
+                    T.CONTACT[0],
+                    "problem.set_long_term",
+                    pid,
+                    [ev.update(Problem, pid, status=LONG_TERM)],
+                )
+            return
+        if fate not in (CLOSED, PENDING):
+            return
+        applied = last_done + dt.timedelta(days=rng.randint(2, 8))
+        approved = applied + dt.timedelta(days=rng.randint(2, 12))
+        if applied >= self.today:
+            return
+        self._evidence(pid, applied, code)
+        note = "各项整改措施已落实完成，相关制度已印发执行，佐证材料齐全，申请销号。"
+        ev.add(
+            self.at(applied, 15),
+            T.CONTACT[0],
+            "problem.request_closure",
+            pid,
+            [ev.update(Problem, pid, status=PENDING, applicant=T.CONTACT[0], closure_note=note)],
+        )
+        if fate == PENDING or approved >= self.today:
+            return
+        reviewer = rng.choice(T.REVIEWERS)
+        ev.add(
+            self.at(approved, 16),
+            reviewer,
+            "problem.approve",
+            pid,
+            [
+                ev.update(
+                    Problem,
+                    pid,
+                    status=CLOSED,
+                    reviewer=reviewer,
+                    review_opinion="经审核，整改到位，同意销号。",
+                    closed_on=approved,
+                )
+            ],
+        )
+        self.closed_codes.append((pid, approved))
+        recheck = approved + dt.timedelta(days=rng.randint(30, 120))
+        if rng.random() < 0.03 and recheck < self.today:
+            reason = "回头看发现问题有反弹，重新整改。"
+            ev.add(
+                self.at(recheck),
+                "韩立新",
+                "problem.reopen",
+                pid,
+                [
+                    ev.update(
+                        Problem,
+                        pid,
+                        status=IN_PROGRESS,
+                        status_reason=reason,
+                        applicant="",
+                        reviewer="",
+                        closed_on=None,
+                        closure_note="",
+                        review_opinion="",
+                    )
+                ],
+            )
+
+    def _progress(self, pid: int, mid: int, day: dt.date, author: str, text: str) -> dict:
+        return self.ev.create(
+            Progress,
+            self.new_id(Progress),
+            {"measure": mid, "on": day, "text": text, "author": author},
+        )
+
+    def _maybe_extend(
+        self, pid: int, mid: int, due: dt.date | None, started: dt.date, owner: str
+    ) -> None:
+        if due is None or self.rng.random() > 0.25:
+            return
+        asked = max(started, due - dt.timedelta(days=self.rng.randint(1, 10)))
+        if asked >= self.today:
+            return
+        new_due = due + dt.timedelta(days=self.rng.randint(30, 90))
+        new_text = f"{new_due.year}年{new_due.month}月{new_due.day}日前"
+        columns, _ = deadline_fields(new_text, started)
+        row = self.ev.rows["measure"][mid]
+        ext = self.ev.create(
+            Extension,
+            self.new_id(Extension),
+            {
+                "measure": mid,
+                "old_text": row["deadline_text"],
+                "old_date": row["deadline_date"],
+                "new_text": new_text,
+                "new_date": columns["deadline_date"],
+                "reason": "涉及制度修订需履行审议程序，申请延期。",
+                "by": owner,
+                "at": self.at(asked).isoformat(sep=" "),
+            },
+        )
+        self.ev.add(
+            self.at(asked),
+            owner,
+            "measure.extend",
+            pid,
+            [ext, self.ev.update(Measure, mid, **columns)],
+        )
+
+    def _evidence(self, pid: int, day: dt.date, code: str) -> None:
+        shared = len(self.files) == 5
+        if shared:  # one deliberate 纸面销号 for the demo: a file already used by another problem
+            content, name = self.files[0][1], "会议记录（复用）.txt"
+        else:
+            content = f"{T.UNIT_NAME}\n问题 {code} 整改情况说明\n整改措施已全部落实，附会议记录及制度文件。\n".encode()
+            name = f"{code}整改情况说明.txt"
+        sha = hashlib.sha256(content).hexdigest()
+        path = evidence_file(self.ledger, sha, name)
+        self.files.append((path, content))
+        eid = self.new_id(Evidence)
+        at = self.at(day, 14)
+        self.ev.add(
+            at,
+            T.CONTACT[0],
+            "evidence.create",
+            pid,
+            [
+                self.ev.create(
+                    Evidence,
+                    eid,
+                    {
+                        "problem": pid,
+                        "sha256": sha,
+                        "name": name,
+                        "size": len(content),
+                        "added_by": T.CONTACT[0],
+                        "added_at": at.isoformat(sep=" "),
+                    },
+                )
+            ],
+        )
+
+    # -- writing --------------------------------------------------------------------------------
+    def write(self, progress: Progress_cb) -> None:
+        for path, content in self.files:
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+        db = self.ledger.db
+        events = sorted(self.ev.events, key=lambda e: (e[0], e[1]))
+        with write_transaction(db):
+            for model in (
+                Department,
+                Person,
+                Batch,
+                Problem,
+                Measure,
+                Extension,
+                Progress,
+                Evidence,
+            ):
+                rows = self.ev.rows[TABLE_OF[model]]
+                fields = [f.name for f in journaled_fields(model)]
+                has_version = "version" in model._meta.fields
+                columns = ["id", *fields] + (["version"] if has_version else [])
+                data = [
+                    (pk, *(row[f] for f in fields), *((1,) if has_version else ()))
+                    for pk, row in rows.items()
+                ]
+                bulk_insert(db, model, columns, data)
+            start = journal.head(db)
+            prepared = (
+                (None, at.isoformat(sep=" "), actor, action, pid, changes)
+                for at, _, actor, action, pid, changes in events
+            )
+            rows = []
+            for i, row in enumerate(journal.chain(start, prepared), 1):
+                rows.append(row)
+                if len(rows) >= 5000:
+                    journal.insert_rows(db, rows)
+                    rows = []
+                    if progress and not progress(i, len(events)):
+                        raise InterruptedError("已取消")
+            journal.insert_rows(db, rows)
+            for year, number in self.code_numbers.items():
+                Meta.insert(key=f"code_counter.{year}", value=str(number)).execute(db)
+
+
+def build_demo(
+    location: str | Path,
+    *,
+    problems: int = 300,
+    seed: int = 2026,
+    actor: str | None = None,
+    clock: Callable[[], dt.datetime] = system_clock,
+    progress: Progress_cb = None,
+) -> Ledger:
+    """Create a new ledger file filled with a demo history ending today (one transaction)."""
+    if problems < 0:
+        raise ValueError("problems must be >= 0")
+    path = Path(location)
+    if path.exists() and path.stat().st_size > 0:
+        raise LedgerOpenError(
+            f"示例台账只能创建在新文件中，“{path}” 已存在。请用 --db 指定另一个文件。"
+        )
+    now = clock()
+    start = now - dt.timedelta(days=HISTORY_DAYS)
+    ledger = create_ledger(
+        path,
+        unit_name=T.UNIT_NAME,
+        contact_person=T.CONTACT[0],
+        contact_phone=T.CONTACT[1],
+        actor=T.CONTACT[0],
+        clock=lambda: start,
+    )
+    ledger.clock = clock
+    ledger.actor = actor or ledger.actor
+    gen = _Generator(ledger, random.Random(seed), now, problems)
+    gen.dictionaries()
+    for index in range(problems):
+        gen.problem(index)
+    gen.write(progress)
+    return ledger

@@ -1,0 +1,134 @@
+"""The journal made readable: who changed what, from what to what, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import journal
+from .dates import format_date, format_datetime
+from .labels import TABLE_LABELS, action_label, field_label
+from .ledger import Ledger
+from .models import Batch, Category, Department, Person, Problem, Source
+from .workflow import MEASURE_LABELS, STATUS_LABELS
+
+REFERENCES = {
+    "batch": Batch,
+    "source": Source,
+    "category": Category,
+    "leader": Person,
+    "owner": Person,
+    "department": Department,
+}
+DATE_FIELDS = {
+    "found_on",
+    "closed_on",
+    "done_on",
+    "deadline_date",
+    "on",
+    "held_on",
+    "old_date",
+    "new_date",
+}
+HIDDEN = {
+    "deadline_kind",
+    "deadline_rhythm",
+    "deadline_date",
+    "seq",
+    "problem",
+    "measure",
+    "sha256",
+}
+SHOWN_ON_CREATE = {
+    "problem": ["code", "description"],
+    "measure": ["text", "owner", "deadline_text"],
+    "progress": ["on", "text"],
+    "evidence": ["name", "size"],
+    "extension": ["old_text", "new_text", "reason"],
+}
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    lines: list[str]
+
+    @property
+    def when(self) -> str:
+        return format_datetime(dt.datetime.fromisoformat(self.at))
+
+
+class _Names:
+    """Resolves ids in journal values to today's names, caching lookups."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.cache: dict = {}
+
+    def __call__(self, field: str, value):
+        if value in (None, ""):
+            return "（空）"
+        model = REFERENCES.get(field)
+        if model is not None:
+            key = (model, value)
+            if key not in self.cache:
+                row = (
+                    self.ledger.select(model, model.name).where(model.id == value).tuples().first()
+                )
+                self.cache[key] = row[0] if row else f"#{value}"
+            return self.cache[key]
+        if field == "status":
+            return STATUS_LABELS.get(value) or MEASURE_LABELS.get(value, value)
+        if field == "voided_from":
+            return STATUS_LABELS.get(value, value)
+        if field == "recurrence_of":
+            row = (
+                self.ledger.select(Problem, Problem.code)
+                .where(Problem.id == value)
+                .tuples()
+                .first()
+            )
+            return row[0] if row else f"#{value}"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if field in DATE_FIELDS:
+            return format_date(dt.date.fromisoformat(value))
+        text = str(value)
+        return text if len(text) <= 60 else text[:58] + "……"
+
+
+def describe_changes(ledger: Ledger, changes: list[dict], names: _Names | None = None) -> list[str]:
+    names = names or _Names(ledger)
+    lines = []
+    for change in changes:
+        table = change["t"]
+        what = TABLE_LABELS.get(table, table)
+        if change["op"] == "c":
+            shown = SHOWN_ON_CREATE.get(table, ["name", "value"])
+            parts = [
+                f"{field_label(table, f)}：{names(f, change['f'][f])}"
+                for f in shown
+                if f in change["f"] and change["f"][f] not in (None, "")
+            ]
+            lines.append(f"新增{what}" + (f"（{'；'.join(parts)}）" if parts else ""))
+        else:
+            for name, (old, new) in change["f"].items():
+                if name in HIDDEN:
+                    continue
+                lines.append(
+                    f"{what}·{field_label(table, name)}：{names(name, old)} → {names(name, new)}"
+                )
+    return lines
+
+
+def problem_history(ledger: Ledger, problem_id: int) -> list[HistoryItem]:
+    names = _Names(ledger)
+    return [
+        HistoryItem(
+            e.seq, e.at, e.actor, action_label(e.action), describe_changes(ledger, e.changes, names)
+        )
+        for e in journal.entries(ledger.db, problem=problem_id)
+    ]

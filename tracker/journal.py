@@ -1,0 +1,218 @@
+"""The append-only history: every change as a hash-chained entry, and a short head code to write down.
+
+Each entry's hash covers its own content and the previous entry's hash, so changing, removing or
+reordering any past entry breaks every hash after it. The head code (the last entry's number and
+the start of its hash) is what a user writes down or what a report carries: a ledger whose history
+was rewritten afterwards no longer reproduces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import Database, fn
+
+from .models import Journal
+
+GENESIS = "0" * 64
+BATCH = 500
+
+
+def json_value(value: Any) -> Any:
+    """The JSON form a column value takes in the journal (dates as ISO text, ids as ints)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "_pk"):  # a model instance given for a foreign key
+        return value._pk
+    return value
+
+
+def dumps(changes: list[dict]) -> str:
+    return json.dumps(changes, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(
+    seq: int,
+    txn: int,
+    at: str,
+    actor: str,
+    action: str,
+    problem: int | None,
+    changes: str,
+    prev_hash: str,
+) -> str:
+    body = json.dumps(
+        [seq, txn, at, actor, action, problem, changes, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    txn: int
+    at: str
+    actor: str
+    action: str
+    problem: int | None
+    changes: list[dict]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+    @property
+    def code(self) -> str:
+        """A short code a person can copy by hand: `第1234条-3F2A9C1B`."""
+        return head_code(self.seq, self.hash)
+
+
+def head_code(seq: int, digest: str) -> str:
+    return f"{seq}-{digest[:8].upper()}"
+
+
+def head(db: Database, *, until: str | None = None) -> Head:
+    """The last entry (optionally the last one at or before the timestamp `until`)."""
+    query = Journal.select(Journal.seq, Journal.hash).order_by(Journal.seq.desc()).limit(1)
+    if until is not None:
+        query = query.where(Journal.at <= until)
+    row = query.bind(db).tuples().first()
+    return Head(row[0], row[1]) if row else Head(0, GENESIS)
+
+
+def append(
+    db: Database, at: str, actor: str, groups: list[tuple[str, int | None, list[dict]]]
+) -> Head:
+    """Append one transaction's entries; the caller holds the write transaction."""
+    last = head(db)
+    rows = []
+    seq, prev = last.seq, last.hash
+    txn = last.seq + 1
+    for action, problem, changes in groups:
+        seq += 1
+        text = dumps(changes)
+        digest = entry_hash(seq, txn, at, actor, action, problem, text, prev)
+        rows.append((seq, txn, at, actor, action, problem, text, prev, digest))
+        prev = digest
+    insert_rows(db, rows)
+    return Head(seq, prev)
+
+
+def chain(
+    start: Head, events: Iterable[tuple[int | None, str, str, str, int | None, list[dict]]]
+) -> Iterator[tuple]:
+    """Hash a stream of prepared events (txn, at, actor, action, problem, changes) after `start`.
+
+    Used by bulk writers (demo, import) that build many entries at once; yields insertable rows.
+    A txn of None makes the event its own transaction.
+    """
+    seq, prev = start.seq, start.hash
+    for txn, at, actor, action, problem, changes in events:
+        seq += 1
+        txn = seq if txn is None else txn
+        text = dumps(changes)
+        digest = entry_hash(seq, txn, at, actor, action, problem, text, prev)
+        yield (seq, txn, at, actor, action, problem, text, prev, digest)
+        prev = digest
+
+
+def insert_rows(db: Database, rows: Iterable[tuple]) -> None:
+    fields = [
+        Journal.seq,
+        Journal.txn,
+        Journal.at,
+        Journal.actor,
+        Journal.action,
+        Journal.problem,
+        Journal.changes,
+        Journal.prev_hash,
+        Journal.hash,
+    ]
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            Journal.insert_many(batch, fields=fields).execute(db)
+            batch = []
+    if batch:
+        Journal.insert_many(batch, fields=fields).execute(db)
+
+
+def entries(
+    db: Database, *, until: str | None = None, problem: int | None = None, since_seq: int = 0
+) -> Iterator[Entry]:
+    """Stream entries in order (never loads the whole journal at once)."""
+    query = Journal.select(
+        Journal.seq,
+        Journal.txn,
+        Journal.at,
+        Journal.actor,
+        Journal.action,
+        Journal.problem,
+        Journal.changes,
+        Journal.prev_hash,
+        Journal.hash,
+    ).order_by(Journal.seq)
+    if until is not None:
+        query = query.where(Journal.at <= until)
+    if problem is not None:
+        query = query.where(Journal.problem == problem)
+    if since_seq:
+        query = query.where(Journal.seq > since_seq)
+    for seq, txn, at, actor, action, prob, text, prev, digest in query.bind(db).tuples().iterator():
+        yield Entry(seq, txn, at, actor, action, prob, json.loads(text), prev, digest)
+
+
+def check_chain(db: Database) -> tuple[list[str], Head]:
+    """Walk the chain; return what is wrong with it (Chinese sentences) and the head it reaches."""
+    problems: list[str] = []
+    expected_seq, prev = 1, GENESIS
+    query = (
+        Journal.select(
+            Journal.seq,
+            Journal.txn,
+            Journal.at,
+            Journal.actor,
+            Journal.action,
+            Journal.problem,
+            Journal.changes,
+            Journal.prev_hash,
+            Journal.hash,
+        )
+        .order_by(Journal.seq)
+        .bind(db)
+        .tuples()
+    )
+    last = Head(0, GENESIS)
+    for seq, txn, at, actor, action, prob, text, prev_hash, digest in query.iterator():
+        if seq != expected_seq:
+            problems.append(
+                f"历史记录缺失：第 {expected_seq} 条到第 {seq - 1} 条不见了（记录被删除）。"
+            )
+        if prev_hash != prev:
+            problems.append(f"历史记录第 {seq} 条与前一条接不上（之前的记录被删除或改动）。")
+        if entry_hash(seq, txn, at, actor, action, prob, text, prev_hash) != digest:
+            problems.append(f"历史记录第 {seq} 条（{at}，{actor}）的内容被改动过，校验值不符。")
+        prev, expected_seq = digest, seq + 1
+        last = Head(seq, digest)
+        if len(problems) > 20:
+            problems.append("……问题过多，已停止检查历史记录。")
+            break
+    return problems, last
+
+
+def count(db: Database) -> int:
+    return Journal.select(fn.COUNT(Journal.seq)).bind(db).scalar() or 0

@@ -1,0 +1,138 @@
+"""A ledger session: the open database, who is acting, the clock, and where evidence files live."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database
+
+from . import migrations
+from .db import is_sqlite, open_database
+from .errors import LedgerOpenError
+from .models import Setting
+from .paths import default_actor, default_db_location, evidence_dir_for
+
+UNIT_NAME = "unit_name"
+CONTACT_PERSON = "contact_person"
+CONTACT_PHONE = "contact_phone"
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Ledger:
+    """Everything a service function needs to act on one ledger; holds no business state itself."""
+
+    def __init__(
+        self,
+        db: Database,
+        location: str,
+        *,
+        actor: str | None = None,
+        evidence_dir: Path | None = None,
+        read_only: bool = False,
+        clock: Callable[[], dt.datetime] = system_clock,
+        as_of: dt.date | None = None,
+    ) -> None:
+        self.db = db
+        self.location = location
+        self.actor = actor or default_actor()
+        self.evidence_dir = evidence_dir or evidence_dir_for(location)
+        self.read_only = read_only
+        self.clock = clock
+        self.as_of = as_of
+        self.snapshot_head = None  # for a past snapshot: the journal head at that moment
+
+    def __repr__(self) -> str:
+        return f"<Ledger {self.location!r} actor={self.actor!r}>"
+
+    def select(self, model, *fields):
+        """A query bound to this ledger's database (models are never bound globally)."""
+        return model.select(*fields).bind(self.db)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        return self.as_of or self.clock().date()
+
+    def stamp(self) -> str:
+        """The timestamp written into the journal: local time, to the second."""
+        return self.now().isoformat(sep=" ", timespec="seconds")
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.select(Setting, Setting.value).where(Setting.key == key).tuples().first()
+        return row[0] if row else default
+
+    @property
+    def unit_name(self) -> str:
+        return self.setting(UNIT_NAME)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.db)
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_ledger(
+    location: str | Path | None = None,
+    *,
+    actor: str | None = None,
+    read_only: bool = False,
+    clock: Callable[[], dt.datetime] = system_clock,
+) -> Ledger:
+    """Open an existing ledger, upgrading an older schema (after a backup) if needed."""
+    location = str(location or default_db_location())
+    db = open_database(location, read_only=read_only)
+    version = migrations.schema_version(db)
+    if version == 0:
+        db.close()
+        raise LedgerOpenError(f"“{location}” 还不是台账（没有数据表）。请先运行 init 创建台账。")
+    if version > migrations.LATEST:
+        db.close()
+        raise LedgerOpenError(
+            f"台账 “{location}” 由更新版本的程序创建（结构版本 {version}），请升级本程序后再打开。"
+        )
+    if version < migrations.LATEST:
+        if read_only:
+            db.close()
+            raise LedgerOpenError(f"台账 “{location}” 需要升级结构，只读方式无法打开。")
+        migrations.upgrade(db)
+    return Ledger(db, location, actor=actor, read_only=read_only, clock=clock)
+
+
+def create_ledger(
+    location: str | Path | None = None,
+    *,
+    unit_name: str = "",
+    contact_person: str = "",
+    contact_phone: str = "",
+    actor: str | None = None,
+    clock: Callable[[], dt.datetime] = system_clock,
+) -> Ledger:
+    """Create a new ledger with the preset dictionaries; refuses a file that already holds one."""
+    from .services.setup import initialise  # services import Ledger; avoid a cycle at import
+
+    location = str(location or default_db_location())
+    db = open_database(location, create=True)
+    if migrations.schema_version(db) != 0:
+        db.close()
+        raise LedgerOpenError(f"“{location}” 已经是一个台账，无需再次创建。")
+    migrations.create_schema(db)
+    ledger = Ledger(db, location, actor=actor, clock=clock)
+    initialise(
+        ledger, unit_name=unit_name, contact_person=contact_person, contact_phone=contact_phone
+    )
+    return ledger

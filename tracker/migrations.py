@@ -1,0 +1,75 @@
+"""Numbered schema versions: a new ledger gets the latest schema, an older one is upgraded step by step.
+
+An upgrade runs in one transaction, after a file backup of the ledger as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database, SchemaManager
+
+from . import backup
+from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
+from .models import ALL_MODELS, Measure, Meta, Problem, Progress
+
+SCHEMA_KEY = "schema_version"
+APP_KEY = "application"
+APP_NAME = "zhenggai-ledger"
+
+
+def _indexes(db: Database) -> None:
+    """Version 2: indexes the ledger table and the overdue lists are queried by."""
+    for model, columns, name in INDEXES:
+        cols = ", ".join(columns)
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {model._meta.table_name} ({cols})")
+
+
+INDEXES = [
+    (Measure, ["status", "deadline_date"], "measure_status_deadline"),
+    (Problem, ["batch_id", "status"], "problem_batch_status"),
+    (Problem, ["department_id", "status"], "problem_department_status"),
+    (Progress, ['"on"'], "progress_on"),
+]
+
+# Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
+STEPS: dict[int, Callable[[Database], None]] = {2: _indexes}
+LATEST = max([1, *STEPS])
+
+
+def schema_version(db: Database) -> int:
+    if "meta" not in db.get_tables():
+        return 0
+    row = Meta.select(Meta.value).where(Meta.key == SCHEMA_KEY).bind(db).tuples().first()
+    return int(row[0]) if row else 0
+
+
+def create_schema(db: Database) -> None:
+    """Create the latest schema in an empty database, in one transaction."""
+    with write_transaction(db):
+        for model in ALL_MODELS:
+            SchemaManager(model, db).create_all(safe=True)
+        _indexes(db)
+        Meta.insert_many(
+            [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)], fields=[Meta.key, Meta.value]
+        ).execute(db)
+    if is_sqlite(db):
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def upgrade(db: Database) -> Path | None:
+    """Bring an older ledger to LATEST. Returns the backup file written first, if any."""
+    version = schema_version(db)
+    if version >= LATEST:
+        return None
+    saved = None
+    path = sqlite_path(db)
+    if path is not None:
+        saved = path.with_name(f"{path.stem}.v{version}.bak{path.suffix}")
+        backup.sqlite_copy(db, saved)
+    with write_transaction(db):
+        for step in range(version + 1, LATEST + 1):
+            STEPS[step](db)
+        Meta.update(value=str(LATEST)).where(Meta.key == SCHEMA_KEY).execute(db)
+    return saved

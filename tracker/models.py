@@ -1,0 +1,188 @@
+"""The ledger's tables (Peewee models only; no behaviour).
+
+Models are not bound to a database: every query is bound explicitly to a ledger's connection
+(`ledger.select(...)`), so a past snapshot and the live ledger can be read side by side, and a
+forgotten binding fails loudly instead of reading the wrong file.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+
+class BaseModel(Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Technical facts about the file: schema version, code counters. Not journaled."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Setting(BaseModel):
+    """Business settings (填报单位, 联系人, 电话). Journaled with the key as the id."""
+
+    key = CharField(primary_key=True)
+    value = TextField(default="")
+
+
+class Category(BaseModel):
+    """问题类别: a user-editable dictionary."""
+
+    name = CharField(unique=True)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Source(BaseModel):
+    """问题来源: a user-editable dictionary (组织生活会, 巡察反馈, …)."""
+
+    name = CharField(unique=True)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Department(BaseModel):
+    name = CharField(unique=True)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Person(BaseModel):
+    name = CharField(unique=True)
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    post = CharField(default="")
+    active = BooleanField(default=True)
+
+
+class Batch(BaseModel):
+    """整改批次: one self-review (a meeting, an inspection's feedback) whose problems belong together."""
+
+    name = CharField(unique=True)
+    source = ForeignKeyField(Source, null=True, on_delete="RESTRICT")
+    held_on = DateField(null=True)
+    doc_no = CharField(default="")
+    note = TextField(default="")
+
+
+class Problem(BaseModel):
+    code = CharField(unique=True)
+    batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
+    source = ForeignKeyField(Source, null=True, on_delete="RESTRICT")
+    category = ForeignKeyField(Category, null=True, on_delete="RESTRICT")
+    description = TextField()
+    cause = TextField(default="")
+    target = TextField(default="")
+    leader = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    found_on = DateField()
+    status = CharField(index=True)
+    applicant = CharField(default="")
+    reviewer = CharField(default="")
+    closed_on = DateField(null=True)
+    closure_note = TextField(default="")
+    review_opinion = TextField(default="")
+    status_reason = TextField(default="")
+    voided_from = CharField(default="")
+    recurrence_of = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    remarks = TextField(default="")
+    version = IntegerField(default=1)
+
+
+class Measure(BaseModel):
+    """整改措施: one corrective measure of a problem, with its owner and deadline."""
+
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    seq = IntegerField()
+    text = TextField()
+    owner = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    deadline_text = CharField(default="")
+    deadline_kind = CharField(default="none")
+    deadline_date = DateField(null=True)
+    deadline_rhythm = CharField(default="")
+    status = CharField()
+    done_on = DateField(null=True)
+    void_reason = TextField(default="")
+    version = IntegerField(default=1)
+
+
+class Extension(BaseModel):
+    """A deadline extension (延期): the old and the new deadline, and why."""
+
+    measure = ForeignKeyField(Measure, on_delete="RESTRICT", index=True)
+    old_text = CharField(default="")
+    old_date = DateField(null=True)
+    new_text = CharField()
+    new_date = DateField(null=True)
+    reason = TextField()
+    by = CharField()
+    at = CharField()
+
+
+class Progress(BaseModel):
+    """整改进展: a dated entry on a measure saying what was done."""
+
+    measure = ForeignKeyField(Measure, on_delete="RESTRICT", index=True)
+    on = DateField()
+    text = TextField()
+    author = CharField()
+
+
+class Evidence(BaseModel):
+    """佐证材料: a file copied into the ledger's evidence folder, named by its SHA-256."""
+
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    measure = ForeignKeyField(Measure, null=True, on_delete="RESTRICT")
+    sha256 = CharField(index=True)
+    name = CharField()
+    size = IntegerField()
+    note = TextField(default="")
+    added_by = CharField()
+    added_at = CharField()
+    active = BooleanField(default=True)
+    removed_reason = TextField(default="")
+
+
+class Journal(BaseModel):
+    """The append-only, hash-chained history. `seq` is assigned by the program, never reused."""
+
+    seq = IntegerField(primary_key=True)
+    txn = IntegerField(index=True)
+    at = CharField(index=True)
+    actor = CharField()
+    action = CharField()
+    problem = IntegerField(null=True, index=True)
+    changes = TextField()
+    prev_hash = CharField()
+    hash = CharField()
+
+
+# Tables whose every row is described by the journal, keyed by the name used in journal entries.
+JOURNALED = {
+    "setting": Setting,
+    "category": Category,
+    "source": Source,
+    "department": Department,
+    "person": Person,
+    "batch": Batch,
+    "problem": Problem,
+    "measure": Measure,
+    "extension": Extension,
+    "progress": Progress,
+    "evidence": Evidence,
+}
+# Columns left out of the journal: bookkeeping that carries no meaning of its own.
+UNJOURNALED_FIELDS = {"id", "version"}
+ALL_MODELS = [Meta, *JOURNALED.values(), Journal]

@@ -1,0 +1,76 @@
+"""Deadline facts derived in one place: overdue, days left, the colour band, the closure rate.
+
+Nothing here is stored: the Python functions judge one measure, and the SQL expressions ask the
+same questions of many rows, so the list, the dashboard and the reports cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import workflow
+from .models import Measure, Problem
+
+RED, YELLOW, BLUE = "red", "yellow", "blue"
+BAND_LABELS = {RED: "逾期", YELLOW: "7天内到期", BLUE: "30天内到期"}
+YELLOW_DAYS = 7
+BLUE_DAYS = 30
+OPEN_PROBLEM = [workflow.LISTED, workflow.IN_PROGRESS, workflow.PENDING, workflow.LONG_TERM]
+
+
+def is_overdue(
+    measure_status: str, deadline: dt.date | None, problem_status: str, today: dt.date
+) -> bool:
+    return (
+        measure_status == workflow.M_OPEN
+        and deadline is not None
+        and deadline < today
+        and problem_status in OPEN_PROBLEM
+    )
+
+
+def days_left(deadline: dt.date | None, today: dt.date) -> int | None:
+    return None if deadline is None else (deadline - today).days
+
+
+def band(days: int | None) -> str | None:
+    """Red when overdue, yellow within 7 days, blue within 30, else nothing."""
+    if days is None:
+        return None
+    if days < 0:
+        return RED
+    if days <= YELLOW_DAYS:
+        return YELLOW
+    if days <= BLUE_DAYS:
+        return BLUE
+    return None
+
+
+def closure_rate(closed: int, problems: int) -> float:
+    """销号率 = closed / all problems not void (0 when there are none)."""
+    return round(closed / problems, 4) if problems else 0.0
+
+
+def format_rate(rate: float) -> str:
+    return f"{rate * 100:.1f}%"
+
+
+# -- the same rules as SQL conditions ---------------------------------------------------------
+def overdue_measure_condition(today: dt.date):
+    """Condition on Measure joined to Problem: this measure is overdue today."""
+    return (
+        (Measure.status == workflow.M_OPEN)
+        & Measure.deadline_date.is_null(False)
+        & (Measure.deadline_date < today)
+        & Problem.status.in_(OPEN_PROBLEM)
+    )
+
+
+def due_within_condition(today: dt.date, days: int):
+    """Condition on Measure joined to Problem: an open measure falls due in [today, today+days]."""
+    return (
+        (Measure.status == workflow.M_OPEN)
+        & (Measure.deadline_date >= today)
+        & (Measure.deadline_date <= today + dt.timedelta(days=days))
+        & Problem.status.in_(OPEN_PROBLEM)
+    )

@@ -1,0 +1,153 @@
+"""One user action as one transaction: row writes and the journal entries describing them, together.
+
+Service functions never write rows any other way, so the journal cannot miss a change: every
+insert records the full row, every update records each changed field as [old, new].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import Model
+
+from . import journal
+from .changes import Changes
+from .db import write_transaction
+from .errors import ConflictError, NotFoundError, ReadOnlyError
+from .journal import json_value
+from .ledger import Ledger
+from .models import JOURNALED, UNJOURNALED_FIELDS, Measure, Problem
+
+TABLE_OF = {model: name for name, model in JOURNALED.items()}
+
+
+def journaled_fields(model: type[Model]) -> list:
+    return [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
+
+
+def field_default(field) -> Any:
+    default = field.default
+    return default() if callable(default) else default
+
+
+def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal."""
+    out = {}
+    for f in journaled_fields(model):
+        out[f.name] = json_value(values[f.name] if f.name in values else field_default(f))
+    return out
+
+
+class Unit:
+    """`with Unit(ledger, "problem.edit") as unit:` — writes inside, journal appended on success."""
+
+    def __init__(self, ledger: Ledger, action: str) -> None:
+        if ledger.read_only:
+            raise ReadOnlyError("此台账以只读方式打开，不能修改。")
+        self.ledger = ledger
+        self.db = ledger.db
+        self.action = action
+        self.changes = Changes()
+        self._groups: dict[int | None, list[dict]] = {}
+        self._actions: dict[int | None, str] = {}
+        self._tx = None
+
+    def __enter__(self) -> Unit:
+        self._tx = write_transaction(self.db)
+        self._tx.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None and self._groups:
+            groups = [(self._actions[key], key, items) for key, items in self._groups.items()]
+            try:
+                head = journal.append(self.db, self.ledger.stamp(), self.ledger.actor, groups)
+            except BaseException as error:
+                self._tx.__exit__(type(error), error, error.__traceback__)
+                raise
+            self.changes.journal_head = head.code
+        self._tx.__exit__(exc_type, exc, tb)
+        return False
+
+    # -- recording ----------------------------------------------------------------------------
+    def _record(self, problem: int | None, item: dict, action: str | None = None) -> None:
+        self._groups.setdefault(problem, []).append(item)
+        self._actions.setdefault(problem, action or self.action)
+        if problem is not None:
+            self.changes.problems.add(problem)
+
+    def create(self, model: type[Model], *, group: int | None = None, **values: Any) -> int:
+        """Insert a row and journal all of its fields; returns the new id (or key).
+
+        `group` is the problem the row belongs to (its history); rows with a `problem` column
+        and problems themselves find it on their own.
+        """
+        row = row_values(model, values)
+        pk_name = model._meta.primary_key.name
+        new_id = model.insert(**values).execute(self.db)
+        if pk_name in values:
+            new_id = values[pk_name]
+        if model is Problem:
+            group = new_id
+        elif group is None and "problem" in values:
+            group = values["problem"]
+        if model is Measure:
+            self.changes.measures.add(new_id)
+        self._record(group, {"t": TABLE_OF[model], "id": new_id, "op": "c", "f": row})
+        self._mark(model)
+        return new_id
+
+    def update(
+        self,
+        model: type[Model],
+        pk: Any,
+        values: dict[str, Any],
+        *,
+        group: int | None = None,
+        expected_version: int | None = None,
+    ) -> dict[str, list]:
+        """Change some fields of one row; journals only what really changed. Returns the diffs."""
+        pk_field = model._meta.primary_key
+        current = model.select().where(pk_field == pk).bind(self.db).dicts().first()
+        if current is None:
+            raise NotFoundError(f"要修改的记录不存在（{TABLE_OF[model]} {pk}）。")
+        has_version = "version" in model._meta.fields
+        if has_version and expected_version is not None and current["version"] != expected_version:
+            raise ConflictError(_conflict_message(model, current))
+        diffs = {}
+        for name, new in values.items():
+            old_json, new_json = json_value(current[name]), json_value(new)
+            if old_json != new_json:
+                diffs[name] = [old_json, new_json]
+        if not diffs:
+            return {}
+        update = {model._meta.fields[name]: values[name] for name in diffs}
+        query = model.update(update).where(pk_field == pk)
+        if has_version:
+            update[model.version] = model.version + 1
+            query = model.update(update).where(
+                (pk_field == pk) & (model.version == current["version"])
+            )
+        if query.execute(self.db) != 1:
+            raise ConflictError(_conflict_message(model, current))
+        if model is Problem:
+            group = pk
+        elif group is None and "problem" in current:
+            group = current["problem"]
+        if model is Measure:
+            self.changes.measures.add(pk)
+        self._record(group, {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs})
+        self._mark(model)
+        return diffs
+
+    def _mark(self, model: type[Model]) -> None:
+        table = TABLE_OF[model]
+        if table == "setting":
+            self.changes.settings = True
+        elif table in {"category", "source", "department", "person", "batch"}:
+            self.changes.dictionaries = True
+
+
+def _conflict_message(model: type[Model], current: dict) -> str:
+    what = f"问题 {current['code']}" if model is Problem else "该整改措施"
+    return f"{what}已被其他人或其他窗口修改过，请刷新后再改（本次修改未保存）。"

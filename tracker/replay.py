@@ -1,0 +1,143 @@
+"""Rebuilding the ledger from its journal: checking the live rows, and the ledger as of a past date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from peewee import SqliteDatabase
+
+from . import journal
+from .journal import Entry, json_value
+from .labels import TABLE_LABELS, field_label
+from .ledger import Ledger
+from .migrations import create_schema
+from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence
+
+MAX_REPORTED = 30
+
+State = dict[str, dict]  # table -> id -> {field: json value}
+
+
+def replay(entries: Iterable[Entry]) -> State:
+    """Apply entries in order; what comes out is the ledger's content as the journal describes it."""
+    state: State = {table: {} for table in JOURNALED}
+    for entry in entries:
+        for change in entry.changes:
+            rows = state[change["t"]]
+            key = change["id"]
+            if change["op"] == "c":
+                rows[key] = dict(change["f"])
+            else:
+                row = rows.setdefault(key, {})
+                for name, (_old, new) in change["f"].items():
+                    row[name] = new
+    return state
+
+
+def until_stamp(as_of: dt.date) -> str:
+    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
+    return f"{as_of.isoformat()} 23:59:59"
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    head: journal.Head
+    entries: int
+    problems: list[str] = field(default_factory=list)
+    rows_checked: int = 0
+
+
+def verify(ledger: Ledger) -> VerifyReport:
+    """Check the hash chain, then that every journaled row is exactly what the journal says."""
+    problems, head = journal.check_chain(ledger.db)
+    state = replay(journal.entries(ledger.db))
+    checked = 0
+    for table, model in JOURNALED.items():
+        expected = state[table]
+        pk = model._meta.primary_key.name
+        fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
+        seen = set()
+        for row in (
+            model.select(model._meta.primary_key, *fields).bind(ledger.db).dicts().iterator()
+        ):
+            checked += 1
+            key = row[pk]
+            seen.add(key)
+            want = expected.get(key)
+            label = _row_label(table, key, row)
+            if want is None:
+                problems.append(f"{label} 不在历史记录中：它是在程序之外被加入的。")
+                continue
+            for f in fields:
+                have = json_value(row[f.name])
+                if have != want.get(f.name):
+                    problems.append(
+                        f"{label} 的“{field_label(table, f.name)}”被程序之外改动："
+                        f"历史记录为 {want.get(f.name)!r}，现在为 {have!r}。"
+                    )
+            if len(problems) > MAX_REPORTED:
+                break
+        for key in expected.keys() - seen:
+            problems.append(
+                f"{_row_label(table, key, expected[key])} 已从数据库中消失（被程序之外删除）。"
+            )
+    problems.extend(_missing_evidence(ledger))
+    if len(problems) > MAX_REPORTED:
+        problems = problems[:MAX_REPORTED] + ["……另有更多问题未列出。"]
+    return VerifyReport(not problems, head, head.seq, problems, checked)
+
+
+def _row_label(table: str, key, row: dict) -> str:
+    name = TABLE_LABELS[table]
+    if table == "problem" and row.get("code"):
+        return f"问题 {row['code']}"
+    return f"{name}（id {key}）"
+
+
+def _missing_evidence(ledger: Ledger) -> list[str]:
+    from .services.evidence import evidence_file
+
+    out = []
+    rows = (
+        ledger.select(Evidence, Evidence.sha256, Evidence.name, Evidence.size).tuples().iterator()
+    )
+    for sha, name, size in rows:
+        path = evidence_file(ledger, sha, name)
+        if not path.is_file():
+            out.append(f"佐证材料“{name}”的文件不见了：{path}")
+        elif path.stat().st_size != size:
+            out.append(f"佐证材料“{name}”的文件大小不符，文件可能被替换：{path}")
+    return out
+
+
+def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
+    """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only."""
+    state = replay(journal.entries(ledger.db, until=until_stamp(as_of)))
+    db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
+    create_schema(db)
+    with db.atomic():
+        for table, model in JOURNALED.items():
+            rows = state[table]
+            if not rows:
+                continue
+            pk = model._meta.primary_key.name
+            fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
+            data = [(key, *(values.get(f.name) for f in fields)) for key, values in rows.items()]
+            columns = [model._meta.primary_key, *fields]
+            for start in range(0, len(data), 500):
+                model.insert_many(data[start : start + 500], fields=columns).execute(db)
+    head = journal.head(ledger.db, until=until_stamp(as_of))
+    snap = Ledger(
+        db,
+        f"{ledger.location}@{as_of.isoformat()}",
+        actor=ledger.actor,
+        evidence_dir=ledger.evidence_dir,
+        read_only=True,
+        clock=ledger.clock,
+        as_of=as_of,
+    )
+    snap.snapshot_head = head
+    return snap

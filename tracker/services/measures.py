@@ -1,0 +1,257 @@
+"""Corrective measures (整改措施): owners, deadlines, completion, extensions and progress entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from ..changes import Changes
+from ..deadlines import IMMEDIATE, NONE, UNKNOWN, Deadline, parse_deadline
+from ..errors import ValidationError, WorkflowError
+from ..ledger import Ledger
+from ..models import Department, Extension, Measure, Person, Problem, Progress
+from ..recorder import Unit
+from ..workflow import IN_PROGRESS, LISTED, M_DONE, M_OPEN, M_VOID, measure_status_for
+from .lookup import (
+    check_reference,
+    measure_row,
+    problem_row,
+    require_accepts_work,
+    require_editable,
+)
+
+TEXT_MAX = 4000
+KEEP = object()  # "leave this field as it is" in update_measure
+
+
+@dataclass
+class MeasureInput:
+    text: str
+    owner: int | None = None
+    department: int | None = None
+    deadline: str | dt.date | None = None
+    done_on: dt.date | None = None  # given for a measure that is already complete (import, demo)
+
+
+def deadline_fields(value, anchor: dt.date) -> tuple[dict, Deadline]:
+    """Columns for a deadline: the user's text, what it means, and a date to judge overdue by.
+
+    立行立改 with no date of its own is due on `anchor` (the day the problem was found): "at once"
+    means a measure still open the next day is already late.
+    """
+    deadline = parse_deadline(value)
+    due = deadline.due
+    if deadline.kind == IMMEDIATE and due is None:
+        due = anchor
+    return (
+        {
+            "deadline_text": deadline.text,
+            "deadline_kind": deadline.kind,
+            "deadline_date": due,
+            "deadline_rhythm": deadline.rhythm or "",
+        },
+        deadline,
+    )
+
+
+def deadline_warning(deadline: Deadline) -> list[str]:
+    if deadline.kind == UNKNOWN:
+        return [deadline.problem or f"整改时限“{deadline.text}”无法识别为日期，已按文本保存。"]
+    return []
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("整改措施", "内容不能为空。")
+    if len(text) > TEXT_MAX:
+        raise ValidationError("整改措施", f"不能超过 {TEXT_MAX} 个字。")
+    return text
+
+
+def insert_measure(
+    unit: Unit, ledger: Ledger, problem_id: int, seq: int, m: MeasureInput, anchor: dt.date
+) -> int:
+    text = _clean_text(m.text)
+    owner = check_reference(ledger, Person, m.owner, "责任人")
+    department = check_reference(ledger, Department, m.department, "责任部门")
+    columns, deadline = deadline_fields(m.deadline, anchor)
+    unit.changes.warnings.extend(deadline_warning(deadline))
+    status = measure_status_for(deadline.is_ongoing)
+    if m.done_on is not None:
+        status = M_DONE
+    return unit.create(
+        Measure,
+        problem=problem_id,
+        seq=seq,
+        text=text,
+        owner=owner,
+        department=department,
+        status=status,
+        done_on=m.done_on,
+        **columns,
+    )
+
+
+def _start_if_listed(unit: Unit, problem: dict) -> None:
+    """Work on a listed problem means its rectification has begun (挂账 → 整改中)."""
+    if problem["status"] == LISTED:
+        unit.update(Problem, problem["id"], {"status": IN_PROGRESS})
+
+
+def add_measure(ledger: Ledger, problem_id: int, measure: MeasureInput) -> Changes:
+    problem = problem_row(ledger, problem_id)
+    require_editable(problem, "增加整改措施")
+    seq = (
+        ledger.select(Measure, fn.MAX(Measure.seq)).where(Measure.problem == problem_id).scalar()
+        or 0
+    ) + 1
+    with Unit(ledger, "measure.create") as unit:
+        unit.changes.created_id = insert_measure(
+            unit, ledger, problem_id, seq, measure, problem["found_on"]
+        )
+    return unit.changes
+
+
+def update_measure(
+    ledger: Ledger,
+    measure_id: int,
+    *,
+    expected_version: int | None = None,
+    text: str | None = None,
+    owner: int | None | object = KEEP,
+    department: int | None | object = KEEP,
+    deadline: str | dt.date | None | object = KEEP,
+) -> Changes:
+    """Edit a measure; a changed deadline here is a correction (use `extend_deadline` to extend).
+
+    Fields left at KEEP are not touched; None clears an owner or department.
+    """
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_editable(problem, "修改整改措施")
+    values: dict = {}
+    warnings: list[str] = []
+    if text is not None:
+        values["text"] = _clean_text(text)
+    if owner is not KEEP:
+        values["owner"] = check_reference(ledger, Person, owner, "责任人")
+    if department is not KEEP:
+        values["department"] = check_reference(ledger, Department, department, "责任部门")
+    if deadline is not KEEP:
+        columns, parsed = deadline_fields(deadline, problem["found_on"])
+        values.update(columns)
+        values["status"] = measure_status_for(parsed.is_ongoing, measure["status"])
+        warnings = deadline_warning(parsed)
+    with Unit(ledger, "measure.edit") as unit:
+        unit.update(Measure, measure_id, values, expected_version=expected_version)
+        unit.changes.warnings.extend(warnings)
+    return unit.changes
+
+
+def complete_measure(ledger: Ledger, measure_id: int, done_on: dt.date | None = None) -> Changes:
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_editable(problem, "完成整改措施")
+    if measure["status"] == M_VOID:
+        raise WorkflowError("该措施已作废，不能标记完成。")
+    done_on = done_on or ledger.today()
+    if done_on > ledger.today():
+        raise ValidationError("完成日期", "不能晚于今天。")
+    with Unit(ledger, "measure.complete") as unit:
+        unit.update(Measure, measure_id, {"status": M_DONE, "done_on": done_on})
+        _start_if_listed(unit, problem)
+    return unit.changes
+
+
+def reopen_measure(ledger: Ledger, measure_id: int) -> Changes:
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_editable(problem, "修改整改措施")
+    if measure["status"] != M_DONE:
+        raise WorkflowError("只有已完成的措施才能改回未完成。")
+    parsed = parse_deadline(measure["deadline_text"])
+    with Unit(ledger, "measure.reopen") as unit:
+        unit.update(
+            Measure, measure_id, {"status": measure_status_for(parsed.is_ongoing), "done_on": None}
+        )
+    return unit.changes
+
+
+def void_measure(ledger: Ledger, measure_id: int, reason: str) -> Changes:
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_editable(problem, "作废整改措施")
+    if not (reason or "").strip():
+        raise ValidationError("作废理由", "不能为空。")
+    if measure["status"] == M_VOID:
+        raise WorkflowError("该措施已经作废。")
+    with Unit(ledger, "measure.void") as unit:
+        unit.update(Measure, measure_id, {"status": M_VOID, "void_reason": reason.strip()})
+    return unit.changes
+
+
+def extend_deadline(
+    ledger: Ledger, measure_id: int, new_deadline: str | dt.date, reason: str
+) -> Changes:
+    """延期: record old → new with the reason; the count of extensions shows in reports."""
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_editable(problem, "延期")
+    if measure["status"] != M_OPEN:
+        raise WorkflowError("只有未完成的措施才能延期。")
+    if not (reason or "").strip():
+        raise ValidationError("延期理由", "不能为空。")
+    columns, parsed = deadline_fields(new_deadline, ledger.today())
+    if parsed.kind in (UNKNOWN, NONE):
+        raise ValidationError(
+            "新期限", f"“{parsed.text}”无法识别为期限，请写明日期，如 2026年6月30日。"
+        )
+    if columns["deadline_date"] is not None and measure["deadline_date"] is not None:
+        if columns["deadline_date"] <= measure["deadline_date"]:
+            raise ValidationError("新期限", "必须晚于原期限。")
+    with Unit(ledger, "measure.extend") as unit:
+        unit.create(
+            Extension,
+            group=measure["problem"],
+            measure=measure_id,
+            old_text=measure["deadline_text"],
+            old_date=measure["deadline_date"],
+            new_text=columns["deadline_text"],
+            new_date=columns["deadline_date"],
+            reason=reason.strip(),
+            by=ledger.actor,
+            at=ledger.stamp(),
+        )
+        columns["status"] = measure_status_for(parsed.is_ongoing)
+        unit.update(Measure, measure_id, columns)
+    return unit.changes
+
+
+def add_progress(
+    ledger: Ledger, measure_id: int, text: str, on: dt.date | None = None, author: str | None = None
+) -> Changes:
+    """整改进展: a dated note of what was done on a measure."""
+    measure = measure_row(ledger, measure_id)
+    problem = problem_row(ledger, measure["problem"])
+    require_accepts_work(problem, "填写整改进展")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("整改进展", "内容不能为空。")
+    on = on or ledger.today()
+    if on > ledger.today():
+        raise ValidationError("进展日期", "不能晚于今天。")
+    with Unit(ledger, "progress.create") as unit:
+        unit.changes.created_id = unit.create(
+            Progress,
+            group=problem["id"],
+            measure=measure_id,
+            on=on,
+            text=text,
+            author=(author or ledger.actor).strip(),
+        )
+        unit.changes.measures.add(measure_id)
+        _start_if_listed(unit, problem)
+    return unit.changes

@@ -1,0 +1,177 @@
+"""Status changes of a problem (申请销号, 审核通过, 驳回, 重新整改, 长期坚持, 作废 …), guarded by workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..changes import Changes
+from ..errors import ValidationError, WorkflowError
+from ..ledger import Ledger
+from ..models import Problem
+from ..recorder import Unit
+from ..workflow import LISTED, TRANSITIONS, VOID, refusals, warnings
+from .lookup import problem_facts, problem_row
+
+
+def _transition(
+    ledger: Ledger,
+    problem_id: int,
+    name: str,
+    values: dict,
+    *,
+    reason: str = "",
+    reviewer: str = "",
+    closure_note: str | None = None,
+    expected_version: int | None = None,
+) -> Changes:
+    problem = problem_row(ledger, problem_id)
+    facts = problem_facts(ledger, problem, reviewer=reviewer)
+    if closure_note is not None:
+        facts.closure_note = closure_note
+    refused = refusals(name, facts, reason=reason)
+    if refused:
+        raise WorkflowError(
+            f"问题 {problem['code']} 不能{TRANSITIONS[name].label}：" + "".join(refused)
+        )
+    target = TRANSITIONS[name].target
+    if name == "restore":
+        target = problem["voided_from"] or LISTED
+    with Unit(ledger, f"problem.{name}") as unit:
+        unit.update(
+            Problem,
+            problem_id,
+            {"status": target, "status_reason": reason.strip(), **values},
+            expected_version=expected_version,
+        )
+        unit.changes.warnings.extend(warnings(name, facts))
+    return unit.changes
+
+
+def request_closure(
+    ledger: Ledger,
+    problem_id: int,
+    closure_note: str,
+    *,
+    applicant: str | None = None,
+    expected_version: int | None = None,
+) -> Changes:
+    """申请销号: every measure done or long-term, evidence attached, a 销号说明 written."""
+    note = (closure_note or "").strip()
+    changes = _transition(
+        ledger,
+        problem_id,
+        "request_closure",
+        {
+            "closure_note": note,
+            "applicant": (applicant or ledger.actor).strip(),
+            "review_opinion": "",
+        },
+        closure_note=note,
+        expected_version=expected_version,
+    )
+    from .evidence import shared_evidence_warnings
+
+    changes.warnings.extend(shared_evidence_warnings(ledger, problem_id))
+    return changes
+
+
+def approve_closure(
+    ledger: Ledger,
+    problem_id: int,
+    reviewer: str,
+    opinion: str = "",
+    *,
+    closed_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Changes:
+    """审核通过 → 已销号. Warns (does not refuse) when the reviewer is one of the responsible people."""
+    closed_on = closed_on or ledger.today()
+    if closed_on > ledger.today():
+        raise ValidationError("销号日期", "不能晚于今天。")
+    return _transition(
+        ledger,
+        problem_id,
+        "approve",
+        {
+            "reviewer": (reviewer or "").strip(),
+            "review_opinion": (opinion or "").strip(),
+            "closed_on": closed_on,
+        },
+        reviewer=reviewer or "",
+        expected_version=expected_version,
+    )
+
+
+def reject_closure(
+    ledger: Ledger, problem_id: int, reason: str, *, expected_version: int | None = None
+) -> Changes:
+    """驳回: back to 整改中 with the reviewer's reason."""
+    return _transition(
+        ledger,
+        problem_id,
+        "reject",
+        {"review_opinion": (reason or "").strip()},
+        reason=reason or "",
+        expected_version=expected_version,
+    )
+
+
+def reopen_problem(
+    ledger: Ledger, problem_id: int, reason: str, *, expected_version: int | None = None
+) -> Changes:
+    """重新整改 after 回头看: the closure is withdrawn (its data stays in the journal)."""
+    cleared = {
+        "applicant": "",
+        "reviewer": "",
+        "closed_on": None,
+        "closure_note": "",
+        "review_opinion": "",
+    }
+    return _transition(
+        ledger,
+        problem_id,
+        "reopen",
+        cleared,
+        reason=reason or "",
+        expected_version=expected_version,
+    )
+
+
+def set_long_term(
+    ledger: Ledger, problem_id: int, *, expected_version: int | None = None
+) -> Changes:
+    return _transition(ledger, problem_id, "set_long_term", {}, expected_version=expected_version)
+
+
+def resume_problem(
+    ledger: Ledger, problem_id: int, *, expected_version: int | None = None
+) -> Changes:
+    return _transition(ledger, problem_id, "resume", {}, expected_version=expected_version)
+
+
+def void_problem(
+    ledger: Ledger, problem_id: int, reason: str, *, expected_version: int | None = None
+) -> Changes:
+    """作废: hidden from reports, kept in the ledger and its history; can be restored."""
+    status = problem_row(ledger, problem_id)["status"]
+    return _transition(
+        ledger,
+        problem_id,
+        "void",
+        {"voided_from": status if status != VOID else ""},
+        reason=reason or "",
+        expected_version=expected_version,
+    )
+
+
+def restore_problem(
+    ledger: Ledger, problem_id: int, reason: str, *, expected_version: int | None = None
+) -> Changes:
+    return _transition(
+        ledger,
+        problem_id,
+        "restore",
+        {"voided_from": ""},
+        reason=reason or "",
+        expected_version=expected_version,
+    )

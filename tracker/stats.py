@@ -1,0 +1,74 @@
+"""The ledger's headline numbers (as in the monthly report), counted by SQL over non-void problems."""
+
+from __future__ import annotations
+
+from peewee import JOIN, fn
+
+from . import workflow
+from .ledger import Ledger
+from .models import Measure, Problem
+from .overdue import closure_rate, overdue_measure_condition
+
+STATUS_KEYS = {
+    workflow.LISTED: "listed",
+    workflow.IN_PROGRESS: "in_progress",
+    workflow.PENDING: "pending_closure",
+    workflow.LONG_TERM: "long_term",
+    workflow.CLOSED: "closed",
+}
+KEY_LABELS = {
+    "problems": "问题总数",
+    "listed": "挂账（未开始）",
+    "in_progress": "整改中",
+    "pending_closure": "待销号",
+    "long_term": "长期坚持",
+    "closed": "已销号",
+    "overdue_problems": "逾期问题",
+    "measures": "整改措施",
+    "measures_done": "已完成措施",
+    "measures_long_term": "长期坚持措施",
+    "overdue_measures": "逾期措施",
+    "closure_rate": "销号率",
+}
+
+
+def stats(ledger: Ledger) -> dict:
+    """Counts for the ledger as it is now (or as of a snapshot's date); keys are a CLI contract."""
+    today = ledger.today()
+    out: dict = {"as_of": today.isoformat(), "problems": 0}
+    counts = dict(
+        ledger.select(Problem, Problem.status, fn.COUNT(Problem.id))
+        .where(Problem.status != workflow.VOID)
+        .group_by(Problem.status)
+        .tuples()
+    )
+    for status, key in STATUS_KEYS.items():
+        out[key] = counts.get(status, 0)
+    out["problems"] = sum(out[key] for key in STATUS_KEYS.values())
+    overdue = overdue_measure_condition(today)
+    out["overdue_problems"] = (
+        ledger.select(Measure, fn.COUNT(fn.DISTINCT(Measure.problem)))
+        .join(Problem, JOIN.INNER, on=(Measure.problem == Problem.id))
+        .where(overdue)
+        .scalar()
+        or 0
+    )
+    measure_counts = dict(
+        ledger.select(Measure, Measure.status, fn.COUNT(Measure.id))
+        .join(Problem, JOIN.INNER, on=(Measure.problem == Problem.id))
+        .where((Problem.status != workflow.VOID) & (Measure.status != workflow.M_VOID))
+        .group_by(Measure.status)
+        .tuples()
+    )
+    out["measures"] = sum(measure_counts.values())
+    out["measures_done"] = measure_counts.get(workflow.M_DONE, 0)
+    out["measures_long_term"] = measure_counts.get(workflow.M_LONG_TERM, 0)
+    out["overdue_measures"] = (
+        ledger.select(Measure, fn.COUNT(Measure.id))
+        .join(Problem, JOIN.INNER, on=(Measure.problem == Problem.id))
+        .where(overdue)
+        .scalar()
+        or 0
+    )
+    out["closure_rate"] = closure_rate(out["closed"], out["problems"])
+    return out

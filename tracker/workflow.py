@@ -1,0 +1,156 @@
+"""The 挂账 → 销号 workflow: problem and measure statuses, and the one table of allowed transitions.
+
+Every caller (services, GUI menus, CLI, importer) asks this module what is allowed; the reasons a
+transition is refused are phrased here so that the GUI and the CLI say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Problem statuses
+LISTED = "listed"
+IN_PROGRESS = "in_progress"
+PENDING = "pending_closure"
+CLOSED = "closed"
+LONG_TERM = "long_term"
+VOID = "void"
+
+STATUS_LABELS = {
+    LISTED: "挂账",
+    IN_PROGRESS: "整改中",
+    PENDING: "待销号",
+    CLOSED: "已销号",
+    LONG_TERM: "长期坚持",
+    VOID: "已作废",
+}
+STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
+# Statuses in which the problem itself, its measures and owners may be edited.
+EDITABLE = {LISTED, IN_PROGRESS, LONG_TERM}
+# Statuses that still accept progress entries and evidence (closure requested but not decided).
+ACCEPTS_WORK = EDITABLE | {PENDING}
+# Statuses counted in reports (everything but void).
+COUNTED = [LISTED, IN_PROGRESS, PENDING, LONG_TERM, CLOSED]
+
+# Measure statuses
+M_OPEN = "open"
+M_DONE = "done"
+M_LONG_TERM = "long_term"
+M_VOID = "void"
+MEASURE_LABELS = {M_OPEN: "未完成", M_DONE: "已完成", M_LONG_TERM: "长期坚持", M_VOID: "已作废"}
+MEASURE_BY_LABEL = {label: code for code, label in MEASURE_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    needs_reason: bool = False
+    tooltip: str = ""
+
+
+def _t(name, label, sources, target, needs_reason=False, tooltip=""):
+    return Transition(name, label, frozenset(sources), target, needs_reason, tooltip)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("start", "开始整改", {LISTED}, IN_PROGRESS, tooltip="问题进入整改"),
+        _t(
+            "request_closure",
+            "申请销号",
+            {LISTED, IN_PROGRESS, LONG_TERM},
+            PENDING,
+            tooltip="措施均已完成或长期坚持、已上传佐证材料后，提交销号申请",
+        ),
+        _t("approve", "审核通过", {PENDING}, CLOSED, tooltip="审核人审核佐证材料后同意销号"),
+        _t("reject", "驳回", {PENDING}, IN_PROGRESS, True, "销号申请不通过，退回继续整改"),
+        _t("reopen", "重新整改", {CLOSED}, IN_PROGRESS, True, "回头看发现问题反弹，重新挂账整改"),
+        _t(
+            "set_long_term",
+            "设为长期坚持",
+            {LISTED, IN_PROGRESS},
+            LONG_TERM,
+            tooltip="剩余措施均为长期坚持时，问题转入常态化长效化管理",
+        ),
+        _t("resume", "恢复整改", {LONG_TERM}, IN_PROGRESS, tooltip="长期坚持的问题重新按期限整改"),
+        _t(
+            "void",
+            "作废",
+            {LISTED, IN_PROGRESS, PENDING, LONG_TERM, CLOSED},
+            VOID,
+            True,
+            "误录或重复的问题作废（不删除，保留历史）",
+        ),
+        _t("restore", "恢复", {VOID}, LISTED, True, "撤销作废，恢复到作废前的状态"),
+    ]
+}
+
+
+@dataclass
+class ProblemFacts:
+    """What the guards need to know about one problem, gathered by the service layer."""
+
+    status: str
+    measure_statuses: list[str] = field(default_factory=list)
+    evidence_count: int = 0
+    closure_note: str = ""
+    reviewer: str = ""
+    responsible_names: set[str] = field(default_factory=set)
+
+
+def allowed(name: str, status: str) -> bool:
+    return status in TRANSITIONS[name].sources
+
+
+def available(status: str) -> list[Transition]:
+    """Transitions that the status allows (guards may still refuse them)."""
+    return [t for t in TRANSITIONS.values() if status in t.sources and t.name != "start"]
+
+
+def refusals(name: str, facts: ProblemFacts, *, reason: str = "") -> list[str]:
+    """Why `name` cannot happen now, in words; an empty list means it may."""
+    t = TRANSITIONS[name]
+    if facts.status not in t.sources:
+        return [f"问题当前为“{STATUS_LABELS[facts.status]}”，不能{t.label}。"]
+    out = []
+    if t.needs_reason and not reason.strip():
+        out.append(f"{t.label}必须填写理由。")
+    live = [s for s in facts.measure_statuses if s != M_VOID]
+    if name == "request_closure":
+        if not live:
+            out.append("问题还没有整改措施，不能申请销号。")
+        unfinished = sum(1 for s in live if s == M_OPEN)
+        if unfinished:
+            out.append(f"还有 {unfinished} 项整改措施未完成，不能申请销号。")
+        if facts.evidence_count == 0:
+            out.append("还没有上传佐证材料，不能申请销号。")
+        if not facts.closure_note.strip():
+            out.append("必须填写销号说明。")
+    elif name == "approve":
+        if not facts.reviewer.strip():
+            out.append("审核通过必须填写审核人姓名。")
+    elif name == "set_long_term":
+        remaining = [s for s in live if s != M_DONE]
+        if not remaining:
+            out.append("没有剩余的整改措施，应申请销号而不是设为长期坚持。")
+        elif any(s != M_LONG_TERM for s in remaining):
+            out.append("只有剩余措施全部为长期坚持时，问题才能设为长期坚持。")
+    return out
+
+
+def warnings(name: str, facts: ProblemFacts) -> list[str]:
+    """Things allowed but worth a second look (shown, not refused)."""
+    if name == "approve" and facts.reviewer.strip() in facts.responsible_names:
+        return [f"审核人“{facts.reviewer.strip()}”同时是该问题的责任人，销号审核一般应由他人进行。"]
+    return []
+
+
+def measure_status_for(deadline_is_ongoing: bool, current: str = M_OPEN) -> str:
+    """A measure whose deadline is 长期坚持 / recurring is long-term unless already done or void."""
+    if current in (M_DONE, M_VOID):
+        return current
+    return M_LONG_TERM if deadline_is_ongoing else M_OPEN
