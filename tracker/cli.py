@@ -12,7 +12,7 @@ from . import backup as backup_mod
 from .dates import format_date
 from .errors import LedgerError
 from .history import problem_history
-from .ledger import Ledger, create_ledger, open_ledger
+from .ledger import create_ledger, open_ledger
 from .overdue import format_rate
 from .paths import default_actor, default_db_location, is_url
 from .replay import snapshot, verify

@@ -123,7 +123,6 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
             rows = state[table]
             if not rows:
                 continue
-            pk = model._meta.primary_key.name
             fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
             data = [(key, *(values.get(f.name) for f in fields)) for key, values in rows.items()]
             columns = [model._meta.primary_key, *fields]
