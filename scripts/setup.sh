@@ -14,6 +14,11 @@ PACKAGES=(
   fonts-wqy-microhei
 )
 
+# The tests also run the ledger on a throwaway PostgreSQL server.
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(postgresql)
+fi
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${PACKAGES[@]}"; do

@@ -47,7 +47,7 @@ def schema_version(db: Database) -> int:
 
 def create_schema(db: Database) -> None:
     """Create the latest schema in an empty database, in one transaction."""
-    with write_transaction(db):
+    with db.atomic():
         for model in ALL_MODELS:
             SchemaManager(model, db).create_all(safe=True)
         _indexes(db)

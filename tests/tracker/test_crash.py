@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from tracker.ledger import create_ledger, open_ledger
-from tracker.replay import verify
 from tracker.models import Problem
+from tracker.replay import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 

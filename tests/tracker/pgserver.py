@@ -1,0 +1,88 @@
+"""A throwaway PostgreSQL server for tests, started from the installed binaries (skipped if none)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+
+def find_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgServer:
+    """initdb + pg_ctl in a temporary folder, listening on a Unix socket only."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.port = _free_port()
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *cmd: str) -> None:
+        if self.as_root:  # initdb refuses to run as root
+            cmd = ("runuser", "-u", "postgres", "--", *cmd)
+        # no pipes: the server started by pg_ctl would inherit them and keep them open
+        subprocess.run(
+            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120
+        )
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.as_root:
+            shutil.chown(self.root, "postgres")
+        self._run(
+            find_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"
+        )
+        opts = f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off"
+        self._run(
+            find_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            opts,
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._run(find_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+    def create_database(self, name: str) -> str:
+        import psycopg2
+
+        conn = psycopg2.connect(
+            host=str(self.root), port=self.port, user="postgres", dbname="postgres"
+        )
+        conn.autocommit = True
+        conn.cursor().execute(f'CREATE DATABASE "{name}"')
+        conn.close()
+        return f"postgresql://postgres@/{name}?host={self.root}&port={self.port}"
+
+
+def available() -> bool:
+    if not (find_bin("initdb") and find_bin("pg_ctl")):
+        return False
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        return False
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        return False
+    return True

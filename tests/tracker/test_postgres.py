@@ -1,0 +1,112 @@
+"""The same ledger on PostgreSQL, as a Party committee shares it: services, journal, verify, backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.tracker import pgserver
+from tracker import services
+from tracker.backup import backup_ledger, restore_ledger
+from tracker.errors import ConflictError, LedgerOpenError
+from tracker.ledger import create_ledger, open_ledger
+from tracker.models import Problem
+from tracker.replay import snapshot, verify
+from tracker.stats import stats
+
+pytestmark = pytest.mark.skipif(
+    not pgserver.available(), reason="PostgreSQL server binaries not installed"
+)
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def server():
+    root = Path(tempfile.mkdtemp(prefix="zg-pg-"))
+    pg = pgserver.PgServer(root)
+    pg.start()
+    yield pg
+    pg.stop()
+
+
+@pytest.fixture
+def pg_url(server):
+    return server.create_database(f"ledger_{next(_names)}")
+
+
+def test_a_shared_ledger_works_end_to_end_on_postgresql(pg_url, clock):
+    ledger = create_ledger(pg_url, unit_name="机关党委", actor="沈卫红", clock=clock)
+    changes = services.create_problem(
+        ledger,
+        description="请示报告制度执行不严格",
+        measures=[services.MeasureInput("修订请示报告制度", deadline="2026年3月底前")],
+    )
+    pid = changes.created_id
+    assert stats(ledger)["listed"] == 1
+    clock.advance(days=40)
+    assert stats(ledger)["overdue_problems"] == 1
+    report = verify(ledger)
+    assert report.ok, report.problems
+    past = snapshot(ledger, dt.date(2026, 3, 1))
+    assert stats(past)["problems"] == 0
+    assert ledger.select(Problem, Problem.code).where(Problem.id == pid).scalar() == "2026-001"
+    ledger.close()
+
+    again = open_ledger(pg_url, actor="韩立新", clock=clock)
+    assert stats(again)["problems"] == 1
+    again.close()
+
+
+def test_two_committee_members_editing_the_same_problem(pg_url, clock):
+    first = create_ledger(pg_url, unit_name="机关党委", actor="甲", clock=clock)
+    pid = services.create_problem(first, description="原描述").created_id
+    second = open_ledger(pg_url, actor="乙", clock=clock)
+    services.update_problem(first, pid, expected_version=1, description="甲的修改")
+    with pytest.raises(ConflictError):
+        services.update_problem(second, pid, expected_version=1, description="乙的修改")
+    assert (
+        second.select(Problem, Problem.description).where(Problem.id == pid).scalar() == "甲的修改"
+    )
+    assert verify(second).ok
+    first.close()
+    second.close()
+
+
+def test_backup_to_a_file_and_restore_into_postgresql(pg_url, tmp_path, clock):
+    ledger = create_ledger(pg_url, unit_name="机关党委", actor="甲", clock=clock)
+    services.create_problem(ledger, description="问题一")
+    target = tmp_path / "committee.db"
+    backup_ledger(ledger.db, ledger.evidence_dir, target)
+    with open_ledger(target) as copy:
+        assert verify(copy).ok and stats(copy)["problems"] == 1
+
+    services.create_problem(ledger, description="问题二")
+    assert stats(ledger)["problems"] == 2
+    restore_ledger(ledger.db, ledger.evidence_dir, target)
+    assert stats(ledger)["problems"] == 1
+    assert verify(ledger).ok
+    # ids continue after the restored rows: the sequences were moved on
+    services.create_problem(ledger, description="问题三")
+    assert stats(ledger)["problems"] == 2
+    ledger.close()
+
+
+def test_a_database_holding_other_tables_is_refused(server):
+    url = server.create_database(f"other_{next(_names)}")
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=str(server.root),
+        port=server.port,
+        user="postgres",
+        dbname=url.split("/")[3].split("?")[0],
+    )
+    conn.cursor().execute("CREATE TABLE payroll (id int)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerOpenError, match="不是整改台账"):
+        open_ledger(url)
