@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import datetime as dt
 import json
 import sys
@@ -19,6 +20,8 @@ from .replay import snapshot, verify
 from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+# Modules that add commands: each has `register(subparsers) -> {name: function(args, location, actor)}`.
+EXTENSIONS: list[str] = []
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -78,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="用备份文件恢复台账（恢复前自动保存当前台账）")
     p.add_argument("file", type=Path)
+    for module in EXTENSIONS:
+        COMMANDS.update(importlib.import_module(module).register(sub))
     return parser
 
 

@@ -15,25 +15,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import demo_text as T
-from . import journal
-from .db import bulk_insert, write_transaction
+from .bulk import BulkWriter, ProgressCallback
 from .errors import LedgerOpenError
 from .ledger import Ledger, create_ledger, system_clock
 from .models import (
-    JOURNALED,
     Batch,
     Category,
     Department,
     Evidence,
     Extension,
     Measure,
-    Meta,
     Person,
     Problem,
     Progress,
     Source,
 )
-from .recorder import journaled_fields, row_values
 from .services.evidence import evidence_file
 from .services.measures import deadline_fields
 from .workflow import (
@@ -49,42 +45,6 @@ from .workflow import (
 )
 
 HISTORY_DAYS = 365
-TABLE_OF = {model: name for name, model in JOURNALED.items()}
-Progress_cb = Callable[[int, int], bool] | None  # (done, total) -> keep going?
-
-
-class _Events:
-    """Rows in journal form plus the events that produced them, in the order they happened."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, dict[int, dict]] = {t: {} for t in JOURNALED}
-        self.events: list[tuple[dt.datetime, int, str, str, int | None, list[dict]]] = []
-        self._order = 0
-
-    def create(self, model, pk: int, values: dict) -> dict:
-        row = row_values(model, values)
-        self.rows[TABLE_OF[model]][pk] = row
-        return {"t": TABLE_OF[model], "id": pk, "op": "c", "f": dict(row)}
-
-    def update(self, model, pk: int, **values) -> dict:
-        row = self.rows[TABLE_OF[model]][pk]
-        diffs = {}
-        for name, new in values.items():
-            new = journal.json_value(new)
-            if row[name] != new:
-                diffs[name] = [row[name], new]
-                row[name] = new
-        return {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs}
-
-    def add(
-        self, at: dt.datetime, actor: str, action: str, problem: int | None, changes: list[dict]
-    ) -> None:
-        self._order += 1
-        self.events.append((at, self._order, actor, action, problem, changes))
-
-
-def _ids(ledger: Ledger, model) -> int:
-    return (ledger.select(model, model.id).order_by(model.id.desc()).scalar() or 0) + 1
 
 
 class _Generator:
@@ -95,19 +55,16 @@ class _Generator:
         self.today = now.date()
         self.start = now - dt.timedelta(days=HISTORY_DAYS)
         self.count = count
-        self.ev = _Events()
-        self.next_id = {
-            m: _ids(ledger, m)
-            for m in (Department, Person, Batch, Problem, Measure, Extension, Progress, Evidence)
-        }
+        self.ev = BulkWriter(ledger)
         self.files: list[tuple[Path, bytes]] = []
         self.code_numbers: dict[int, int] = {}
         self.closed_codes: list[tuple[int, dt.date]] = []
 
     def new_id(self, model) -> int:
-        pk = self.next_id[model]
-        self.next_id[model] = pk + 1
-        return pk
+        return self.ev.new_id(model)
+
+    def _create(self, model, pk: int, values: dict) -> dict:
+        return self.ev.create(model, values, pk=pk)[1]
 
     def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
         hour = hour if hour is not None else self.rng.randint(8, 17)
@@ -131,13 +88,13 @@ class _Generator:
         for order, name in enumerate(T.DEPARTMENTS, 1):
             pk = self.new_id(Department)
             self.departments[name] = pk
-            changes.append(self.ev.create(Department, pk, {"name": name, "sort_order": order}))
+            changes.append(self._create(Department, pk, {"name": name, "sort_order": order}))
         self.people = {}
         for name, dept, post in T.PEOPLE:
             pk = self.new_id(Person)
             self.people[name] = (pk, self.departments[dept])
             changes.append(
-                self.ev.create(
+                self._create(
                     Person, pk, {"name": name, "department": self.departments[dept], "post": post}
                 )
             )
@@ -147,7 +104,7 @@ class _Generator:
             pk = self.new_id(Batch)
             self.batches.append((pk, held, sources[source]))
             changes.append(
-                self.ev.create(
+                self._create(
                     Batch,
                     pk,
                     {
@@ -158,7 +115,9 @@ class _Generator:
                     },
                 )
             )
-        self.ev.add(self.start + dt.timedelta(hours=1), T.CONTACT[0], "demo.create", None, changes)
+        self.ev.event(
+            self.start + dt.timedelta(hours=1), T.CONTACT[0], "demo.create", None, changes
+        )
 
     # -- problems -------------------------------------------------------------------------------
     def problem(self, index: int) -> None:
@@ -193,7 +152,7 @@ class _Generator:
             "status": LISTED,
             "recurrence_of": recurrence,
         }
-        changes = [ev.create(Problem, pid, values)]
+        changes = [self._create(Problem, pid, values)]
         measures = []
         texts = rng.sample(T.MEASURES, rng.choice([2, 3, 3, 3, 4]))
         for seq, text in enumerate(texts, 1):
@@ -211,7 +170,7 @@ class _Generator:
             mid = self.new_id(Measure)
             status = M_LONG_TERM if parsed.is_ongoing else M_OPEN
             changes.append(
-                ev.create(
+                self._create(
                     Measure,
                     mid,
                     {
@@ -227,7 +186,7 @@ class _Generator:
             )
             measures.append((mid, status, columns["deadline_date"], owner))
         clerk = T.CONTACT[0]
-        ev.add(self.at(found), clerk, "problem.create", pid, changes)
+        ev.event(self.at(found), clerk, "problem.create", pid, changes)
         self.history(pid, found, fate, measures, values["code"])
 
     def fate(self, found: dt.date) -> str:
@@ -244,7 +203,7 @@ class _Generator:
         if fate == VOID:
             day = min(found + dt.timedelta(days=rng.randint(1, 20)), self.today)
             reason = rng.choice(["与本批次其他问题重复", "经核实不属于本支部问题", "录入错误"])
-            ev.add(
+            ev.event(
                 self.at(day),
                 T.CONTACT[0],
                 "problem.void",
@@ -258,7 +217,7 @@ class _Generator:
         first = measures[0]
         changes = [self._progress(pid, first[0], day, first[3], rng.choice(T.PROGRESS[:5]))]
         changes.append(ev.update(Problem, pid, status=IN_PROGRESS))
-        ev.add(self.at(day), first[3], "progress.create", pid, changes)
+        ev.event(self.at(day), first[3], "progress.create", pid, changes)
         last_done = day
         finishing = fate in (CLOSED, PENDING, LONG_TERM)
         yesterday = self.today - dt.timedelta(days=1)
@@ -283,12 +242,12 @@ class _Generator:
                 self._progress(pid, mid, done, owner, T.PROGRESS[-1]),
                 ev.update(Measure, mid, status=M_DONE, done_on=done),
             ]
-            ev.add(self.at(done), owner, "progress.create", pid, changes)
+            ev.event(self.at(done), owner, "progress.create", pid, changes)
             last_done = max(last_done, done)
         if fate == LONG_TERM:
             day = last_done + dt.timedelta(days=rng.randint(1, 10))
             if day < self.today:
-                ev.add(
+                ev.event(
                     self.at(day),
                     T.CONTACT[0],
                     "problem.set_long_term",
@@ -304,7 +263,7 @@ class _Generator:
             return
         self._evidence(pid, applied, code)
         note = "各项整改措施已落实完成，相关制度已印发执行，佐证材料齐全，申请销号。"
-        ev.add(
+        ev.event(
             self.at(applied, 15),
             T.CONTACT[0],
             "problem.request_closure",
@@ -314,7 +273,7 @@ class _Generator:
         if fate == PENDING or approved >= self.today:
             return
         reviewer = rng.choice(T.REVIEWERS)
-        ev.add(
+        ev.event(
             self.at(approved, 16),
             reviewer,
             "problem.approve",
@@ -334,7 +293,7 @@ class _Generator:
         recheck = approved + dt.timedelta(days=rng.randint(30, 120))
         if rng.random() < 0.03 and recheck < self.today:
             reason = "回头看发现问题有反弹，重新整改。"
-            ev.add(
+            ev.event(
                 self.at(recheck),
                 "韩立新",
                 "problem.reopen",
@@ -355,7 +314,7 @@ class _Generator:
             )
 
     def _progress(self, pid: int, mid: int, day: dt.date, author: str, text: str) -> dict:
-        return self.ev.create(
+        return self._create(
             Progress,
             self.new_id(Progress),
             {"measure": mid, "on": day, "text": text, "author": author},
@@ -373,7 +332,7 @@ class _Generator:
         new_text = f"{new_due.year}年{new_due.month}月{new_due.day}日前"
         columns, _ = deadline_fields(new_text, started)
         row = self.ev.rows["measure"][mid]
-        ext = self.ev.create(
+        ext = self._create(
             Extension,
             self.new_id(Extension),
             {
@@ -387,7 +346,7 @@ class _Generator:
                 "at": self.at(asked).isoformat(sep=" "),
             },
         )
-        self.ev.add(
+        self.ev.event(
             self.at(asked),
             owner,
             "measure.extend",
@@ -407,13 +366,13 @@ class _Generator:
         self.files.append((path, content))
         eid = self.new_id(Evidence)
         at = self.at(day, 14)
-        self.ev.add(
+        self.ev.event(
             at,
             T.CONTACT[0],
             "evidence.create",
             pid,
             [
-                self.ev.create(
+                self._create(
                     Evidence,
                     eid,
                     {
@@ -429,49 +388,13 @@ class _Generator:
         )
 
     # -- writing --------------------------------------------------------------------------------
-    def write(self, progress: Progress_cb) -> None:
+    def write(self, progress: ProgressCallback) -> None:
         for path, content in self.files:
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(content)
-        db = self.ledger.db
-        events = sorted(self.ev.events, key=lambda e: (e[0], e[1]))
-        with write_transaction(db):
-            for model in (
-                Department,
-                Person,
-                Batch,
-                Problem,
-                Measure,
-                Extension,
-                Progress,
-                Evidence,
-            ):
-                rows = self.ev.rows[TABLE_OF[model]]
-                fields = [f.name for f in journaled_fields(model)]
-                has_version = "version" in model._meta.fields
-                columns = ["id", *fields] + (["version"] if has_version else [])
-                data = [
-                    (pk, *(row[f] for f in fields), *((1,) if has_version else ()))
-                    for pk, row in rows.items()
-                ]
-                bulk_insert(db, model, columns, data)
-            start = journal.head(db)
-            prepared = (
-                (None, at.isoformat(sep=" "), actor, action, pid, changes)
-                for at, _, actor, action, pid, changes in events
-            )
-            rows = []
-            for i, row in enumerate(journal.chain(start, prepared), 1):
-                rows.append(row)
-                if len(rows) >= 5000:
-                    journal.insert_rows(db, rows)
-                    rows = []
-                    if progress and not progress(i, len(events)):
-                        raise InterruptedError("已取消")
-            journal.insert_rows(db, rows)
-            for year, number in self.code_numbers.items():
-                Meta.insert(key=f"code_counter.{year}", value=str(number)).execute(db)
+        self.ev.code_counters = dict(self.code_numbers)
+        self.ev.write(progress)
 
 
 def build_demo(
@@ -481,7 +404,7 @@ def build_demo(
     seed: int = 2026,
     actor: str | None = None,
     clock: Callable[[], dt.datetime] = system_clock,
-    progress: Progress_cb = None,
+    progress: ProgressCallback = None,
 ) -> Ledger:
     """Create a new ledger file filled with a demo history ending today (one transaction)."""
     if problems < 0:

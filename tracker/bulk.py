@@ -1,0 +1,131 @@
+"""Writing many rows at once with their journal: the demo generator and the Excel importer use it.
+
+Rows are built in journal form together with the events that created or changed them; `write`
+inserts the rows with executemany, chains the events' hashes and appends them, all in one
+transaction — so a bulk write is all-or-nothing and `verify` checks it like any other change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from peewee import Model
+
+from . import journal
+from .db import bulk_insert, write_transaction
+from .errors import ReadOnlyError
+from .journal import json_value
+from .ledger import Ledger
+from .models import JOURNALED, Meta
+from .recorder import journaled_fields, row_values
+
+TABLE_OF = {model: name for name, model in JOURNALED.items()}
+ProgressCallback = Callable[[int, int], bool] | None  # (done, total) -> keep going?
+
+
+class Cancelled(Exception):
+    """The user cancelled a long write; nothing was written."""
+
+
+class BulkWriter:
+    """Rows (journal form) plus the events that produced them, written together by `write`."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        if ledger.read_only:
+            raise ReadOnlyError("此台账以只读方式打开，不能修改。")
+        self.ledger = ledger
+        self.rows: dict[str, dict[int, dict]] = {t: {} for t in JOURNALED}
+        self.events: list[tuple[dt.datetime, int, str, str, int | None, list[dict]]] = []
+        self.code_counters: dict[int, int] = {}
+        self._next: dict[type[Model], int] = {}
+
+    def new_id(self, model: type[Model]) -> int:
+        if model not in self._next:
+            top = self.ledger.select(model, model.id).order_by(model.id.desc()).scalar() or 0
+            self._next[model] = top + 1
+        pk = self._next[model]
+        self._next[model] = pk + 1
+        return pk
+
+    def create(
+        self, model: type[Model], values: dict, *, pk: int | None = None
+    ) -> tuple[int, dict]:
+        """A new row (with a fresh id unless `pk` was reserved with `new_id`); returns (id, change)."""
+        pk = self.new_id(model) if pk is None else pk
+        row = row_values(model, values)
+        self.rows[TABLE_OF[model]][pk] = row
+        return pk, {"t": TABLE_OF[model], "id": pk, "op": "c", "f": dict(row)}
+
+    def update(self, model: type[Model], pk: int, **values) -> dict:
+        """Change a row created by this writer; returns the journal change (changed fields only)."""
+        row = self.rows[TABLE_OF[model]][pk]
+        diffs = {}
+        for name, new in values.items():
+            new = json_value(new)
+            if row[name] != new:
+                diffs[name] = [row[name], new]
+                row[name] = new
+        return {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs}
+
+    def event(
+        self, at: dt.datetime, actor: str, action: str, problem: int | None, changes: list[dict]
+    ) -> None:
+        self.events.append((at, len(self.events), actor, action, problem, changes))
+
+    def write(
+        self, progress: ProgressCallback = None, *, one_transaction: bool = False
+    ) -> journal.Head:
+        """Insert everything in one database transaction; events are journaled in time order.
+
+        With `one_transaction` all events share one txn number (an import is undone as a whole).
+        """
+        db = self.ledger.db
+        events = sorted(self.events, key=lambda e: (e[0], e[1]))
+        total = len(events)
+        with write_transaction(db):
+            for table, model in JOURNALED.items():
+                rows = self.rows[table]
+                if not rows:
+                    continue
+                fields = [f.name for f in journaled_fields(model)]
+                has_version = "version" in model._meta.fields
+                pk = model._meta.primary_key.name
+                columns = [pk, *fields] + (["version"] if has_version else [])
+                extra = (1,) if has_version else ()
+                bulk_insert(
+                    db,
+                    model,
+                    columns,
+                    [(key, *(row[f] for f in fields), *extra) for key, row in rows.items()],
+                )
+            start = journal.head(db)
+            txn = start.seq + 1 if one_transaction else None
+            prepared = (
+                (txn, at.isoformat(sep=" "), actor, action, pid, changes)
+                for at, _, actor, action, pid, changes in events
+            )
+            batch: list[tuple] = []
+            head = start
+            for done, row in enumerate(journal.chain(start, prepared), 1):
+                batch.append(row)
+                head = journal.Head(row[0], row[-1])
+                if len(batch) >= 5000:
+                    journal.insert_rows(db, batch)
+                    batch = []
+                    if progress and not progress(done, total):
+                        raise Cancelled("已取消，未写入任何数据。")
+            journal.insert_rows(db, batch)
+            for year, number in self.code_counters.items():
+                bump_code_counter(self.ledger, year, number)
+        return head
+
+
+def bump_code_counter(ledger: Ledger, year: int, number: int) -> None:
+    """Make sure the per-year problem code counter is at least `number` (codes are never reused)."""
+    key = f"code_counter.{year}"
+    row = ledger.select(Meta, Meta.value).where(Meta.key == key).tuples().first()
+    if row is None:
+        Meta.insert(key=key, value=str(number)).execute(ledger.db)
+    elif int(row[0]) < number:
+        Meta.update(value=str(number)).where(Meta.key == key).execute(ledger.db)
