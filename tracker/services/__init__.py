@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .bulk_edit import bulk_update
 from .dictionaries import (
     add_batch,
     add_term,
@@ -35,8 +36,12 @@ from .transitions import (
     set_long_term,
     void_problem,
 )
+from .undo import describe_last, undo_last
 
 __all__ = [
+    "bulk_update",
+    "describe_last",
+    "undo_last",
     "MeasureInput",
     "add_batch",
     "add_evidence",

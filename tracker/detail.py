@@ -1,0 +1,233 @@
+"""Everything the detail panel shows about one problem, read in a handful of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from . import workflow
+from .deadlines import parse_deadline
+from .errors import NotFoundError
+from .ledger import Ledger
+from .models import (
+    Batch,
+    Category,
+    Department,
+    Evidence,
+    Extension,
+    Measure,
+    Person,
+    Problem,
+    Progress,
+    Source,
+)
+from .overdue import band, days_left, is_overdue
+
+
+@dataclass
+class MeasureView:
+    id: int
+    seq: int
+    text: str
+    owner_id: int | None
+    owner: str
+    department_id: int | None
+    department: str
+    deadline_text: str
+    deadline_kind: str
+    deadline_date: dt.date | None
+    status: str
+    done_on: dt.date | None
+    version: int
+    extensions: int = 0
+    overdue: bool = False
+    days_left: int | None = None
+    band: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return workflow.MEASURE_LABELS.get(self.status, self.status)
+
+    @property
+    def deadline_reading(self) -> str:
+        """How the deadline text was read, e.g. '2026年6月30日' or '长期坚持'."""
+        return parse_deadline(self.deadline_text).describe()
+
+
+@dataclass
+class ProgressView:
+    id: int
+    measure_id: int
+    measure_seq: int
+    on: dt.date
+    text: str
+    author: str
+
+
+@dataclass
+class EvidenceView:
+    id: int
+    measure_id: int | None
+    sha256: str
+    name: str
+    size: int
+    note: str
+    added_by: str
+    added_at: str
+    active: bool
+    removed_reason: str
+    shared_with: list[str] = field(
+        default_factory=list
+    )  # codes of other problems using the same file
+
+
+@dataclass
+class ProblemDetail:
+    row: dict  # the problem's own columns (ids for references)
+    names: dict  # resolved names: batch, source, category, leader, department, recurrence_of
+    measures: list[MeasureView]
+    progress: list[ProgressView]
+    evidence: list[EvidenceView]
+    extensions: list[dict]
+
+    @property
+    def status_label(self) -> str:
+        return workflow.STATUS_LABELS[self.row["status"]]
+
+
+def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
+    row = ledger.select(Problem).where(Problem.id == problem_id).dicts().first()
+    if row is None:
+        raise NotFoundError(f"问题（编号 {problem_id}）不存在。")
+    names = {
+        "batch": _name(ledger, Batch, row["batch"]),
+        "source": _name(ledger, Source, row["source"]),
+        "category": _name(ledger, Category, row["category"]),
+        "leader": _name(ledger, Person, row["leader"]),
+        "department": _name(ledger, Department, row["department"]),
+        "recurrence_of": ledger.select(Problem, Problem.code)
+        .where(Problem.id == row["recurrence_of"])
+        .scalar()
+        if row["recurrence_of"]
+        else "",
+    }
+    today = ledger.today()
+    ext_counts = dict(
+        ledger.select(Extension, Extension.measure, fn.COUNT(Extension.id))
+        .join(Measure, on=(Extension.measure == Measure.id))
+        .where(Measure.problem == problem_id)
+        .group_by(Extension.measure)
+        .tuples()
+    )
+    owner = Person.alias("owner")
+    measures = []
+    query = (
+        ledger.select(
+            Measure,
+            Measure.id,
+            Measure.seq,
+            Measure.text,
+            Measure.owner,
+            owner.name,
+            Measure.department,
+            Department.name,
+            Measure.deadline_text,
+            Measure.deadline_kind,
+            Measure.deadline_date,
+            Measure.status,
+            Measure.done_on,
+            Measure.version,
+        )
+        .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
+        .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
+        .where(Measure.problem == problem_id)
+        .order_by(Measure.seq)
+        .tuples()
+    )
+    for mid, seq, text, oid, oname, did, dname, dtext, kind, ddate, status, done, version in query:
+        view = MeasureView(
+            mid,
+            seq,
+            text,
+            oid,
+            oname or "",
+            did,
+            dname or "",
+            dtext,
+            kind,
+            ddate,
+            status,
+            done,
+            version,
+        )
+        view.extensions = ext_counts.get(mid, 0)
+        view.overdue = is_overdue(status, ddate, row["status"], today)
+        if status == workflow.M_OPEN:
+            view.days_left = days_left(ddate, today)
+            view.band = band(view.days_left)
+        measures.append(view)
+    seqs = {m.id: m.seq for m in measures}
+    progress = [
+        ProgressView(pid, mid, seqs.get(mid, 0), on, text, author)
+        for pid, mid, on, text, author in ledger.select(
+            Progress, Progress.id, Progress.measure, Progress.on, Progress.text, Progress.author
+        )
+        .where(Progress.measure.in_(list(seqs) or [0]))
+        .order_by(Progress.on.desc(), Progress.id.desc())
+        .tuples()
+    ]
+    evidence = [
+        EvidenceView(
+            e["id"],
+            e["measure"],
+            e["sha256"],
+            e["name"],
+            e["size"],
+            e["note"],
+            e["added_by"],
+            e["added_at"],
+            e["active"],
+            e["removed_reason"],
+        )
+        for e in ledger.select(Evidence)
+        .where(Evidence.problem == problem_id)
+        .order_by(Evidence.id)
+        .dicts()
+    ]
+    _mark_shared(ledger, problem_id, evidence)
+    extensions = list(
+        ledger.select(Extension)
+        .where(Extension.measure.in_(list(seqs) or [0]))
+        .order_by(Extension.id)
+        .dicts()
+    )
+    return ProblemDetail(row, names, measures, progress, evidence, extensions)
+
+
+def _name(ledger: Ledger, model, pk: int | None) -> str:
+    if pk is None:
+        return ""
+    return ledger.select(model, model.name).where(model.id == pk).scalar() or ""
+
+
+def _mark_shared(ledger: Ledger, problem_id: int, evidence: list[EvidenceView]) -> None:
+    hashes = [e.sha256 for e in evidence if e.active]
+    if not hashes:
+        return
+    others = (
+        ledger.select(Evidence, Evidence.sha256, Problem.code)
+        .join(Problem, on=(Evidence.problem == Problem.id))
+        .where(
+            Evidence.sha256.in_(hashes)
+            & (Evidence.problem != problem_id)
+            & (Evidence.active == True)
+        )  # noqa: E712
+        .tuples()
+    )
+    by_hash: dict[str, list[str]] = {}
+    for sha, code in others:
+        by_hash.setdefault(sha, []).append(code)
+    for e in evidence:
+        e.shared_with = sorted(set(by_hash.get(e.sha256, [])))

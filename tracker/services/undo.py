@@ -1,0 +1,96 @@
+"""Undo of the user's last action, done forward: the reverse change is itself a journaled action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..changes import Changes
+from ..errors import WorkflowError
+from ..journal import Entry, entries, json_value
+from ..ledger import Ledger
+from ..models import JOURNALED, Journal
+from ..recorder import Unit
+from ..workflow import M_VOID, VOID
+
+UNDO = "undo"
+# Rows whose creation is undone by voiding / detaching them (nothing is ever deleted).
+UNDO_CREATE = {
+    "problem": ("status", VOID),
+    "measure": ("status", M_VOID),
+    "evidence": ("active", False),
+}
+LOOKBACK = 2000  # journal entries searched for the user's last action
+
+
+def _undone_txns(ledger: Ledger) -> set[int]:
+    rows = (
+        ledger.select(Journal, Journal.action).where(Journal.action.startswith(f"{UNDO}:")).tuples()
+    )
+    return {int(action.split(":", 1)[1]) for (action,) in rows}
+
+
+def last_undoable(ledger: Ledger) -> list[Entry] | None:
+    """The entries of this user's most recent action that has not been undone yet."""
+    undone = _undone_txns(ledger)
+    top = ledger.select(Journal, Journal.seq).order_by(Journal.seq.desc()).scalar() or 0
+    recent = list(entries(ledger.db, since_seq=max(0, top - LOOKBACK)))
+    for entry in reversed(recent):
+        if entry.actor != ledger.actor or entry.action.startswith(UNDO) or entry.txn in undone:
+            continue
+        if entry.action in ("ledger.init", "demo.create", "import"):
+            return None
+        return [e for e in recent if e.txn == entry.txn]
+    return None
+
+
+def describe_last(ledger: Ledger) -> str | None:
+    """What Ctrl+Z would undo, in words (for the menu text), or None."""
+    from ..labels import action_label
+
+    found = last_undoable(ledger)
+    return action_label(found[0].action) if found else None
+
+
+def undo_last(ledger: Ledger) -> Changes:
+    """Reverse the user's last action. Refused when someone changed the same data since."""
+    found = last_undoable(ledger)
+    if not found:
+        raise WorkflowError("没有可以撤销的操作。")
+    txn = found[0].txn
+    with Unit(ledger, f"{UNDO}:{txn}") as unit:
+        for entry in reversed(found):
+            for change in reversed(entry.changes):
+                _reverse(unit, ledger, entry.problem, change)
+    return unit.changes
+
+
+def _reverse(unit: Unit, ledger: Ledger, problem: int | None, change: dict) -> None:
+    table, pk = change["t"], change["id"]
+    model = JOURNALED[table]
+    pk_field = model._meta.primary_key
+    current = model.select().where(pk_field == pk).bind(ledger.db).dicts().first()
+    if change["op"] == "c":
+        if table not in UNDO_CREATE:
+            raise WorkflowError(
+                "该操作新增了整改进展、延期或名录记录，不能撤销；如有错误请另行更正。"
+            )
+        field, value = UNDO_CREATE[table]
+        values = {field: value}
+        if table == "problem":
+            values.update(status_reason="撤销新增", voided_from=current["status"])
+        unit.update(model, pk, values, group=problem)
+        return
+    values = {}
+    for name, (old, new) in change["f"].items():
+        if json_value(current[name]) != new:
+            raise WorkflowError("这条记录在此后又被修改过（可能是其他人），不能撤销。")
+        values[name] = _python_value(model, name, old)
+    unit.update(model, pk, values, group=problem)
+
+
+def _python_value(model, name: str, value):
+    """Journal values are JSON; turn dates back into dates for the update."""
+    field = model._meta.fields[name]
+    if value is not None and field.field_type == "DATE":
+        return dt.date.fromisoformat(value)
+    return value
