@@ -112,7 +112,8 @@ def restore_ledger(db: Database, evidence_dir: Path, source: Path) -> Path | Non
     try:
         if path is not None:
             safety = path.with_name(f"{path.stem}.before-restore{path.suffix}")
-            sqlite_copy(db, safety)
+            safety.unlink(missing_ok=True)
+            backup_ledger(db, evidence_dir, safety)  # with its evidence: it must verify on its own
             src.backup(db.connection())
         else:
             source_db = SqliteDatabase(f"file:{source}?mode=ro", uri=True)

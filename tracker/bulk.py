@@ -38,6 +38,7 @@ class BulkWriter:
         self.rows: dict[str, dict[int, dict]] = {t: {} for t in JOURNALED}
         self.events: list[tuple[dt.datetime, int, str, str, int | None, list[dict]]] = []
         self.code_counters: dict[int, int] = {}
+        self.updates: dict[tuple[str, int], int] = {}  # journaled updates per row: its version - 1
         self._next: dict[type[Model], int] = {}
 
     def new_id(self, model: type[Model]) -> int:
@@ -66,6 +67,9 @@ class BulkWriter:
             if row[name] != new:
                 diffs[name] = [row[name], new]
                 row[name] = new
+        if diffs:
+            key = (TABLE_OF[model], pk)
+            self.updates[key] = self.updates.get(key, 0) + 1
         return {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs}
 
     def event(
@@ -92,13 +96,11 @@ class BulkWriter:
                 has_version = "version" in model._meta.fields
                 pk = model._meta.primary_key.name
                 columns = [pk, *fields] + (["version"] if has_version else [])
-                extra = (1,) if has_version else ()
-                bulk_insert(
-                    db,
-                    model,
-                    columns,
-                    [(key, *(row[f] for f in fields), *extra) for key, row in rows.items()],
-                )
+                data = []
+                for key, row in rows.items():
+                    version = (1 + self.updates.get((table, key), 0),) if has_version else ()
+                    data.append((key, *(row[f] for f in fields), *version))
+                bulk_insert(db, model, columns, data)
             start = journal.head(db)
             txn = start.seq + 1 if one_transaction else None
             prepared = (

@@ -41,6 +41,8 @@ def _open_sqlite(path: Path, *, create: bool, read_only: bool) -> SqliteDatabase
         raise LedgerOpenError(f"“{path}” 是一个文件夹，不是台账文件。")
     if path.exists() and path.stat().st_size > 0:
         inspect_sqlite_file(path, allow_empty_schema=create)
+    elif path.exists() and not create:
+        raise LedgerOpenError(f"“{path}” 是一个空文件，不是台账文件。")
     elif not create:
         raise LedgerOpenError(
             f"台账文件不存在：{path}。请先运行 `python -m tracker init` 或 `demo` 创建台账。"

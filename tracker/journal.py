@@ -84,11 +84,22 @@ def head_code(seq: int, digest: str) -> str:
     return f"{seq}-{digest[:8].upper()}"
 
 
+def cut(db: Database, until: str) -> int | None:
+    """The first entry written after `until`; history "as of" then is everything before it.
+
+    Cutting the chain at one point (rather than picking entries by their time) keeps a past
+    state consistent even if a PC's clock was wrong and timestamps are not in order.
+    """
+    return Journal.select(fn.MIN(Journal.seq)).where(Journal.at > until).bind(db).scalar()
+
+
 def head(db: Database, *, until: str | None = None) -> Head:
-    """The last entry (optionally the last one at or before the timestamp `until`)."""
+    """The last entry, or the last one before the cut at timestamp `until`."""
     query = Journal.select(Journal.seq, Journal.hash).order_by(Journal.seq.desc()).limit(1)
     if until is not None:
-        query = query.where(Journal.at <= until)
+        first_after = cut(db, until)
+        if first_after is not None:
+            query = query.where(Journal.seq < first_after)
     row = query.bind(db).tuples().first()
     return Head(row[0], row[1]) if row else Head(0, GENESIS)
 
@@ -167,7 +178,9 @@ def entries(
         Journal.hash,
     ).order_by(Journal.seq)
     if until is not None:
-        query = query.where(Journal.at <= until)
+        first_after = cut(db, until)
+        if first_after is not None:
+            query = query.where(Journal.seq < first_after)
     if problem is not None:
         query = query.where(Journal.problem == problem)
     if since_seq:

@@ -12,7 +12,7 @@ from peewee import Database, SchemaManager
 
 from . import backup
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
-from .models import ALL_MODELS, Measure, Meta, Problem, Progress
+from .models import ALL_MODELS, ImportSource, Measure, Meta, Problem, Progress
 
 SCHEMA_KEY = "schema_version"
 APP_KEY = "application"
@@ -33,8 +33,14 @@ INDEXES = [
     (Progress, ['"on"'], "progress_on"),
 ]
 
+
+def _import_source(db: Database) -> None:
+    """Version 3: the table recording which workbook, sheet and row a problem was imported from."""
+    SchemaManager(ImportSource, db).create_all(safe=True)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
-STEPS: dict[int, Callable[[Database], None]] = {2: _indexes}
+STEPS: dict[int, Callable[[Database], None]] = {2: _indexes, 3: _import_source}
 LATEST = max([1, *STEPS])
 
 

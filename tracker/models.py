@@ -155,6 +155,21 @@ class Evidence(BaseModel):
     removed_reason = TextField(default="")
 
 
+class ImportSource(BaseModel):
+    """Where an imported problem came from: the workbook (name, SHA-256), sheet and row.
+
+    `key` fingerprints the problem's text as the workbook had it, so importing the same (or an
+    updated) workbook again recognises the problem even after its text was edited in the ledger.
+    """
+
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    file = CharField()
+    sha256 = CharField(index=True)
+    sheet = CharField(default="")
+    row = IntegerField(null=True)
+    key = CharField(index=True)
+
+
 class Journal(BaseModel):
     """The append-only, hash-chained history. `seq` is assigned by the program, never reused."""
 
@@ -182,6 +197,7 @@ JOURNALED = {
     "extension": Extension,
     "progress": Progress,
     "evidence": Evidence,
+    "import_source": ImportSource,
 }
 # Columns left out of the journal: bookkeeping that carries no meaning of its own.
 UNJOURNALED_FIELDS = {"id", "version"}

@@ -6,9 +6,10 @@ insert records the full row, every update records each changed field as [old, ne
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from peewee import Model
+from peewee import DateField, Model
 
 from . import journal
 from .changes import Changes
@@ -30,11 +31,20 @@ def field_default(field) -> Any:
     return default() if callable(default) else default
 
 
+def column_value(field, value: Any) -> Any:
+    """What the column will really hold: a datetime given for a date column keeps only its date."""
+    if isinstance(value, dt.datetime) and isinstance(field, DateField):
+        return value.date()
+    return value
+
+
 def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
     """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal."""
     out = {}
     for f in journaled_fields(model):
-        out[f.name] = json_value(values[f.name] if f.name in values else field_default(f))
+        out[f.name] = json_value(
+            column_value(f, values[f.name]) if f.name in values else field_default(f)
+        )
     return out
 
 
@@ -82,6 +92,7 @@ class Unit:
         `group` is the problem the row belongs to (its history); rows with a `problem` column
         and problems themselves find it on their own.
         """
+        values = {k: column_value(model._meta.fields[k], v) for k, v in values.items()}
         row = row_values(model, values)
         pk_name = model._meta.primary_key.name
         new_id = model.insert(**values).execute(self.db)
@@ -115,6 +126,7 @@ class Unit:
         if has_version and expected_version is not None and current["version"] != expected_version:
             raise ConflictError(_conflict_message(model, current))
         diffs = {}
+        values = {k: column_value(model._meta.fields[k], v) for k, v in values.items()}
         for name, new in values.items():
             old_json, new_json = json_value(current[name]), json_value(new)
             if old_json != new_json:

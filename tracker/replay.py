@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
 from . import journal
 from .journal import Entry, json_value
@@ -20,8 +21,12 @@ MAX_REPORTED = 30
 State = dict[str, dict]  # table -> id -> {field: json value}
 
 
-def replay(entries: Iterable[Entry]) -> State:
-    """Apply entries in order; what comes out is the ledger's content as the journal describes it."""
+def replay(entries: Iterable[Entry], updates: dict | None = None) -> State:
+    """Apply entries in order; what comes out is the ledger's content as the journal describes it.
+
+    If `updates` is given it receives, per (table, id), how many journaled updates the row had —
+    which is what its `version` column must say.
+    """
     state: State = {table: {} for table in JOURNALED}
     for entry in entries:
         for change in entry.changes:
@@ -33,6 +38,8 @@ def replay(entries: Iterable[Entry]) -> State:
                 row = rows.setdefault(key, {})
                 for name, (_old, new) in change["f"].items():
                     row[name] = new
+                if updates is not None:
+                    updates[(change["t"], key)] = updates.get((change["t"], key), 0) + 1
     return state
 
 
@@ -51,18 +58,32 @@ class VerifyReport:
 
 
 def verify(ledger: Ledger) -> VerifyReport:
-    """Check the hash chain, then that every journaled row is exactly what the journal says."""
+    """Check the file, the hash chain, then that every journaled row is exactly what the journal says."""
+    try:
+        return _verify(ledger)
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        head = journal.Head(0, journal.GENESIS)
+        return VerifyReport(
+            False, head, 0, [f"台账文件已损坏，无法完整读取（{error}）。请用备份恢复。"]
+        )
+
+
+def _verify(ledger: Ledger) -> VerifyReport:
+    damage = _integrity(ledger)
+    if damage:
+        return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head = journal.check_chain(ledger.db)
-    state = replay(journal.entries(ledger.db))
+    updates: dict = {}
+    state = replay(journal.entries(ledger.db), updates)
     checked = 0
     for table, model in JOURNALED.items():
         expected = state[table]
         pk = model._meta.primary_key.name
         fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
         seen = set()
-        for row in (
-            model.select(model._meta.primary_key, *fields).bind(ledger.db).dicts().iterator()
-        ):
+        versioned = "version" in model._meta.fields
+        columns = [model._meta.primary_key, *fields] + ([model.version] if versioned else [])
+        for row in model.select(*columns).bind(ledger.db).dicts().iterator():
             checked += 1
             key = row[pk]
             seen.add(key)
@@ -71,6 +92,11 @@ def verify(ledger: Ledger) -> VerifyReport:
             if want is None:
                 problems.append(f"{label} 不在历史记录中：它是在程序之外被加入的。")
                 continue
+            if versioned and row["version"] != 1 + updates.get((table, key), 0):
+                problems.append(
+                    f"{label} 的修改次数与历史记录不符（记录 {updates.get((table, key), 0)} 次，"
+                    f"数据显示 {row['version'] - 1} 次）：历史记录可能被删改。"
+                )
             for f in fields:
                 have = json_value(row[f.name])
                 if have != want.get(f.name):
@@ -88,6 +114,16 @@ def verify(ledger: Ledger) -> VerifyReport:
     if len(problems) > MAX_REPORTED:
         problems = problems[:MAX_REPORTED] + ["……另有更多问题未列出。"]
     return VerifyReport(not problems, head, head.seq, problems, checked)
+
+
+def _integrity(ledger: Ledger) -> list[str]:
+    """SQLite's own page check: a file damaged inside is reported, not crashed on."""
+    if not ledger.is_sqlite:
+        return []
+    rows = [r[0] for r in ledger.db.execute_sql("PRAGMA quick_check").fetchall()]
+    if rows == ["ok"]:
+        return []
+    return ["台账文件已损坏：" + "；".join(rows[:5]) + "。请用备份恢复。"]
 
 
 def _row_label(table: str, key, row: dict) -> str:

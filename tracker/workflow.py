@@ -133,10 +133,14 @@ def refusals(name: str, facts: ProblemFacts, *, reason: str = "") -> list[str]:
     elif name == "approve":
         if not facts.reviewer.strip():
             out.append("审核通过必须填写审核人姓名。")
+        if facts.evidence_count == 0:
+            out.append("佐证材料已被移除，没有材料可供审核，不能销号。")
     elif name == "set_long_term":
         remaining = [s for s in live if s != M_DONE]
-        if not remaining:
-            out.append("没有剩余的整改措施，应申请销号而不是设为长期坚持。")
+        if not live:
+            out.append("问题还没有整改措施，不能设为长期坚持。")
+        elif not remaining:
+            out.append("措施已全部完成，应申请销号而不是设为长期坚持。")
         elif any(s != M_LONG_TERM for s in remaining):
             out.append("只有剩余措施全部为长期坚持时，问题才能设为长期坚持。")
     return out

@@ -13,6 +13,7 @@ from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..models import Evidence, Problem
 from ..recorder import Unit
+from ..workflow import VOID
 from .lookup import measure_row, problem_row, require_accepts_work
 
 CHUNK = 1 << 20
@@ -69,13 +70,13 @@ def add_evidence(
     note: str = "",
 ) -> Changes:
     """Attach a file to a problem (or one of its measures). Warns when it already backs another problem."""
-    problem = problem_row(ledger, problem_id)
-    require_accepts_work(problem, "添加佐证材料")
+    require_accepts_work(problem_row(ledger, problem_id), "添加佐证材料")
     if measure_id is not None and measure_row(ledger, measure_id)["problem"] != problem_id:
         raise ValidationError("整改措施", "所选措施不属于该问题。")
     source = Path(path)
-    sha, size = store_file(ledger, source)
+    sha, size = store_file(ledger, source)  # outside the transaction: copying may take a while
     with Unit(ledger, "evidence.create") as unit:
+        require_accepts_work(problem_row(ledger, problem_id), "添加佐证材料")
         unit.changes.created_id = unit.create(
             Evidence,
             problem=problem_id,
@@ -93,15 +94,15 @@ def add_evidence(
 
 def remove_evidence(ledger: Ledger, evidence_id: int, reason: str) -> Changes:
     """Detach a file (kept on disk and in history); a reason is required."""
-    row = ledger.select(Evidence).where(Evidence.id == evidence_id).dicts().first()
-    if row is None:
-        raise ValidationError("佐证材料", "该材料不存在。")
-    require_accepts_work(problem_row(ledger, row["problem"]), "移除佐证材料")
-    if not row["active"]:
-        raise WorkflowError("该材料已经移除。")
     if not (reason or "").strip():
         raise ValidationError("移除理由", "不能为空。")
     with Unit(ledger, "evidence.remove") as unit:
+        row = ledger.select(Evidence).where(Evidence.id == evidence_id).dicts().first()
+        if row is None:
+            raise ValidationError("佐证材料", "该材料不存在。")
+        require_accepts_work(problem_row(ledger, row["problem"]), "移除佐证材料")
+        if not row["active"]:
+            raise WorkflowError("该材料已经移除。")
         unit.update(Evidence, evidence_id, {"active": False, "removed_reason": reason.strip()})
     return unit.changes
 
@@ -121,6 +122,7 @@ def shared_evidence_warnings(ledger: Ledger, problem_id: int, sha: str | None = 
             Evidence.sha256.in_(hashes)
             & (Evidence.problem != problem_id)
             & (Evidence.active == True)  # noqa: E712
+            & (Problem.status != VOID)
         )
         .distinct()
         .tuples()

@@ -56,9 +56,11 @@ def deadline_fields(value, anchor: dt.date) -> tuple[dict, Deadline]:
     )
 
 
-def deadline_warning(deadline: Deadline) -> list[str]:
+def deadline_warning(deadline: Deadline, where: str = "") -> list[str]:
+    """An unreadable deadline is kept as text; say so, naming the measure when we know it."""
     if deadline.kind == UNKNOWN:
-        return [deadline.problem or f"整改时限“{deadline.text}”无法识别为日期，已按文本保存。"]
+        text = deadline.problem or f"‘{deadline.text}’ 无法识别为日期，已按文本保存"
+        return [f"{where}整改时限：{text}"]
     return []
 
 
@@ -78,9 +80,10 @@ def insert_measure(
     owner = check_reference(ledger, Person, m.owner, "责任人")
     department = check_reference(ledger, Department, m.department, "责任部门")
     columns, deadline = deadline_fields(m.deadline, anchor)
-    unit.changes.warnings.extend(deadline_warning(deadline))
+    unit.changes.warnings.extend(deadline_warning(deadline, f"第 {seq} 项措施的"))
     status = measure_status_for(deadline.is_ongoing)
-    if m.done_on is not None:
+    done_on = m.done_on.date() if isinstance(m.done_on, dt.datetime) else m.done_on
+    if done_on is not None:
         status = M_DONE
     return unit.create(
         Measure,
@@ -90,7 +93,7 @@ def insert_measure(
         owner=owner,
         department=department,
         status=status,
-        done_on=m.done_on,
+        done_on=done_on,
         **columns,
     )
 
@@ -101,16 +104,27 @@ def _start_if_listed(unit: Unit, problem: dict) -> None:
         unit.update(Problem, problem["id"], {"status": IN_PROGRESS})
 
 
+def _rows(ledger: Ledger, measure_id: int) -> tuple[dict, dict]:
+    """The measure and its problem, read inside the caller's write transaction."""
+    measure = measure_row(ledger, measure_id)
+    return measure, problem_row(ledger, measure["problem"])
+
+
+def _as_date(value: dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def add_measure(ledger: Ledger, problem_id: int, measure: MeasureInput) -> Changes:
-    problem = problem_row(ledger, problem_id)
-    require_editable(problem, "增加整改措施")
-    seq = (
-        ledger.select(Measure, fn.MAX(Measure.seq)).where(Measure.problem == problem_id).scalar()
-        or 0
-    ) + 1
     with Unit(ledger, "measure.create") as unit:
+        problem = problem_row(ledger, problem_id)
+        require_editable(problem, "增加整改措施")
+        top = (
+            ledger.select(Measure, fn.MAX(Measure.seq))
+            .where(Measure.problem == problem_id)
+            .scalar()
+        )
         unit.changes.created_id = insert_measure(
-            unit, ledger, problem_id, seq, measure, problem["found_on"]
+            unit, ledger, problem_id, (top or 0) + 1, measure, problem["found_on"]
         )
     return unit.changes
 
@@ -129,67 +143,75 @@ def update_measure(
 
     Fields left at KEEP are not touched; None clears an owner or department.
     """
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_editable(problem, "修改整改措施")
-    values: dict = {}
-    warnings: list[str] = []
-    if text is not None:
-        values["text"] = _clean_text(text)
-    if owner is not KEEP:
-        values["owner"] = check_reference(ledger, Person, owner, "责任人")
-    if department is not KEEP:
-        values["department"] = check_reference(ledger, Department, department, "责任部门")
-    if deadline is not KEEP:
-        columns, parsed = deadline_fields(deadline, problem["found_on"])
-        values.update(columns)
-        values["status"] = measure_status_for(parsed.is_ongoing, measure["status"])
-        warnings = deadline_warning(parsed)
     with Unit(ledger, "measure.edit") as unit:
-        unit.update(Measure, measure_id, values, expected_version=expected_version)
-        unit.changes.warnings.extend(warnings)
+        measure, problem = _rows(ledger, measure_id)
+        require_editable(problem, "修改整改措施")
+        values: dict = {}
+        if text is not None:
+            values["text"] = _clean_text(text)
+        if owner is not KEEP:
+            values["owner"] = check_reference(ledger, Person, owner, "责任人")
+        if department is not KEEP:
+            values["department"] = check_reference(ledger, Department, department, "责任部门")
+        if deadline is not KEEP:
+            columns, parsed = deadline_fields(deadline, problem["found_on"])
+            values.update(columns)
+            values["status"] = measure_status_for(parsed.is_ongoing, measure["status"])
+            unit.changes.warnings.extend(deadline_warning(parsed, f"第 {measure['seq']} 项措施的"))
+        version = measure["version"] if expected_version is None else expected_version
+        unit.update(Measure, measure_id, values, expected_version=version)
     return unit.changes
 
 
 def complete_measure(ledger: Ledger, measure_id: int, done_on: dt.date | None = None) -> Changes:
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_editable(problem, "完成整改措施")
-    if measure["status"] == M_VOID:
-        raise WorkflowError("该措施已作废，不能标记完成。")
-    done_on = done_on or ledger.today()
+    done_on = _as_date(done_on) or ledger.today()
     if done_on > ledger.today():
         raise ValidationError("完成日期", "不能晚于今天。")
     with Unit(ledger, "measure.complete") as unit:
-        unit.update(Measure, measure_id, {"status": M_DONE, "done_on": done_on})
+        measure, problem = _rows(ledger, measure_id)
+        require_editable(problem, "完成整改措施")
+        if measure["status"] == M_VOID:
+            raise WorkflowError("该措施已作废，不能标记完成。")
+        if measure["status"] == M_DONE:
+            raise WorkflowError("该措施已经完成；如需更正完成日期，请先改回未完成。")
+        if done_on < problem["found_on"]:
+            raise ValidationError("完成日期", "不能早于问题的查摆日期。")
+        unit.update(
+            Measure,
+            measure_id,
+            {"status": M_DONE, "done_on": done_on},
+            expected_version=measure["version"],
+        )
         _start_if_listed(unit, problem)
     return unit.changes
 
 
 def reopen_measure(ledger: Ledger, measure_id: int) -> Changes:
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_editable(problem, "修改整改措施")
-    if measure["status"] != M_DONE:
-        raise WorkflowError("只有已完成的措施才能改回未完成。")
-    parsed = parse_deadline(measure["deadline_text"])
     with Unit(ledger, "measure.reopen") as unit:
+        measure, problem = _rows(ledger, measure_id)
+        require_editable(problem, "修改整改措施")
+        if measure["status"] != M_DONE:
+            raise WorkflowError("只有已完成的措施才能改回未完成。")
+        status = measure_status_for(parse_deadline(measure["deadline_text"]).is_ongoing)
         unit.update(
-            Measure, measure_id, {"status": measure_status_for(parsed.is_ongoing), "done_on": None}
+            Measure,
+            measure_id,
+            {"status": status, "done_on": None},
+            expected_version=measure["version"],
         )
     return unit.changes
 
 
 def void_measure(ledger: Ledger, measure_id: int, reason: str) -> Changes:
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_editable(problem, "作废整改措施")
     if not (reason or "").strip():
         raise ValidationError("作废理由", "不能为空。")
-    if measure["status"] == M_VOID:
-        raise WorkflowError("该措施已经作废。")
     with Unit(ledger, "measure.void") as unit:
-        unit.update(Measure, measure_id, {"status": M_VOID, "void_reason": reason.strip()})
+        measure, problem = _rows(ledger, measure_id)
+        require_editable(problem, "作废整改措施")
+        if measure["status"] == M_VOID:
+            raise WorkflowError("该措施已经作废。")
+        values = {"status": M_VOID, "void_reason": reason.strip()}
+        unit.update(Measure, measure_id, values, expected_version=measure["version"])
     return unit.changes
 
 
@@ -197,11 +219,6 @@ def extend_deadline(
     ledger: Ledger, measure_id: int, new_deadline: str | dt.date, reason: str
 ) -> Changes:
     """延期: record old → new with the reason; the count of extensions shows in reports."""
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_editable(problem, "延期")
-    if measure["status"] != M_OPEN:
-        raise WorkflowError("只有未完成的措施才能延期。")
     if not (reason or "").strip():
         raise ValidationError("延期理由", "不能为空。")
     columns, parsed = deadline_fields(new_deadline, ledger.today())
@@ -209,10 +226,14 @@ def extend_deadline(
         raise ValidationError(
             "新期限", f"“{parsed.text}”无法识别为期限，请写明日期，如 2026年6月30日。"
         )
-    if columns["deadline_date"] is not None and measure["deadline_date"] is not None:
-        if columns["deadline_date"] <= measure["deadline_date"]:
-            raise ValidationError("新期限", "必须晚于原期限。")
     with Unit(ledger, "measure.extend") as unit:
+        measure, problem = _rows(ledger, measure_id)
+        require_editable(problem, "延期")
+        if measure["status"] != M_OPEN:
+            raise WorkflowError("只有未完成的措施才能延期。")
+        if columns["deadline_date"] is not None and measure["deadline_date"] is not None:
+            if columns["deadline_date"] <= measure["deadline_date"]:
+                raise ValidationError("新期限", "必须晚于原期限。")
         unit.create(
             Extension,
             group=measure["problem"],
@@ -226,7 +247,7 @@ def extend_deadline(
             at=ledger.stamp(),
         )
         columns["status"] = measure_status_for(parsed.is_ongoing)
-        unit.update(Measure, measure_id, columns)
+        unit.update(Measure, measure_id, columns, expected_version=measure["version"])
     return unit.changes
 
 
@@ -234,23 +255,22 @@ def add_progress(
     ledger: Ledger, measure_id: int, text: str, on: dt.date | None = None, author: str | None = None
 ) -> Changes:
     """整改进展: a dated note of what was done on a measure."""
-    measure = measure_row(ledger, measure_id)
-    problem = problem_row(ledger, measure["problem"])
-    require_accepts_work(problem, "填写整改进展")
     text = (text or "").strip()
     if not text:
         raise ValidationError("整改进展", "内容不能为空。")
-    on = on or ledger.today()
+    on = _as_date(on) or ledger.today()
     if on > ledger.today():
         raise ValidationError("进展日期", "不能晚于今天。")
     with Unit(ledger, "progress.create") as unit:
+        measure, problem = _rows(ledger, measure_id)
+        require_accepts_work(problem, "填写整改进展")
         unit.changes.created_id = unit.create(
             Progress,
             group=problem["id"],
             measure=measure_id,
             on=on,
             text=text,
-            author=(author or ledger.actor).strip(),
+            author=(author or "").strip() or ledger.actor,
         )
         unit.changes.measures.add(measure_id)
         _start_if_listed(unit, problem)

@@ -62,7 +62,7 @@ def _clean(ledger: Ledger, fields: dict) -> dict:
         elif name == "found_on":
             if not isinstance(value, dt.date):
                 raise ValidationError(label, "必须是日期。")
-            out[name] = value
+            out[name] = value.date() if isinstance(value, dt.datetime) else value
         else:
             text = (value or "").strip()
             if len(text) > DESCRIPTION_MAX:
@@ -93,8 +93,11 @@ def create_problem(
     **fields,
 ) -> Changes:
     """List a problem (挂账) with its measures, in one action; `created_id` is the problem's id."""
-    values = _clean(ledger, {"description": description, **fields})
-    values["found_on"] = found_on or ledger.today()
+    values = _clean(
+        ledger, {"description": description, "found_on": found_on or ledger.today(), **fields}
+    )
+    if values["found_on"] > ledger.today():
+        raise ValidationError("查摆日期", "不能晚于今天。")
     _check_recurrence(ledger, values.get("recurrence_of"))
     with Unit(ledger, "problem.create") as unit:
         code = next_code(unit, ledger, values["found_on"].year)
@@ -109,13 +112,14 @@ def update_problem(
     ledger: Ledger, problem_id: int, *, expected_version: int | None = None, **fields
 ) -> Changes:
     """Edit any of a problem's own fields; each changed field is journaled old → new."""
-    problem = problem_row(ledger, problem_id)
-    require_editable(problem, "修改")
     values = _clean(ledger, fields)
     if "recurrence_of" in values:
         _check_recurrence(ledger, values["recurrence_of"], problem_id)
     with Unit(ledger, "problem.edit") as unit:
-        unit.update(Problem, problem_id, values, expected_version=expected_version)
+        problem = problem_row(ledger, problem_id)  # read inside the write lock: no stale decision
+        require_editable(problem, "修改")
+        version = problem["version"] if expected_version is None else expected_version
+        unit.update(Problem, problem_id, values, expected_version=version)
     return unit.changes
 
 

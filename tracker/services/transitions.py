@@ -9,7 +9,7 @@ from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..models import Problem
 from ..recorder import Unit
-from ..workflow import LISTED, TRANSITIONS, VOID, refusals, warnings
+from ..workflow import LISTED, TRANSITIONS, refusals, warnings
 from .lookup import problem_facts, problem_row
 
 
@@ -24,24 +24,36 @@ def _transition(
     closure_note: str | None = None,
     expected_version: int | None = None,
 ) -> Changes:
-    problem = problem_row(ledger, problem_id)
-    facts = problem_facts(ledger, problem, reviewer=reviewer)
-    if closure_note is not None:
-        facts.closure_note = closure_note
-    refused = refusals(name, facts, reason=reason)
-    if refused:
-        raise WorkflowError(
-            f"问题 {problem['code']} 不能{TRANSITIONS[name].label}：" + "".join(refused)
-        )
-    target = TRANSITIONS[name].target
-    if name == "restore":
-        target = problem["voided_from"] or LISTED
+    """Check the guards and write the new status in one transaction.
+
+    The row and its facts are read inside the write transaction, so the decision cannot be made
+    on a state another user changed a moment earlier; without an explicit `expected_version` the
+    version just read is required to be unchanged.
+    """
     with Unit(ledger, f"problem.{name}") as unit:
+        problem = problem_row(ledger, problem_id)
+        facts = problem_facts(ledger, problem, reviewer=reviewer)
+        if closure_note is not None:
+            facts.closure_note = closure_note
+        refused = refusals(name, facts, reason=reason)
+        if refused:
+            raise WorkflowError(
+                f"问题 {problem['code']} 不能{TRANSITIONS[name].label}：" + "".join(refused)
+            )
+        target = TRANSITIONS[name].target
+        if name == "restore":
+            target = problem["voided_from"] or LISTED
+        if name == "void":
+            values = {**values, "voided_from": problem["status"]}
+        if name == "approve" and values["closed_on"] < problem["found_on"]:
+            raise ValidationError(
+                "销号日期", f"不能早于查摆日期（{problem['found_on']:%Y-%m-%d}）。"
+            )
         unit.update(
             Problem,
             problem_id,
             {"status": target, "status_reason": reason.strip(), **values},
-            expected_version=expected_version,
+            expected_version=problem["version"] if expected_version is None else expected_version,
         )
         unit.changes.warnings.extend(warnings(name, facts))
     return unit.changes
@@ -63,7 +75,7 @@ def request_closure(
         "request_closure",
         {
             "closure_note": note,
-            "applicant": (applicant or ledger.actor).strip(),
+            "applicant": (applicant or "").strip() or ledger.actor,
             "review_opinion": "",
         },
         closure_note=note,
@@ -153,12 +165,11 @@ def void_problem(
     ledger: Ledger, problem_id: int, reason: str, *, expected_version: int | None = None
 ) -> Changes:
     """作废: hidden from reports, kept in the ledger and its history; can be restored."""
-    status = problem_row(ledger, problem_id)["status"]
     return _transition(
         ledger,
         problem_id,
         "void",
-        {"voided_from": status if status != VOID else ""},
+        {},
         reason=reason or "",
         expected_version=expected_version,
     )

@@ -1,0 +1,211 @@
+"""Two people (or two windows) on one ledger file: nothing silently overwritten, writers wait their turn."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from tracker import journal, replay, services
+from tracker.errors import ConflictError, WorkflowError
+from tracker.ledger import open_ledger
+from tracker.services import problems as problems_service
+from tracker.services import transitions
+
+from .factories import make_problem, measure_ids, problem, ready_for_closure
+
+
+@pytest.fixture
+def colleague(ledger, clock):
+    """李娜 opens the same ledger file on her own (another process would look just the same)."""
+    other = open_ledger(ledger.location, actor="李娜", clock=clock)
+    yield other
+    other.close()
+
+
+def test_the_second_of_two_editors_is_told_and_nothing_is_overwritten(ledger, colleague):
+    pid = make_problem(ledger, "会议多")
+    mine = problem(ledger, pid)
+    hers = problem(colleague, pid)
+    assert mine["version"] == hers["version"] == 1
+
+    services.update_problem(ledger, pid, expected_version=1, description="会议多，文山会海")
+    with pytest.raises(ConflictError) as caught:
+        services.update_problem(
+            colleague, pid, expected_version=1, description="会议多（李娜的版本）"
+        )
+
+    message = str(caught.value)
+    assert "2026-001" in message and "已被其他人或其他窗口修改过" in message and "未保存" in message
+    now = problem(colleague, pid)
+    assert (now["description"], now["version"]) == ("会议多，文山会海", 2)
+    edits = [e for e in journal.entries(ledger.db, problem=pid) if e.action == "problem.edit"]
+    assert [e.actor for e in edits] == ["王敏"]
+
+
+def test_after_refreshing_the_second_editor_can_save(ledger, colleague):
+    pid = make_problem(ledger, "会议多")
+    services.update_problem(ledger, pid, expected_version=1, cause="王敏补充的原因")
+
+    fresh = problem(colleague, pid)
+    services.update_problem(
+        colleague, pid, expected_version=fresh["version"], target="李娜补充的目标"
+    )
+
+    row = problem(ledger, pid)
+    assert (row["cause"], row["target"], row["version"]) == ("王敏补充的原因", "李娜补充的目标", 3)
+    assert replay.verify(colleague).ok
+
+
+def test_a_conflicting_edit_leaves_even_its_other_fields_unsaved(ledger, colleague):
+    pid = make_problem(ledger, "会议多")
+    services.update_problem(ledger, pid, expected_version=1, cause="原因一")
+
+    with pytest.raises(ConflictError):
+        services.update_problem(colleague, pid, expected_version=1, target="目标", remarks="备注")
+
+    row = problem(ledger, pid)
+    assert (row["target"], row["remarks"]) == ("", "")
+
+
+def test_a_status_change_on_a_stale_view_is_refused(ledger, colleague):
+    pid = make_problem(ledger)
+    seen = problem(colleague, pid)["version"]
+    services.add_progress(ledger, measure_ids(ledger, pid)[0], "已启动")  # moves it to 整改中
+
+    with pytest.raises(ConflictError):
+        services.void_problem(colleague, pid, "重复", expected_version=seen)
+
+    assert problem(ledger, pid)["status"] == "in_progress"
+
+
+def test_a_stale_measure_edit_from_another_window_is_refused(ledger, colleague):
+    (mid,) = measure_ids(ledger, make_problem(ledger))
+    services.update_measure(ledger, mid, text="王敏改过的措施", expected_version=1)
+
+    with pytest.raises(ConflictError) as caught:
+        services.update_measure(colleague, mid, text="李娜改过的措施", expected_version=1)
+
+    assert "该整改措施" in str(caught.value)
+
+
+def test_a_writer_waits_for_another_writer_instead_of_failing(ledger, colleague):
+    pid = make_problem(ledger, "会议多")
+    holding = threading.Event()
+    released = []
+
+    def hold_the_write_lock() -> None:
+        conn = sqlite3.connect(ledger.location, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            holding.set()
+            time.sleep(0.5)
+            released.append(time.monotonic())
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=hold_the_write_lock)
+    thread.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        services.update_problem(colleague, pid, cause="等对方保存完再写入")
+        finished = time.monotonic()
+    finally:
+        thread.join()
+
+    assert finished - started >= 0.3  # it waited …
+    assert finished >= released[0]  # … until the other writer let go
+    assert problem(ledger, pid)["cause"] == "等对方保存完再写入"
+    assert replay.verify(ledger).ok
+
+
+def test_two_busy_writers_keep_one_unbroken_history(ledger):
+    """Both write at once from their own connections; the hash chain stays a single line."""
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    errors: list[BaseException] = []
+
+    def edit(pid: int, actor: str) -> None:
+        try:
+            with open_ledger(ledger.location, actor=actor, clock=ledger.clock) as mine:
+                for n in range(15):
+                    services.update_problem(mine, pid, remarks=f"{actor}第{n}次修改")
+        except BaseException as error:  # reported below, in the main thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=edit, args=args) for args in ((first, "王敏"), (second, "李娜"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    problems, head = journal.check_chain(ledger.db)
+    assert problems == []
+    edits = [e for e in journal.entries(ledger.db) if e.action == "problem.edit"]
+    assert len(edits) == 30
+    assert replay.verify(ledger).ok
+    assert problem(ledger, first)["remarks"] == "王敏第14次修改"
+    assert problem(ledger, second)["version"] == 16
+
+
+def _try_write_now(path) -> str:
+    """Another process's write attempt that will not wait: 'written' or the refusal it got."""
+    conn = sqlite3.connect(str(path), timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.rollback()
+        return "written"
+    except sqlite3.OperationalError as error:
+        return str(error)
+    finally:
+        conn.close()
+
+
+def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monkeypatch):
+    """王敏 asks for 销号 while 李娜 tries to void the same problem: the guard reads the problem
+    inside the write transaction, so 李娜's write has to wait until 王敏's decision is saved —
+    it can never slip in between the check and the write."""
+    pid = make_problem(ledger)
+    ready_for_closure(ledger, pid, tmp_path / "files")
+    real = transitions.problem_facts
+    seen = []
+
+    def read_while_colleague_tries(led, row, **extra):
+        seen.append(_try_write_now(ledger.location))
+        return real(led, row, **extra)
+
+    monkeypatch.setattr(transitions, "problem_facts", read_while_colleague_tries)
+    services.request_closure(ledger, pid, "措施已完成")
+
+    assert seen == ["database is locked"]
+    assert problem(ledger, pid)["status"] == "pending_closure"
+    assert _try_write_now(ledger.location) == "written"  # and the lock is released afterwards
+
+
+def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, monkeypatch):
+    """王敏 edits the description while 李娜 approves the closure in another window: whoever
+    comes second sees the first one's result — here 李娜 closed first, so the edit is refused."""
+    pid = make_problem(ledger, "会议多")
+    ready_for_closure(ledger, pid, tmp_path / "files")
+    services.request_closure(colleague, pid, "补充了材料")
+    services.approve_closure(colleague, pid, "赵刚")
+    real = problems_service.require_editable
+    seen = []
+
+    def check_while_colleague_tries(row, doing):
+        seen.append(_try_write_now(ledger.location))
+        real(row, doing)
+
+    monkeypatch.setattr(problems_service, "require_editable", check_while_colleague_tries)
+    with pytest.raises(WorkflowError):
+        services.update_problem(ledger, pid, description="会议多（销号后改写）")
+
+    assert seen == ["database is locked"]
+    assert problem(ledger, pid)["description"] == "会议多"

@@ -1,0 +1,223 @@
+"""佐证材料: files copied into the ledger under their SHA-256, and the 纸面销号 warning."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from tracker import journal, replay, services
+from tracker.errors import ValidationError, WorkflowError
+from tracker.models import Evidence
+
+from .factories import (
+    close_problem,
+    complete_all,
+    evidence,
+    is_chinese,
+    make_problem,
+    measure_ids,
+    problem,
+    write_file,
+)
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+
+
+def test_a_file_is_copied_into_the_ledger_under_its_fingerprint(ledger, tmp_path, clock):
+    pid = make_problem(ledger)
+    photo = write_file(tmp_path / "手机照片", "整改现场.PNG", PHOTO)
+    clock.advance(hours=2)
+
+    changes = services.add_evidence(ledger, pid, photo, note="  会议室张贴的清单  ")
+
+    row = evidence(ledger, changes.created_id)
+    sha = hashlib.sha256(PHOTO).hexdigest()
+    assert (row["sha256"], row["name"], row["size"]) == (sha, "整改现场.PNG", len(PHOTO))
+    assert (row["note"], row["added_by"], row["added_at"]) == (
+        "会议室张贴的清单",
+        "王敏",
+        "2026-03-02 11:30:00",
+    )
+    assert row["active"] is True and row["measure"] is None
+    stored = services.evidence_file(ledger, sha, "整改现场.PNG")
+    assert stored == ledger.evidence_dir / sha[:2] / f"{sha}.png"
+    assert stored.read_bytes() == PHOTO
+    assert photo.read_bytes() == PHOTO  # the user's own file is left alone
+    assert changes.problems == {pid} and changes.warnings == []
+    assert not list(ledger.evidence_dir.rglob(".incoming-*"))
+
+
+def test_the_same_content_is_stored_once(ledger, tmp_path):
+    pid = make_problem(ledger)
+    first = write_file(tmp_path / "a", "纪要.txt", "支部会议纪要")
+    second = write_file(tmp_path / "b", "纪要.txt", "支部会议纪要")
+
+    services.add_evidence(ledger, pid, first)
+    services.add_evidence(ledger, pid, second)
+
+    assert len([f for f in ledger.evidence_dir.rglob("*") if f.is_file()]) == 1
+    assert ledger.select(Evidence).count() == 2
+
+
+def test_evidence_can_back_a_particular_measure(ledger, tmp_path):
+    pid = make_problem(ledger, deadlines=("2026年4月30日", "2026年5月31日"))
+    _, second = measure_ids(ledger, pid)
+
+    changes = services.add_evidence(
+        ledger, pid, write_file(tmp_path, "制度.docx", b"PK.."), measure_id=second
+    )
+
+    assert evidence(ledger, changes.created_id)["measure"] == second
+
+
+def test_a_measure_of_another_problem_is_refused(ledger, tmp_path):
+    pid = make_problem(ledger, "问题一")
+    other = make_problem(ledger, "问题二")
+
+    with pytest.raises(ValidationError) as caught:
+        services.add_evidence(
+            ledger,
+            pid,
+            write_file(tmp_path, "制度.docx", b"PK.."),
+            measure_id=measure_ids(ledger, other)[0],
+        )
+
+    assert caught.value.field == "整改措施"
+    assert ledger.select(Evidence).count() == 0
+
+
+def test_a_missing_file_is_refused_and_nothing_is_recorded(ledger, tmp_path):
+    pid = make_problem(ledger)
+    before = journal.count(ledger.db)
+
+    with pytest.raises(ValidationError) as caught:
+        services.add_evidence(ledger, pid, tmp_path / "不存在的扫描件.pdf")
+
+    assert caught.value.field == "佐证材料"
+    assert "文件不存在" in str(caught.value) and "不存在的扫描件.pdf" in str(caught.value)
+    assert journal.count(ledger.db) == before
+    assert ledger.select(Evidence).count() == 0
+
+
+def test_a_folder_is_not_an_evidence_file(ledger, tmp_path):
+    pid = make_problem(ledger)
+    (tmp_path / "材料文件夹").mkdir()
+    with pytest.raises(ValidationError) as caught:
+        services.add_evidence(ledger, pid, tmp_path / "材料文件夹")
+    assert caught.value.field == "佐证材料"
+
+
+def test_a_closed_problem_takes_no_more_evidence(ledger, tmp_path):
+    pid = make_problem(ledger)
+    close_problem(ledger, pid, tmp_path / "files")
+
+    with pytest.raises(WorkflowError) as caught:
+        services.add_evidence(ledger, pid, write_file(tmp_path, "补充.txt", "事后补的材料"))
+
+    assert "已销号" in str(caught.value) and "佐证材料" in str(caught.value)
+
+
+# -- 纸面销号 -------------------------------------------------------------------------------------
+def test_the_same_file_backing_two_problems_is_flagged_on_upload(ledger, tmp_path):
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    minutes = write_file(tmp_path, "支部会议纪要.docx", b"same minutes")
+    services.add_evidence(ledger, first, minutes)
+
+    changes = services.add_evidence(ledger, second, minutes)
+
+    (warning,) = changes.warnings
+    assert "纸面销号" in warning and problem(ledger, first)["code"] in warning
+    assert "支部会议纪要.docx" in warning and is_chinese(warning)
+
+
+def test_a_renamed_copy_of_the_same_file_is_still_flagged(ledger, tmp_path):
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    services.add_evidence(ledger, first, write_file(tmp_path, "纪要.docx", b"same minutes"))
+
+    changes = services.add_evidence(
+        ledger, second, write_file(tmp_path, "整改报告.docx", b"same minutes")
+    )
+
+    assert len(changes.warnings) == 1 and "纸面销号" in changes.warnings[0]
+
+
+def test_the_shared_file_is_flagged_again_when_closure_is_requested(ledger, tmp_path):
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    minutes = write_file(tmp_path, "支部会议纪要.docx", b"same minutes")
+    services.add_evidence(ledger, first, minutes)
+    services.add_evidence(ledger, second, minutes)
+    complete_all(ledger, second)
+
+    changes = services.request_closure(ledger, second, "已整改")
+
+    assert problem(ledger, second)["status"] == "pending_closure"  # warned, not refused
+    assert any("纸面销号" in w and "2026-001" in w for w in changes.warnings)
+
+
+def test_different_files_and_the_same_problem_raise_no_flag(ledger, tmp_path):
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    minutes = write_file(tmp_path, "纪要.docx", b"minutes of meeting one")
+    services.add_evidence(ledger, first, minutes)
+
+    assert services.add_evidence(ledger, first, minutes).warnings == []
+    assert (
+        services.add_evidence(
+            ledger, second, write_file(tmp_path, "另一份.docx", b"other")
+        ).warnings
+        == []
+    )
+
+
+def test_a_removed_file_no_longer_raises_the_flag(ledger, tmp_path):
+    first = make_problem(ledger, "会议多")
+    second = make_problem(ledger, "文件多")
+    minutes = write_file(tmp_path, "纪要.docx", b"same minutes")
+    mistaken = services.add_evidence(ledger, first, minutes).created_id
+    services.remove_evidence(ledger, mistaken, "传错了问题")
+
+    assert services.add_evidence(ledger, second, minutes).warnings == []
+
+
+# -- removing -----------------------------------------------------------------------------------
+def test_removing_evidence_needs_a_reason_and_keeps_the_file(ledger, tmp_path):
+    pid = make_problem(ledger)
+    eid = services.add_evidence(ledger, pid, write_file(tmp_path, "照片.jpg", PHOTO)).created_id
+    row = evidence(ledger, eid)
+    stored = services.evidence_file(ledger, row["sha256"], row["name"])
+
+    with pytest.raises(ValidationError) as caught:
+        services.remove_evidence(ledger, eid, "  ")
+    assert caught.value.field == "移除理由"
+    assert evidence(ledger, eid)["active"] is True
+
+    services.remove_evidence(ledger, eid, "照片不清晰，重新拍摄")
+
+    row = evidence(ledger, eid)
+    assert (row["active"], row["removed_reason"]) == (False, "照片不清晰，重新拍摄")
+    assert stored.read_bytes() == PHOTO  # kept on disk: history may still point at it
+    assert replay.verify(ledger).ok
+
+    with pytest.raises(WorkflowError) as caught:
+        services.remove_evidence(ledger, eid, "再移除一次")
+    assert "已经移除" in str(caught.value)
+
+
+def test_removing_evidence_that_does_not_exist_is_refused(ledger):
+    with pytest.raises(ValidationError) as caught:
+        services.remove_evidence(ledger, 404, "不要了")
+    assert caught.value.field == "佐证材料"
+
+
+def test_evidence_of_a_closed_problem_cannot_be_removed(ledger, tmp_path):
+    pid = make_problem(ledger)
+    close_problem(ledger, pid, tmp_path / "files")
+    (eid,) = [e for (e,) in ledger.select(Evidence, Evidence.id).tuples()]
+
+    with pytest.raises(WorkflowError):
+        services.remove_evidence(ledger, eid, "销号后想撤掉材料")
+    assert evidence(ledger, eid)["active"] is True
