@@ -222,8 +222,8 @@ def _mark_shared(ledger: Ledger, problem_id: int, evidence: list[EvidenceView]) 
         .where(
             Evidence.sha256.in_(hashes)
             & (Evidence.problem != problem_id)
-            & (Evidence.active == True)
-        )  # noqa: E712
+            & (Evidence.active == True)  # noqa: E712
+        )
         .tuples()
     )
     by_hash: dict[str, list[str]] = {}
