@@ -21,7 +21,7 @@ from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Modules that add commands: each has `register(subparsers) -> {name: function(args, location, actor)}`.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["tracker.excel.import_cli", "tracker.excel.export_cli"]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from . import workflow
-from .deadlines import parse_deadline
+from .dates import format_date
+from .deadlines import IMMEDIATE, parse_deadline
 from .errors import NotFoundError
 from .ledger import Ledger
 from .models import (
@@ -41,6 +42,7 @@ class MeasureView:
     status: str
     done_on: dt.date | None
     version: int
+    void_reason: str = ""
     extensions: int = 0
     overdue: bool = False
     days_left: int | None = None
@@ -52,8 +54,15 @@ class MeasureView:
 
     @property
     def deadline_reading(self) -> str:
-        """How the deadline text was read, e.g. '2026年6月30日' or '长期坚持'."""
-        return parse_deadline(self.deadline_text).describe()
+        """How the deadline text was read, e.g. '2026年6月30日', '长期坚持', '立行立改（2026年1月5日前）'.
+
+        立行立改 without a date of its own is judged by the stored due date (the day the problem
+        was found), so that date is shown too.
+        """
+        parsed = parse_deadline(self.deadline_text)
+        if parsed.kind == IMMEDIATE and self.deadline_date is not None:
+            return f"立行立改（{format_date(self.deadline_date)}前）"
+        return parsed.describe()
 
 
 @dataclass
@@ -139,6 +148,7 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
             Measure.status,
             Measure.done_on,
             Measure.version,
+            Measure.void_reason,
         )
         .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
         .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
@@ -146,21 +156,9 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         .order_by(Measure.seq)
         .tuples()
     )
-    for mid, seq, text, oid, oname, did, dname, dtext, kind, ddate, status, done, version in query:
+    for mid, seq, text, oid, oname, did, dname, dtext, kind, ddate, status, done, version, why in query:
         view = MeasureView(
-            mid,
-            seq,
-            text,
-            oid,
-            oname or "",
-            did,
-            dname or "",
-            dtext,
-            kind,
-            ddate,
-            status,
-            done,
-            version,
+            mid, seq, text, oid, oname or "", did, dname or "", dtext, kind, ddate, status, done, version, why
         )
         view.extensions = ext_counts.get(mid, 0)
         view.overdue = is_overdue(status, ddate, row["status"], today)

@@ -45,6 +45,7 @@ SHOWN_ON_CREATE = {
     "progress": ["on", "text"],
     "evidence": ["name", "size"],
     "extension": ["old_text", "new_text", "reason"],
+    "import_source": ["file", "sheet", "row"],
 }
 
 

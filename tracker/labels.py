@@ -14,6 +14,7 @@ TABLE_LABELS = {
     "extension": "延期记录",
     "progress": "整改进展",
     "evidence": "佐证材料",
+    "import_source": "导入来源",
 }
 
 FIELD_LABELS = {

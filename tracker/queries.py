@@ -158,7 +158,10 @@ def problem_ids(
     """The ids of the problems `flt` selects, in display order (ties broken by id)."""
     query = Problem.select(Problem.id)
     order = None
-    if sort == "deadline":
+    if sort == "code":  # 2026-999 before 2026-1000: year, then length, then the digits
+        keys = [fn.SUBSTR(Problem.code, 1, 4), fn.LENGTH(Problem.code), Problem.code]
+        order = [k.desc() for k in keys] if descending else keys
+    elif sort == "deadline":
         nearest = _nearest_deadline()
         query = query.join(nearest, JOIN.LEFT_OUTER, on=(Problem.id == nearest.c.pid))
         # problems with no open deadline sort last either way

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from peewee import DatabaseError, SqliteDatabase
 
 from . import journal
+from .db import bulk_insert
 from .journal import Entry, json_value
 from .labels import TABLE_LABELS, field_label
 from .ledger import Ledger
@@ -151,7 +152,8 @@ def _missing_evidence(ledger: Ledger) -> list[str]:
 
 def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
     """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only."""
-    state = replay(journal.entries(ledger.db, until=until_stamp(as_of)))
+    updates: dict = {}
+    state = replay(journal.entries(ledger.db, until=until_stamp(as_of)), updates)
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
     create_schema(db)
     with db.atomic():
@@ -159,11 +161,14 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
             rows = state[table]
             if not rows:
                 continue
-            fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
-            data = [(key, *(values.get(f.name) for f in fields)) for key, values in rows.items()]
-            columns = [model._meta.primary_key, *fields]
-            for start in range(0, len(data), 500):
-                model.insert_many(data[start : start + 500], fields=columns).execute(db)
+            fields = [f.name for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
+            versioned = "version" in model._meta.fields
+            columns = [model._meta.primary_key.name, *fields] + (["version"] if versioned else [])
+            data = [
+                (key, *(values.get(f) for f in fields), *((1 + updates.get((table, key), 0),) if versioned else ()))
+                for key, values in rows.items()
+            ]
+            bulk_insert(db, model, columns, data)
     head = journal.head(ledger.db, until=until_stamp(as_of))
     snap = Ledger(
         db,

@@ -1,0 +1,336 @@
+"""Messy hand-kept ledgers, written fresh with openpyxl the way branches really lay them out.
+
+Each builder returns the path of a new workbook; the tests next to them state what importing it
+must give. Layouts vary on purpose: title and 填报单位 lines, merged problem cells, two-row
+headers under merged group headings, blanks under a problem's first row, section lines,
+footnotes and signature lines, other wordings and orders, formulas with cached values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+OFFICIAL_HEADINGS = [
+    "序号",
+    "问题来源",
+    "问题类别",
+    "问题描述（具体表现）",
+    "原因分析",
+    "整改目标",
+    "整改措施",
+    "责任领导",
+    "责任部门",
+    "责任人",
+    "整改时限",
+    "整改进展",
+    "完成情况（是否销号）",
+    "销号时间",
+    "佐证材料",
+    "备注",
+]
+
+
+def _style(ws, first_row: int, last_row: int, width: int) -> None:
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=width):
+        for cell in row:
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.font = Font(name="仿宋_GB2312", size=11)
+
+
+def _merge_down(ws, columns: str, first: int, last: int) -> None:
+    for letter in columns:
+        ws.merge_cells(f"{letter}{first}:{letter}{last}")
+
+
+def official(path: Path) -> Path:
+    """The official layout: merged title, 填报单位 line, one row per measure, problem cells merged."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整改台账"
+    ws["A1"] = "市直机关第一党支部2025年度组织生活会查摆问题整改台账"
+    ws.merge_cells("A1:P1")
+    ws["A2"] = "填报单位：市直机关第一党支部"
+    ws.merge_cells("A2:F2")
+    ws["L2"] = "填报日期：2026年3月1日"
+    ws.append(OFFICIAL_HEADINGS)
+    rows = [
+        # seq, source, category, description, cause, target, measure, leader, dept, owner,
+        # deadline, progress, status, closed, evidence, remarks
+        [
+            1,
+            "组织生活会",
+            "作风建设",
+            "会议文件多，以文件落实文件，基层负担重",
+            "形式主义思想作祟",
+            "会议文件精简三分之一",
+            "制定会议文件审核制度",
+            "张伟",
+            "办公室",
+            "李娜",
+            dt.datetime(2025, 12, 31),
+            "已印发制度",
+            "已销号",
+            dt.datetime(2026, 1, 15),
+            "会议纪要、制度文件",
+            None,
+        ],
+        [None] * 6 + ["开展文风会风专项检查", None, "办公室", "李娜", "2026年1月底前"] + [None] * 5,
+        [None] * 6 + ["建立长效监督机制", None, "办公室", "王敏", "长期坚持"] + [None] * 5,
+        [
+            2,
+            "巡察反馈",
+            "组织建设",
+            "“三会一课”记录不规范，部分会议记录缺失",
+            None,
+            None,
+            "规范会议记录模板",
+            "赵刚",
+            "组织科",
+            "陈晨",
+            46022,
+            None,
+            "正在整改",
+            None,
+            None,
+            "重点督办",
+        ],
+        [None] * 6 + ["每季度检查一次会议记录", None, "组织科", "陈晨", "每季度"] + [None] * 5,
+        [
+            3,
+            "自查",
+            "纪律建设",
+            "个别党员参加组织生活不积极",
+            None,
+            None,
+            "（1）开展谈心谈话（2）纳入年度考评",
+            "张伟",
+            "办公室",
+            "李娜、王敏",
+            "年底前",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+    ]
+    for row in rows:
+        ws.append(row)
+    _merge_down(ws, "ABCDEFHMNOP", 4, 6)
+    _merge_down(ws, "ABCDEFHMNOP", 7, 8)
+    _style(ws, 3, 9, 16)
+    ws.append([])
+    ws.append(["注：1.完成情况填写“已销号”“正在整改”或“长期坚持”；2.时限写明具体日期。"])
+    ws.merge_cells("A11:P11")
+    ws.append(["填表人：王敏", None, None, None, "联系电话：0571-88886666"])
+    ws.append(["审核人：", None, None, None, "（盖章）"])
+    wb.save(path)
+    return path
+
+
+def two_row_header(path: Path) -> Path:
+    """Group headings over sub-headings, section lines, blanks under the first row, numbered cells."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "问题清单"
+    ws["A1"] = "机关第二党支部主题教育检视问题整改清单"
+    ws.merge_cells("A1:K1")
+    top = ["序号", "问题清单", None, None, "任务清单", None, "责任清单", None, None, "整改状态"]
+    ws.append(top + ["配合单位"])
+    sub = [None, "问题类别", "存在问题", "原因剖析", "整改措施", "完成时限"]
+    ws.append(sub + ["牵头领导", "责任单位", "责任人", None, None])
+    for cells in ("A2:A3", "B2:D2", "E2:F2", "G2:I2", "J2:J3", "K2:K3"):
+        ws.merge_cells(cells)
+    ws.append(["一、思想建设方面（2个）"])
+    ws.merge_cells("A4:K4")
+    ws.append(
+        [
+            1,
+            None,
+            "理论学习流于形式，学用脱节",
+            "学习缺乏计划",
+            "1.制定年度学习计划；2.每月开展一次专题研讨",
+            "1.2026年3月底前；2.每月",
+            "刘洋（支部书记）",
+            "宣传科",
+            "周杰",
+            "推进中",
+            "办公室",
+        ]
+    )
+    ws.append([None, None, None, None, "建立学习笔记检查制度", dt.datetime(2026, 4, 30)])
+    ws.append(
+        [
+            2,
+            None,
+            "调查研究不深入，掌握一线情况不够",
+            None,
+            "一是每季度走访基层；二是形成调研报告",
+            45800,
+            "刘洋",
+            "宣传科",
+            "周  杰",
+            "已完成",
+        ]
+    )
+    ws.append(["二、作风建设方面"])
+    ws.merge_cells("A8:K8")
+    ws.append(
+        [
+            3,
+            "作风建设",
+            "办事效率不高，群众反映办事难",
+            None,
+            "推行一次性告知制度",
+            "2026年第二季度",
+            "赵刚",
+            "服务中心",
+            "孙丽",
+            "持续整改",
+        ]
+    )
+    _style(ws, 2, 9, 11)
+    ws.append(["说明：本表一式两份，报机关党委一份。"])
+    wb.save(path)
+    return path
+
+
+def wps_style(path: Path) -> Path:
+    """No title, other wordings in another order, text repeated on every measure row, formulas."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(
+        [
+            "序号",
+            "整改期限",
+            "存在问题",
+            "整改举措",
+            "责任科室",
+            "具体责任人",
+            "是否完成",
+            "整改进展情况",
+            "问题编号",
+            "备注",
+        ]
+    )
+    ws.append(
+        [
+            "=ROW()-1",
+            "2026-06-30",
+            "值班制度执行不严格",
+            "修订值班制度",
+            "办公室",
+            "李娜",
+            "已整改",
+            "已修订并印发",
+            "2025-007",
+            '=IF(A2=1,"重点督办","")',
+        ]
+    )
+    ws.append([1, "长期坚持", "值班制度执行不严格", "每月抽查值班情况", "办公室", "李娜", "已整改"])
+    ws.append([2, "立行立改", "公车使用登记不全", "完善用车登记台账", "办公室", "王敏", "未完成"])
+    ws["I4"] = "2025-003"
+    wb.save(path)
+    return with_cached_values(path, "xl/worksheets/sheet1.xml", {"A2": 1, "J2": "重点督办"})
+
+
+def with_cached_values(path: Path, member: str, values: dict[str, object]) -> Path:
+    """Give formula cells the cached results Excel would have saved (openpyxl writes none)."""
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    xml = files[member].decode("utf-8")
+    for ref, value in values.items():
+        kind = ' t="str"' if isinstance(value, str) else ""
+        xml = re.sub(
+            rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
+            lambda m, r=ref, v=value, k=kind: f'<c r="{r}"{m[1]}{k}><f>{m[2]}</f><v>{v}</v>',
+            xml,
+        )
+    files[member] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def several_sheets(path: Path) -> Path:
+    """A notes sheet without a table, and a sheet holding two ledgers one under the other."""
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes.append(["填表说明"])
+    notes.append(["1. 每个问题填写一行，措施多的可分行填写。"])
+    notes.append(["2. 完成情况请如实填写。"])
+    ws = wb.create_sheet("两批问题")
+    headings = ["序号", "问题表现", "整改措施", "责任人", "整改时限", "完成情况"]
+    ws.append(["第一批：民主生活会查摆问题"])
+    ws.append(headings)
+    ws.append([1, "调研报告质量不高", "建立调研成果评审机制", "吴昊", "2026年5月31日", "未完成"])
+    ws.append([2, "督查检查过多过频", "统筹合并督查事项", "吴昊", "2026年6月", "已完成"])
+    ws.append([])
+    ws.append(["第二批：巡察反馈问题"])
+    ws.append(headings)
+    ws.append([1, "党费收缴不及时", "按月收缴党费并公示", "郑洁", "每月", "长期坚持"])
+    wb.save(path)
+    return path
+
+
+def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
+    """A big official-layout ledger (merged problem cells), for speed and scale checks."""
+    from openpyxl import Workbook as WriteOnly
+
+    wb = WriteOnly(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(["大型台账（性能测试）"])
+    ws.merged_cells.add(f"A1:{get_column_letter(len(OFFICIAL_HEADINGS))}1")
+    ws.append(OFFICIAL_HEADINGS)
+    row = 3
+    statuses = ["已销号", "正在整改", "长期坚持", "未完成"]
+    for n in range(1, problems + 1):
+        first = row
+        for k in range(measures_per_problem):
+            problem_cells = (
+                [
+                    n,
+                    "组织生活会",
+                    "作风建设",
+                    f"第{n}号问题：会议多文件多，督查检查频繁，基层负担仍然较重（具体表现{n}）",
+                    "形式主义、官僚主义思想仍有市场，统筹不够",
+                    "会议、文件、督查检查数量明显压减",
+                ]
+                if k == 0
+                else [None] * 6
+            )
+            deadline = [dt.datetime(2026, 1 + n % 12, 28), "2026年6月底前", "长期坚持"][k % 3]
+            ws.append(
+                problem_cells
+                + [
+                    f"措施{k + 1}：建立会议文件统筹机制，严格审核把关，按月通报执行情况",
+                    "张伟" if k == 0 else None,
+                    f"科室{n % 7}",
+                    f"干部{n % 40}",
+                    deadline,
+                    "已制定方案，正在推进" if k == 0 else None,
+                    statuses[n % 4] if k == 0 else None,
+                    dt.datetime(2026, 1, 10) if k == 0 and n % 4 == 0 else None,
+                    None,
+                    None,
+                ]
+            )
+            row += 1
+        for letter in "ABCDEFHMN":
+            ws.merged_cells.add(f"{letter}{first}:{letter}{row - 1}")
+    wb.save(path)
+    return path

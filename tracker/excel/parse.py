@@ -1,0 +1,446 @@
+"""Turning a sheet's rows under a found header into problems and measures, with warnings per cell.
+
+A problem spans one or more rows: a fresh 问题描述 starts one, and rows below it whose problem cells
+are merged down or simply left blank add measures to it. Footnotes, signature lines and blank
+rows are passed over; a one-cell section line (“一、政治建设方面”) names the category of the rows
+after it when the table has no category of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..deadlines import NONE, UNKNOWN, Deadline, parse_deadline
+from ..workflow import (
+    CLOSED,
+    IN_PROGRESS,
+    LISTED,
+    LONG_TERM,
+    M_DONE,
+    M_LONG_TERM,
+    M_OPEN,
+    PENDING,
+    STATUS_LABELS,
+)
+from .cells import (
+    as_text,
+    fingerprint,
+    measure_done,
+    read_date,
+    read_status,
+    split_names,
+    split_numbered,
+)
+from .headers import CHOICES, IGNORE
+from .reader import Sheet, column_letter
+
+PLACEHOLDER_MEASURE = "（原表未填写整改措施）"
+CODE_PATTERN = re.compile(r"(?:19|20|21)[0-9]{2}-[0-9]{3,}")
+_FOOTER = re.compile(
+    r"^(?:注|说明|备注|填表人|填报人|制表人|审核人|审核|联系人|联系电话|电话|负责人|主要负责人|"
+    r"签字|签名|盖章|单位盖章|填报日期|报送日期|日期|附件|附)\s*[0-9一二三四五六七八九十]*\s*[:：（(.、]"
+)
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+_SECTION_TAIL = re.compile(r"(?:方面|领域)?(?:的?问题)?(?:[（(][^）)]*[）)])?$")
+
+
+@dataclass
+class ImportWarning:
+    """One thing the user should check, placed where the user will look for it."""
+
+    sheet: str
+    row: int | None  # the Excel row number, as shown at the left of the sheet
+    column: str | None  # the column's heading, as written in the workbook
+    message: str
+
+    @property
+    def text(self) -> str:
+        where = f"第{self.row}行 " if self.row else ""
+        return f"{where}{self.column}：{self.message}" if self.column else f"{where}{self.message}"
+
+    def __str__(self) -> str:
+        return f"工作表“{self.sheet}” {self.text}"
+
+
+@dataclass
+class Column:
+    index: int  # 0-based
+    heading: str
+    field: str | None  # a key of headers.FIELDS, IGNORE, or None (kept in 备注)
+    confidence: float
+    by_user: bool = False
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    @property
+    def label(self) -> str:
+        return CHOICES.get(self.field, self.field or "")
+
+
+@dataclass
+class Table:
+    """One ledger table found on a sheet: where its header is and what each column feeds."""
+
+    sheet: str
+    header_rows: tuple[int, ...]  # Excel row numbers of the header
+    body: tuple[int, int]  # 0-based [first, end) rows under the header
+    title: str
+    columns: list[Column]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+
+@dataclass
+class MeasurePlan:
+    text: str
+    row: int
+    owner: str = ""
+    owner_post: str = ""
+    department: str = ""
+    deadline: Deadline = field(default_factory=lambda: Deadline("", NONE))
+    status: str = M_OPEN
+    done_on: dt.date | None = None
+    progress: str = ""
+
+
+@dataclass
+class ProblemPlan:
+    sheet: str
+    first_row: int
+    last_row: int
+    description: str
+    key: str
+    occurrence: int = 0  # the n-th problem with this key in the workbook (identical rows)
+    code: str = ""
+    cause: str = ""
+    target: str = ""
+    source: str = ""
+    category: str = ""
+    batch: str = ""
+    leader: str = ""
+    leader_post: str = ""
+    department: str = ""
+    found_on: dt.date | None = None
+    status: str = LISTED
+    closed_on: dt.date | None = None
+    remarks: str = ""
+    measures: list[MeasurePlan] = field(default_factory=list)
+    action: str = "create"  # create / skip / update, decided against the ledger
+    existing: int | None = None  # the ledger's problem id when recognised
+    existing_code: str = ""
+
+
+def section_title(text: str) -> str:
+    """“一、政治建设方面（3个）” → “政治建设”."""
+    text = _SECTION.sub("", text.strip()).strip()
+    return _SECTION_TAIL.sub("", text).strip()
+
+
+class TableParser:
+    """Reads one table's body; `warnings` collects what could not be read as it stands."""
+
+    def __init__(self, sheet: Sheet, table: Table, *, default_year: int | None, batch: str):
+        self.sheet, self.table = sheet, table
+        self.default_year, self.batch = default_year, batch
+        self.cols = {c.field: c for c in table.columns if c.field and c.field != IGNORE}
+        self.extra = [c for c in table.columns if c.field is None and c.heading]
+        self.warnings: list[ImportWarning] = []
+        self._deadlines: dict[tuple[type, Any], Deadline] = {}
+
+    # -- cells -----------------------------------------------------------------------------------
+    def value(self, r: int, name: str, *, fresh: bool = False) -> Any:
+        """The cell of field `name` in row r; with `fresh`, None for a merge continued from above."""
+        col = self.cols.get(name)
+        if col is None or (fresh and self.sheet.merged_down(r, col.index)):
+            return None
+        return self.sheet.value(r, col.index)
+
+    def warn(self, r: int | None, name: str | None, message: str) -> None:
+        col = self.cols.get(name) if name else None
+        heading = (
+            (col.heading or CHOICES.get(name, "")) if col else (CHOICES.get(name) if name else None)
+        )
+        self.warnings.append(
+            ImportWarning(self.sheet.name, r + 1 if r is not None else None, heading, message)
+        )
+
+    def firsts(self, rows: list[int], name: str) -> list[tuple[int, Any]]:
+        """Distinct values of a problem-level field in the rows, merges counted once."""
+        seen, out = set(), []
+        for r in rows:
+            v = self.value(r, name, fresh=True)
+            key = as_text(v)
+            if v is not None and key not in seen:
+                seen.add(key)
+                out.append((r, v))
+        return out
+
+    # -- rows ------------------------------------------------------------------------------------
+    def _is_footer(self, row: list[Any]) -> bool:
+        first = next((v for v in row if v is not None), None)
+        return isinstance(first, str) and bool(_FOOTER.match(first))
+
+    def _section(self, r: int, row: list[Any]) -> str | None:
+        """A one-cell line inside the table (a section heading or the next table's title).
+
+        Returns the category it names (“一、政治建设方面” → 政治建设), "" for a line that names
+        none, or None when the row is data: a continuation row holds its one cell elsewhere.
+        """
+        cells = [(c, v) for c, v in enumerate(row) if v is not None]
+        distinct = {as_text(v) for _, v in cells}
+        if len(distinct) != 1 or not isinstance(cells[0][1], str):
+            return None
+        c, text = cells[0]
+        across = len(cells) >= 3 and all(self.sheet.merged_across(r, cc) for cc, _ in cells[1:])
+        first_col = min(col.index for col in self.table.columns)
+        if not across and c != first_col:
+            return None
+        return section_title(text) if _SECTION.match(text) and len(text) <= 40 else ""
+
+    def groups(self) -> list[tuple[list[int], str]]:
+        """Row numbers of each problem, with the section category it sits under."""
+        out: list[tuple[list[int], str]] = []
+        current: list[int] | None = None
+        current_text = current_seq = None
+        section = ""
+        first, end = self.table.body
+        for r in range(first, end):
+            row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
+            if not any(v is not None for v in row) or self._is_footer(row):
+                continue
+            title = self._section(r, row)
+            if title is not None:
+                section, current = title, None
+                continue
+            text = self.value(r, "description", fresh=True)
+            code = self.value(r, "code", fresh=True)
+            seq = self.value(r, "seq", fresh=True)
+            text = as_text(text) or None
+            new_seq = seq is not None and as_text(seq) != current_seq
+            repeated = current is not None and text == current_text and not new_seq
+            if (text is not None and not repeated) or (
+                code is not None and text is None and current is None
+            ):
+                current = [r]
+                out.append((current, section))
+                current_text, current_seq = text, as_text(seq) if seq is not None else None
+            elif current is not None:
+                current.append(r)
+            else:
+                self.warn(r, None, "这一行不属于任何问题（上方没有问题描述），已跳过")
+        return out
+
+    # -- problems --------------------------------------------------------------------------------
+    def problems(self) -> list[ProblemPlan]:
+        return [p for rows, section in self.groups() if (p := self.problem(rows, section))]
+
+    def _text_field(self, rows: list[int], name: str) -> str:
+        return "\n".join(as_text(v) for _, v in self.firsts(rows, name))
+
+    def _name(self, rows: list[int], name: str, remarks: list[str]) -> tuple[str, str]:
+        values = self.firsts(rows, name)
+        if not values:
+            return "", ""
+        r, raw = values[0]
+        names = split_names(raw)
+        if not names:
+            return "", ""
+        label = self.cols[name].heading or CHOICES[name]
+        if len(names) > 1 or len(values) > 1:
+            others = "、".join(as_text(v) for _, v in values)
+            remarks.append(f"{label}（原表）：{others}")
+            self.warn(r, name, f"填写了多个（{others}），已取“{names[0][0]}”，原文记入备注")
+        return names[0]
+
+    def problem(self, rows: list[int], section: str) -> ProblemPlan | None:
+        first = rows[0]
+        description = self._text_field(rows[:1], "description")
+        if not description:
+            self.warn(first, "description", "为空，这一问题已跳过")
+            return None
+        remarks: list[str] = []
+        plan = ProblemPlan(
+            self.sheet.name, first + 1, rows[-1] + 1, description, fingerprint(description)
+        )
+        plan.cause = self._text_field(rows, "cause")
+        plan.target = self._text_field(rows, "target")
+        plan.source = self._name(rows, "source", remarks)[0]
+        plan.category = self._name(rows, "category", remarks)[0] or section
+        plan.batch = self._name(rows, "batch", remarks)[0] or self.batch
+        plan.leader, plan.leader_post = self._name(rows, "leader", remarks)
+        self._code(plan, rows, remarks)
+        plan.found_on = self._date(rows, "found_on")
+        plan.closed_on = self._date(rows, "closed_on")
+        for name in ("remarks", "evidence"):
+            for _, v in self.firsts(rows, name):
+                remarks.append(as_text(v) if name == "remarks" else f"佐证材料：{as_text(v)}")
+        for col in self.extra:
+            values = []
+            for r in rows:
+                v = self.sheet.value(r, col.index)
+                if (
+                    v is not None
+                    and (r, col.index) not in self.sheet.merged_from
+                    and as_text(v) not in values
+                ):
+                    values.append(as_text(v))
+            if values:
+                remarks.append(f"{col.heading}：{'；'.join(values)}")
+        self._measures(plan, rows, remarks)
+        plan.department = next((m.department for m in plan.measures if m.department), "")
+        if not plan.department:
+            plan.department = self._name(rows, "department", [])[0]
+        plan.remarks = "\n".join(remarks)
+        return plan
+
+    def _code(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
+        values = self.firsts(rows, "code")
+        if not values:
+            return
+        text = as_text(values[0][1])
+        if CODE_PATTERN.fullmatch(text):
+            plan.code = text
+        elif not text.isdigit():
+            remarks.append(f"原编号：{text}")
+
+    def _date(self, rows: list[int], name: str) -> dt.date | None:
+        for r, v in self.firsts(rows, name):
+            day, problem = read_date(v, self.default_year)
+            if day is not None:
+                return day
+            self.warn(r, name, problem)
+        return None
+
+    def _deadline(self, r: int, raw: Any) -> Deadline:
+        key = (type(raw), raw)
+        deadline = self._deadlines.get(key)
+        if deadline is None:  # big ledgers repeat the same few deadlines thousands of times
+            deadline = self._deadlines[key] = parse_deadline(raw, default_year=self.default_year)
+        if deadline.kind == UNKNOWN:
+            self.warn(
+                r, "deadline", deadline.problem or f"‘{deadline.text}’ 无法识别，已按文本保存"
+            )
+        return deadline
+
+    def _row_status(
+        self, r: int, inherited: tuple[str | None, bool], notes: list[str]
+    ) -> tuple[str | None, bool]:
+        """(status the row gives its problem, whether the row's measure is done)."""
+        raw = self.value(r, "status", fresh=True)
+        if raw is None:
+            return inherited
+        status, exact = read_status(raw)
+        text = as_text(raw)
+        if status is None:
+            self.warn(
+                r, "status", f"‘{text}’ 无法识别为完成情况，已按“整改中”导入，原文记入整改进展"
+            )
+            notes.append(text)
+            return IN_PROGRESS, False
+        if not exact:
+            self.warn(r, "status", f"‘{text}’ 理解为“{STATUS_LABELS[status]}”")
+            if len(text) > 8:
+                notes.append(text)
+        return status, measure_done(raw) or status == PENDING
+
+    def _measures(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
+        statuses: list[str] = []
+        first: tuple[str | None, bool] | None = None
+        owner = post = department = ""
+        deadline_whole: Deadline | None = Deadline("", NONE)
+        for r in rows:
+            notes: list[str] = []
+            status, done = self._row_status(r, first or (None, False), notes)
+            if first is None and status is not None:
+                first = (status, done)
+            if status is not None:
+                statuses.append(status)
+            progress = "\n".join([as_text(self.value(r, "progress", fresh=True)), *notes]).strip()
+            done_on = read_date(self.value(r, "closed_on", fresh=True), self.default_year)[0]
+            items = self._measure_texts(r)
+            if not items:
+                if progress and plan.measures:
+                    plan.measures[-1].progress = "\n".join(
+                        filter(None, [plan.measures[-1].progress, progress])
+                    )
+                continue
+            # A blank (or merged-down) owner, unit or deadline under a problem's first row means
+            # “the same as above”, as it does for the problem's own cells.
+            raw_deadline = self.value(r, "deadline", fresh=True)
+            if self.value(r, "owner", fresh=True) is not None:
+                owner, post = self._name([r], "owner", remarks)
+            if self.value(r, "department", fresh=True) is not None:
+                department = self._name([r], "department", [])[0]
+            parts = split_numbered(raw_deadline) if isinstance(raw_deadline, str) else []
+            if raw_deadline is not None and len(parts) != len(items):
+                deadline_whole = self._deadline(r, raw_deadline)
+            elif raw_deadline is not None:
+                deadline_whole = None
+            for i, text in enumerate(items):
+                deadline = deadline_whole or self._deadline(r, parts[i])
+                status_i = self._measure_status(status, done, deadline)
+                progress_i = progress if i == 0 else ""
+                plan.measures.append(
+                    MeasurePlan(
+                        text,
+                        r + 1,
+                        owner,
+                        post,
+                        department,
+                        deadline,
+                        status_i,
+                        done_on,
+                        progress_i,
+                    )
+                )
+        plan.status = self._problem_status(statuses, plan)
+        for m in plan.measures:
+            if plan.status in (CLOSED, PENDING) and m.status == M_OPEN:
+                m.status = M_DONE
+            elif plan.status == LONG_TERM and m.status == M_OPEN:
+                m.status = M_LONG_TERM
+            if m.status == M_DONE and m.done_on is None:
+                m.done_on = plan.closed_on
+        if plan.status == CLOSED and plan.closed_on is None:
+            self.warn(rows[0], "status", "按“已销号”导入，但没有销号时间，销号日期留空")
+
+    def _measure_texts(self, r: int) -> list[str]:
+        if "measure" not in self.cols:
+            has_data = any(self.value(r, n) is not None for n in ("owner", "deadline"))
+            return [PLACEHOLDER_MEASURE] if has_data else []
+        raw = self.value(r, "measure", fresh=True)
+        if raw is None:
+            if any(self.value(r, n, fresh=True) is not None for n in ("owner", "deadline")):
+                self.warn(r, "measure", "为空，但填写了责任人或时限，已按“原表未填写整改措施”导入")
+                return [PLACEHOLDER_MEASURE]
+            return []
+        return split_numbered(as_text(raw))
+
+    @staticmethod
+    def _measure_status(status: str | None, done: bool, deadline: Deadline) -> str:
+        if done or status in (CLOSED, PENDING):
+            return M_LONG_TERM if deadline.is_ongoing else M_DONE
+        if status == LONG_TERM or deadline.is_ongoing:
+            return M_LONG_TERM
+        return M_OPEN
+
+    @staticmethod
+    def _problem_status(statuses: list[str], plan: ProblemPlan) -> str:
+        distinct = set(statuses)
+        if not distinct:
+            status = LISTED
+        elif len(distinct) == 1:
+            status = statuses[0]
+        elif distinct <= {CLOSED, LONG_TERM}:
+            status = LONG_TERM
+        else:
+            status = IN_PROGRESS
+        if status == LISTED and any(m.progress or m.status == M_DONE for m in plan.measures):
+            status = IN_PROGRESS
+        return status

@@ -1,0 +1,336 @@
+"""The import plan: what a workbook holds, how its columns map, and what importing it would do.
+
+Built without writing anything, so the wizard (or `import --dry-run`) can show the mapping with
+its confidence, the problems and measures, and every warning; the user may change any column's
+field (`set_field`), which re-reads the rows already in memory. `importer.apply_plan` then
+writes exactly this plan, re-checking names and recognised rows under the write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..bulk import ProgressCallback
+from ..ledger import Ledger
+from ..models import Batch, Category, Department, ImportSource, Person, Problem, Source
+from .cells import as_text, fingerprint
+from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data
+from .parse import (
+    Column,
+    ImportWarning,
+    MeasurePlan,
+    ProblemPlan,
+    Table,
+    TableParser,
+)
+from .reader import Sheet, Workbook, WorkbookError, column_letter, read_workbook
+
+__all__ = [
+    "Column",
+    "ImportOptions",
+    "ImportPlan",
+    "ImportWarning",
+    "LedgerIndex",
+    "MeasurePlan",
+    "ProblemPlan",
+    "Table",
+    "build_plan",
+]
+
+CREATE, SKIP, UPDATE = "create", "skip", "update"
+NAME_KINDS = {
+    "person": Person,
+    "department": Department,
+    "category": Category,
+    "source": Source,
+    "batch": Batch,
+}
+KIND_LABELS = {
+    "person": "人员",
+    "department": "部门",
+    "category": "问题类别",
+    "source": "问题来源",
+    "batch": "整改批次",
+}
+
+
+@dataclass
+class ImportOptions:
+    sheets: list[str] | None = None  # None: every sheet on which a ledger table is found
+    batch: str | None = (
+        None  # 整改批次 for every problem; None: the table's title, else the file name
+    )
+    found_on: dt.date | None = None  # 查摆日期 where the workbook has none; None: today
+    default_year: int | None = None  # the year of deadlines written without one (“6月底前”)
+    update: bool = False  # re-import: update recognised problems instead of skipping them
+
+
+@dataclass
+class LedgerIndex:
+    """What the ledger already holds, read once: recognises imported rows and names new entries."""
+
+    by_key: dict[str, list[int]]
+    status: dict[int, tuple[str, str]]  # problem id -> (code, status)
+    names: dict[str, set[str]]
+
+    @classmethod
+    def read(cls, ledger: Ledger) -> LedgerIndex:
+        by_key: dict[str, list[int]] = {}
+        query = ledger.select(ImportSource, ImportSource.key, ImportSource.problem)
+        for key, pid in query.order_by(ImportSource.id).tuples().iterator():
+            by_key.setdefault(key, []).append(pid)
+        status = {}
+        query = ledger.select(
+            Problem, Problem.id, Problem.code, Problem.description, Problem.status
+        )
+        for pid, code, description, state in query.order_by(Problem.id).tuples().iterator():
+            status[pid] = (code, state)
+            ids = by_key.setdefault(fingerprint(description), [])
+            if pid not in ids:
+                ids.append(pid)
+        names = {
+            kind: {n for (n,) in ledger.select(model, model.name).tuples()}
+            for kind, model in NAME_KINDS.items()
+        }
+        return cls(by_key, status, names)
+
+    def recognise(self, problem: ProblemPlan) -> int | None:
+        ids = self.by_key.get(problem.key, [])
+        return ids[problem.occurrence] if problem.occurrence < len(ids) else None
+
+
+@dataclass
+class ImportPlan:
+    workbook: Workbook
+    options: ImportOptions
+    today: dt.date
+    index: LedgerIndex
+    tables: list[Table] = field(default_factory=list)
+    problems: list[ProblemPlan] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # sheets with no ledger table
+
+    @property
+    def file_name(self) -> str:
+        return self.workbook.name
+
+    @property
+    def sha256(self) -> str:
+        return self.workbook.sha256
+
+    def set_field(self, table: int, column: int, field: str | None) -> None:
+        """The user's choice for one column (a FIELDS key, IGNORE, or None = 记入备注).
+
+        A field feeds one column only: the column that had it before goes to 备注.
+        """
+        if field is not None and field != IGNORE and field not in FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        columns = self.tables[table].columns
+        for col in columns:
+            if field not in (None, IGNORE) and col.field == field and col.index != column:
+                col.field, col.confidence, col.by_user = None, 0.0, True
+        target = next((c for c in columns if c.index == column), None)
+        if target is None:
+            raise ValueError(f"table {table} has no column {column}")
+        target.field, target.confidence, target.by_user = field, 1.0, True
+        self.parse()
+
+    def parse(self) -> None:
+        """(Re)read every table's rows with the current mapping and match them to the ledger."""
+        self.problems, self.warnings = [], []
+        sheets = {s.name: s for s in self.workbook.sheets}
+        for table in self.tables:
+            parser = TableParser(
+                sheets[table.sheet],
+                table,
+                default_year=self.options.default_year,
+                batch=self.options.batch or table.title or self.workbook.path.stem,
+            )
+            self.warnings.extend(_table_warnings(table))
+            self.problems.extend(parser.problems())
+            self.warnings.extend(parser.warnings)
+        seen: Counter[str] = Counter()
+        first_row: dict[str, ProblemPlan] = {}
+        for problem in self.problems:
+            problem.occurrence = seen[problem.key]
+            seen[problem.key] += 1
+            if problem.key in first_row:
+                other = first_row[problem.key]
+                self.warnings.append(
+                    ImportWarning(
+                        problem.sheet,
+                        problem.first_row,
+                        None,
+                        f"问题描述与工作表“{other.sheet}”第{other.first_row}行相同，将作为两个问题导入",
+                    )
+                )
+            first_row.setdefault(problem.key, problem)
+            problem.found_on = problem.found_on or self.options.found_on or self.today
+            self._check_dates(problem)
+            pid = self.index.recognise(problem)
+            problem.existing = pid
+            problem.existing_code = self.index.status[pid][0] if pid else ""
+            problem.action = CREATE if pid is None else (UPDATE if self.options.update else SKIP)
+
+    def _check_dates(self, problem: ProblemPlan) -> None:
+        if problem.closed_on and problem.closed_on > self.today:
+            self.warnings.append(
+                ImportWarning(
+                    problem.sheet,
+                    problem.first_row,
+                    "销号时间",
+                    f"{problem.closed_on.isoformat()} 晚于今天，已忽略",
+                )
+            )
+            problem.closed_on = None
+            for m in problem.measures:
+                m.done_on = None
+        if problem.closed_on and problem.closed_on < problem.found_on:
+            problem.found_on = problem.closed_on
+
+    # -- what the wizard shows --------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        by_action = Counter(p.action for p in self.problems)
+        return {
+            "problems": len(self.problems),
+            "create": by_action[CREATE],
+            "skip": by_action[SKIP],
+            "update": by_action[UPDATE],
+            "measures": sum(len(p.measures) for p in self.problems if p.action == CREATE),
+            "warnings": len(self.warnings),
+        }
+
+    def new_names(self) -> dict[str, list[str]]:
+        """Dictionary entries the import would add (people, departments, …), by kind."""
+        wanted: dict[str, list[str]] = {kind: [] for kind in NAME_KINDS}
+        for p in self.problems:
+            if p.action == SKIP:
+                continue
+            names = [("person", p.leader), ("department", p.department)]
+            names += [("category", p.category), ("source", p.source), ("batch", p.batch)]
+            for m in p.measures:
+                names += [("person", m.owner), ("department", m.department)]
+            for kind, name in names:
+                if name and name not in self.index.names[kind] and name not in wanted[kind]:
+                    wanted[kind].append(name)
+        return {kind: names for kind, names in wanted.items() if names}
+
+
+def _table_warnings(table: Table) -> list[ImportWarning]:
+    out = []
+    fields = {c.field for c in table.columns}
+    row = table.header_rows[-1]
+    if "description" not in fields:
+        out.append(ImportWarning(table.sheet, row, None, "没有找到“问题描述”列，无法导入问题"))
+    if "measure" not in fields:
+        out.append(
+            ImportWarning(table.sheet, row, None, "没有找到“整改措施”列，问题将不带整改措施导入")
+        )
+    for col in table.columns:
+        if col.field not in (None, IGNORE) and col.confidence < 0.8 and not col.by_user:
+            out.append(
+                ImportWarning(
+                    table.sheet,
+                    row,
+                    col.heading,
+                    f"按“{FIELDS[col.field]}”导入（把握度 {col.confidence:.0%}），请核对",
+                )
+            )
+    return out
+
+
+# -- finding the tables ------------------------------------------------------------------------------
+def _header_like(row: list[Any]) -> bool:
+    cells = [v for v in row if v is not None]
+    return len(cells) >= 3 and not looks_like_data(row) and all(len(v) <= 24 for v in cells)
+
+
+def _title(sheet: Sheet, above: range) -> str:
+    for r in above:
+        cells = {as_text(v) for v in sheet.rows[r] if v is not None}
+        if len(cells) == 1:
+            text = cells.pop()
+            if not text.startswith(("填报", "单位", "日期", "注")) and len(text) <= 60:
+                return text.replace("\n", "")
+    return ""
+
+
+def _table(sheet: Sheet, guess: HeaderGuess, end: int, title: str) -> Table:
+    width = max(
+        [len(guess.headings)] + [len(sheet.rows[r]) for r in range(guess.rows[-1] + 1, end)]
+    )
+    columns = []
+    for c in range(width):
+        heading = guess.headings[c] if c < len(guess.headings) else ""
+        match = guess.matches[c] if c < len(guess.matches) else None
+        if not heading:
+            if not any(sheet.value(r, c) is not None for r in range(guess.rows[-1] + 1, end)):
+                continue
+            heading = f"{column_letter(c)}列"
+        if match is None and any(sheet.merged_across(r, c) for r in guess.rows):
+            heading = f"{heading}（{column_letter(c)}列）"  # under a heading merged across columns
+        field_name, confidence = (match.field, match.confidence) if match else (None, 0.0)
+        columns.append(Column(c, heading.replace("\n", ""), field_name, confidence))
+    header_rows = tuple(r + 1 for r in guess.rows)
+    return Table(sheet.name, header_rows, (guess.rows[-1] + 1, end), title, columns)
+
+
+def find_tables(sheet: Sheet) -> list[Table]:
+    """Every ledger table on a sheet: a header found by content, its body up to the next header."""
+    tables: list[Table] = []
+    guess = find_header(sheet.rows, 0)
+    previous_end = 0
+    while guess is not None:
+        nxt = None
+        for r in range(guess.rows[-1] + 1, len(sheet.rows)):
+            if _header_like(sheet.rows[r]):
+                candidate = find_header(sheet.rows, r, limit=1)
+                if candidate is not None and candidate.score >= 0.6 * guess.score:
+                    nxt = candidate
+                    break
+        end = nxt.rows[0] if nxt else len(sheet.rows)
+        top = guess.rows[0]
+        title = _title(sheet, range(top - 1, max(previous_end, top - 5) - 1, -1))
+        tables.append(_table(sheet, guess, end, title))
+        previous_end, guess = guess.rows[-1] + 1, nxt
+    return tables
+
+
+def build_plan(
+    ledger: Ledger,
+    source: str | Path | Workbook,
+    options: ImportOptions | None = None,
+    *,
+    progress: ProgressCallback = None,
+) -> ImportPlan:
+    """Read a workbook and work out the import; nothing is written. Raises WorkbookError."""
+    options = options or ImportOptions()
+    workbook = source if isinstance(source, Workbook) else read_workbook(source, progress=progress)
+    names = [s.name for s in workbook.sheets]
+    if options.sheets:
+        missing = [n for n in options.sheets if n not in names]
+        if missing:
+            raise WorkbookError(
+                f"工作簿中没有名为“{'、'.join(missing)}”的工作表。现有工作表：{'、'.join(names)}"
+            )
+    plan = ImportPlan(workbook, options, ledger.today(), LedgerIndex.read(ledger))
+    for sheet in workbook.sheets:
+        if options.sheets and sheet.name not in options.sheets:
+            continue
+        found = find_tables(sheet)
+        if found:
+            plan.tables.extend(found)
+        else:
+            plan.skipped_sheets.append(sheet.name)
+    if not plan.tables:
+        where = f"工作表“{'、'.join(options.sheets)}”" if options.sheets else "任何工作表"
+        raise WorkbookError(
+            f"在“{workbook.name}”的{where}中没有找到台账表头。"
+            "表头应有“问题描述”“整改措施”“责任人”“整改时限”等列（名称可以不完全相同）。"
+        )
+    plan.parse()
+    return plan

@@ -1,0 +1,348 @@
+"""Streaming worksheets: styled cells, merged ranges kept compact, safe text, all-or-nothing saving.
+
+openpyxl's write-only mode writes each row as it is appended, so memory does not grow with the
+ledger. What it does slowly at ledger size is done here instead: cells are (value, style id)
+pairs written straight into the row XML (openpyxl's per-cell path cost more than the rest of an
+export together), and merged ranges are kept as row spans and streamed at the end (its
+`MultiCellRange.add` compares each new range with every earlier one: quadratic in the number of
+merges). Both hook into openpyxl 3.1's sheet writer (the dependency is pinned below 3.2, and the
+tests read every file back with openpyxl and calamine). The file is written under a temporary
+name and renamed when complete, so a cancelled or failed export never leaves half a workbook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import secrets
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.functions import XML_NS, Element, SubElement
+
+from ..bulk import Cancelled
+from ..dates import format_date
+from ..errors import LedgerError
+from ..ledger import CONTACT_PERSON, CONTACT_PHONE, Ledger
+from .styles import Column, Palette, row_height, set_widths, text_lines, text_units
+
+ProgressCallback = Callable[[int, int], bool] | None  # (done, total) -> keep going?
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text a spreadsheet could take for a formula (or a DDE call) if it were typed in.
+FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32767
+XML_SPACE = f"{{{XML_NS}}}space"
+Cell = tuple[str | int | float | None, str]  # (value, style id) as `_Writer.write_row` takes it
+
+
+def clean_text(text: str) -> str:
+    """Control characters and stray surrogates (pasted from other programs) are invalid in xlsx."""
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text[:MAX_CELL_TEXT]
+
+
+class StreamSheet:
+    """A write-only worksheet with a row counter, named styles and merged ranges.
+
+    Set widths and frozen panes in the constructor's arguments: a write-only sheet writes its
+    top part (columns, views) when the first row arrives.
+    """
+
+    def __init__(
+        self,
+        wb: Workbook,
+        palette: Palette,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        freeze: str | None = None,
+    ) -> None:
+        self.ws = wb.create_sheet(title)
+        self.palette = palette
+        self.columns = list(columns)
+        self.width = len(self.columns)
+        set_widths(self.ws, self.columns)
+        if freeze:
+            self.ws.freeze_panes = freeze
+        self.row = 0
+        self._spans = array("I")  # (first row, last row) pairs merged over `_span_columns`
+        self._span_columns: tuple[int, ...] = ()
+        self._ranges: list[str] = []  # other merged ranges, as "A1:Q1"
+        self._writer: _Writer | None = None
+        # Rows arrive as ready (value, style id) cells; `_Writer.write_row` writes them as they are.
+        self.ws._values_to_row = _as_is
+
+    # -- cells ----------------------------------------------------------------------------------
+    def cell(self, value, style: str) -> Cell:
+        """A styled cell; text is always stored as text, never read as a formula or an error.
+
+        Cells are plain (value, style id) pairs: the rows are written by `_Writer.write_row`,
+        which puts every text in an inline string, so "=…" can never become a formula.
+        """
+        if value is None or value == "":
+            return (None, self.palette.sid(style))
+        if isinstance(value, str):
+            value = clean_text(value)
+            # quotePrefix: Excel and WPS keep such text as text even when the cell is edited
+            return (value, self.palette.sid(style, quote=value.startswith(FORMULA_STARTS)))
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return (format_date(value), self.palette.sid(style))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return (str(value), self.palette.sid(style))
+        return (value, self.palette.sid(style))
+
+    def blank(self, style: str) -> Cell:
+        """An empty cell that still carries borders (inside a merged range, for instance)."""
+        return (None, self.palette.sid(style))
+
+    def append(self, cells: Iterable, height: float | None = None) -> int:
+        """Write one row now; returns its number. `height` in points, None lets the reader size it."""
+        if self._writer is None:
+            self._writer = _Writer(self.ws, self)
+            self.ws._writer = self._writer
+            self._writer.write_top()
+        self.row += 1
+        self._writer.height = height
+        self.ws.append(list(cells))
+        return self.row
+
+    # -- merged ranges --------------------------------------------------------------------------
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        if (first_row, first_col) == (last_row, last_col):
+            return
+        self._ranges.append(
+            f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+        )
+
+    def merge_rows(self, first_row: int, last_row: int, columns: tuple[int, ...]) -> None:
+        """Merge rows first..last in each of `columns` (the same columns for the whole sheet)."""
+        if last_row <= first_row:
+            return
+        if self._span_columns and columns != self._span_columns:
+            for col in columns:
+                self.merge(first_row, col, last_row, col)
+            return
+        self._span_columns = columns
+        self._spans.extend((first_row, last_row))
+
+    def merged_refs(self) -> Iterable[str]:
+        yield from self._ranges
+        letters = [get_column_letter(c) for c in self._span_columns]
+        spans = self._spans
+        for i in range(0, len(spans), 2):
+            first, last = spans[i], spans[i + 1]
+            for letter in letters:
+                yield f"{letter}{first}:{letter}{last}"
+
+    def merge_count(self) -> int:
+        return len(self._ranges) + len(self._spans) // 2 * len(self._span_columns)
+
+    # -- common lines ---------------------------------------------------------------------------
+    def title_row(self, text: str, height: float = 36.0) -> None:
+        row = self.append(
+            [self.cell(text, "台账标题"), *(None for _ in range(self.width - 1))], height
+        )
+        self.merge(row, 1, row, self.width)
+
+    def info_row(self, parts: Sequence[str], style: str = "台账表头信息") -> None:
+        """One line of `label：value` parts spread over the table's width, each part merged."""
+        if len(parts) > self.width:
+            parts = ["    ".join(parts)]
+        bounds = _share_columns([c.width for c in self.columns], [text_units(p) + 6 for p in parts])
+        cells: list = [None] * self.width
+        for k, text in enumerate(parts):
+            cells[bounds[k]] = self.cell(text, style)
+        row = self.append(cells, 24.0)
+        for k in range(len(parts)):
+            self.merge(row, bounds[k] + 1, row, bounds[k + 1])
+
+    def heading_row(self, headings: Sequence[str] | None = None) -> int:
+        headings = headings or [c.heading for c in self.columns]
+        lines = max(
+            (_heading_lines(h, c.width) for h, c in zip(headings, self.columns, strict=False)),
+            default=1,
+        )
+        return self.append([self.cell(h, "台账列名") for h in headings], row_height(lines) + 4)
+
+    def note_row(self, text: str, style: str = "台账注释", height: float | None = None) -> None:
+        cells: list = [self.cell(text, style), *(None for _ in range(self.width - 1))]
+        row = self.append(cells, height)
+        self.merge(row, 1, row, self.width)
+
+
+def _share_columns(widths: list[float], needs: list[float]) -> list[int]:
+    """Split the columns into len(needs) runs whose widths are roughly proportional to `needs`."""
+    total, want = sum(widths), sum(needs) or 1.0
+    bounds, edge, acc = [0], 0.0, 0.0
+    for k, need in enumerate(needs[:-1]):
+        edge += total * need / want
+        col = bounds[-1]
+        while col < len(widths) - (len(needs) - k - 1) and (col == bounds[-1] or acc < edge):
+            acc += widths[col]
+            col += 1
+        bounds.append(col)
+    bounds.append(len(widths))
+    return bounds
+
+
+def _as_is(cells: list, row: int) -> list:
+    return cells
+
+
+def _heading_lines(text: str, width: float) -> int:
+    return text_lines(text, width * 0.95)
+
+
+class _Writer(WorksheetWriter):
+    """openpyxl's sheet writer with two parts of its own: rows of ready cells, written straight
+    to the XML stream (openpyxl's per-cell path costs more than everything else in an export),
+    and merged ranges streamed from the sheet's compact record."""
+
+    def __init__(self, ws, sheet: StreamSheet) -> None:
+        super().__init__(ws)
+        self.sheet = sheet
+        self.height: float | None = None
+        self.letters = [get_column_letter(c) for c in range(1, max(sheet.width, 1) + 1)]
+
+    def write_row(self, xf, row: list, row_idx: int) -> None:
+        """One `<row>` built as a small tree and serialised in one call (lxml does it in C)."""
+        el = Element("row", r=str(row_idx))
+        if self.height is not None:
+            el.set("ht", f"{self.height:g}")
+            el.set("customHeight", "1")
+        number = str(row_idx)
+        for letter, cell in zip(self.letters, row, strict=False):
+            if cell is None:
+                continue
+            value, sid = cell
+            c = SubElement(el, "c", r=letter + number, s=sid)
+            if value is None:
+                continue
+            if type(value) is str:
+                c.set("t", "inlineStr")
+                text = SubElement(SubElement(c, "is"), "t")
+                text.text = value
+                if value[:1].isspace() or value[-1:].isspace():
+                    text.set(XML_SPACE, "preserve")
+            else:
+                c.set("t", "n")
+                SubElement(c, "v").text = repr(value) if type(value) is float else str(value)
+        xf.write(el)
+
+    def write_merged_cells(self) -> None:
+        count = self.sheet.merge_count()
+        if not count:
+            return
+        xf = self.xf.send(True)
+        with xf.element("mergeCells", count=str(count)):
+            for ref in self.sheet.merged_refs():
+                xf.write(Element("mergeCell", ref=ref))
+        self.xf.send(None)
+
+
+# -- header lines -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeaderInfo:
+    """填报单位, 填报日期, 联系人, 电话: the lines every official table carries under its title."""
+
+    unit: str
+    filled_on: dt.date
+    contact: str
+    phone: str
+
+    @classmethod
+    def of(cls, ledger: Ledger) -> HeaderInfo:
+        """The live ledger's settings and today's date (the day the file is filled in)."""
+        return cls(
+            ledger.unit_name,
+            ledger.now().date(),
+            ledger.setting(CONTACT_PERSON),
+            ledger.setting(CONTACT_PHONE),
+        )
+
+    def parts(self) -> list[str]:
+        return [
+            f"填报单位：{self.unit}",
+            f"填报日期：{format_date(self.filled_on)}",
+            f"联系人：{self.contact}",
+            f"电话：{self.phone}",
+        ]
+
+
+# -- files --------------------------------------------------------------------------------------
+def check_target(path: str | os.PathLike) -> Path:
+    """The file the user chose, refused only when it cannot be an Excel workbook we may write.
+
+    An existing file is replaced (the user picked that name, and the GUI's save dialog has
+    already asked); a folder, another extension or a missing folder is refused.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise LedgerError(f"“{target}” 是一个文件夹，请指定要保存的 .xlsx 文件名。")
+    if target.suffix.lower() != ".xlsx":
+        raise LedgerError(f"“{target.name}” 不是 .xlsx 文件名，请以 .xlsx 结尾。")
+    if not target.parent.is_dir():
+        raise LedgerError(f"保存位置不存在：{target.parent}")
+    return target
+
+
+def save_atomically(wb: Workbook, target: Path) -> None:
+    """Save under a temporary name beside `target`, then rename it into place in one step."""
+    # Not mkstemp: its 0600 mode would stay on the renamed file; open(…, "x") honours the umask.
+    temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.xlsx")
+    with open(temp, "xb"):
+        pass
+    try:
+        wb.save(temp)
+        try:
+            os.replace(temp, target)
+        except PermissionError:
+            raise LedgerError(
+                f"无法写入“{target}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。"
+            ) from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def discard(wb: Workbook) -> None:
+    """Drop a workbook that will not be saved, with the temporary files its sheets stream into."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            rows = getattr(ws, "_rows", None)
+            if rows is not None:
+                rows.close()
+            writer.close()
+            writer.cleanup()
+
+
+class Ticker:
+    """Calls the progress callback now and then; raises Cancelled when the user said stop."""
+
+    def __init__(self, progress: ProgressCallback, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.every = max(1, min(200, total // 100))  # about every 1%, at most every 200 items
+        self.done = 0
+        self._next = self.every
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.progress is not None and self.done >= self._next:
+            self._next = self.done + self.every
+            self.tell()
+
+    def tell(self) -> None:
+        if self.progress is not None and not self.progress(min(self.done, self.total), self.total):
+            raise Cancelled("已取消，未生成文件。")
