@@ -113,6 +113,8 @@ def field_label(table: str, name: str) -> str:
 
 
 def action_label(action: str) -> str:
+    if action.startswith("undo:"):
+        return ACTION_LABELS["undo"]
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
     kind, _, verb = action.partition(".")

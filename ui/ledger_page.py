@@ -1,0 +1,166 @@
+"""The ledger page: side views, reminder, search and filters, the table, and the detail panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.queries import Filter
+
+from .ledger_model import COLUMNS, ID_ROLE, LedgerModel
+from .panels.detail import DetailPanel
+from .panels.filter_bar import FilterBar
+from .panels.reminder import ReminderBanner
+from .panels.views_panel import ViewsPanel
+from .session import Session
+
+
+class LedgerPage(QWidget):
+    """Composes the widgets of the ledger page and keeps the table's filter in step with them."""
+
+    selection_changed = Signal(list)  # problem ids
+
+    def __init__(
+        self, session: Session, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.base = Filter()  # the part chosen in the side list (view, batch or a saved view)
+
+        self.views = ViewsPanel(session, settings)
+        self.banner = ReminderBanner(session)
+        self.filters = FilterBar(session)
+        self.model = LedgerModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("ledgerTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, (_, _, width) in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+        self.detail = DetailPanel(session)
+
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.banner)
+        column.addWidget(self.filters)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.count)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.views)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 900, 470])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self.views.view_selected.connect(self._view_chosen)
+        self.views.save_requested.connect(self._save_view)
+        self.filters.changed.connect(self._filters_changed)
+        self.banner.show_view.connect(lambda key: self.views.select_key(f"view:{key}"))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(lambda *_: self._update_count())
+        session.opened.connect(self._opened)
+        session.changed.connect(self._changed)
+
+    # -- filter ----------------------------------------------------------------------------------
+    def current_filter(self) -> Filter:
+        bar = {k: v for k, v in self.filters.values().items() if v not in (None, "", ())}
+        return self.base.with_(**bar)
+
+    def _view_chosen(self, flt: Filter) -> None:
+        self.base = flt.with_(
+            search="",
+            statuses=(),
+            category=None,
+            source=None,
+            department=None,
+            person=None,
+            deadline_from=None,
+            deadline_to=None,
+        )
+        self.filters.set_values(flt)
+        self.model.set_filter(self.current_filter())
+
+    def _filters_changed(self) -> None:
+        self.model.set_filter(self.current_filter(), background=True)
+
+    def _save_view(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "保存为视图", "视图名称：")
+        if ok and name.strip():
+            self.views.save_view(name.strip(), self.current_filter())
+
+    # -- selection -------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [pid for pid in (self.model.id_at(r) for r in rows) if pid is not None]
+
+    def _selection(self) -> None:
+        ids = self.selected_ids()
+        self.detail.show_problem(ids[0] if len(ids) == 1 else None)
+        self.selection_changed.emit(ids)
+
+    def select_problem(self, problem_id: int) -> bool:
+        row = self.model.row_of(problem_id)
+        if row is None:
+            self.views.select_key("view:all")
+            self.filters.reset()
+            row = self.model.row_of(problem_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_count(self) -> None:
+        shown = self.model.total
+        self.count.setText(
+            f"共 {shown} 个问题"
+            + ("（已按条件筛选）" if self.current_filter() != self.base else "")
+        )
+
+    # -- ledger ----------------------------------------------------------------------------------
+    def _opened(self, ledger) -> None:
+        self.base = Filter()
+        self.model.set_ledger(ledger)
+        self.views.select_key("view:all")
+
+    def _changed(self, changes) -> None:
+        keep = self.selected_ids()
+        self.model.refresh(changes)
+        for pid in keep[:1]:
+            row = self.model.row_of(pid)
+            if row is not None:
+                self.table.selectRow(row)
+
+    def problem_id_at_current(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None

@@ -1,0 +1,308 @@
+"""The main window: composes the pages, menus and toolbar, and wires their signals. Nothing more."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+)
+
+from tracker import services
+from tracker.changes import Changes
+from tracker.errors import LedgerError
+from tracker.ledger import Ledger, create_ledger, open_ledger
+from tracker.paths import default_actor, demo_db_path, is_url
+
+from .errors import report_failure
+from .instance_lock import LedgerLock
+from .ledger_model import COLUMNS
+from .ledger_page import LedgerPage
+from .operations import run_in_background
+from .panels.dashboard import DashboardPage
+from .panels.welcome import WelcomePage
+from .session import Session, show_error
+from .workflow_actions import WorkflowActions
+
+log = logging.getLogger(__name__)
+LAST_LEDGER = "ledger/last"
+USER_NAME = "user/name"
+# The saved column layout is only valid for the same columns: the key names them.
+HEADER_KEY = (
+    "table/header-" + hashlib.sha1("|".join(c[1] for c in COLUMNS).encode()).hexdigest()[:8]
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, actor: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.actor = actor or settings.value(USER_NAME, "") or default_actor()
+        self.session = Session(self)
+        self.lock: LedgerLock | None = None
+        self.setWindowTitle("整改台账")
+        self.resize(1480, 900)
+
+        self.welcome = WelcomePage()
+        self.ledger_page = LedgerPage(self.session, settings)
+        self.dashboard = DashboardPage(self.session)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.ledger_page, "整改台账")
+        self.tabs.addTab(self.dashboard, "统计分析")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.workflow = WorkflowActions(self.session, self)
+        from .menus import build_menus
+
+        self.menu_actions = build_menus(self)
+        self.ledger_page.table.addActions(self.table_context_actions())
+        self.status_ledger = QLabel()
+        self.statusBar().addPermanentWidget(self.status_ledger)
+
+        self.welcome.new_ledger.connect(self.new_ledger)
+        self.welcome.open_demo.connect(self.open_demo)
+        self.welcome.open_file.connect(self.open_file)
+        self.welcome.import_excel.connect(self.import_excel)
+        self.ledger_page.selection_changed.connect(self.workflow.set_selection)
+        self.dashboard.open_problem.connect(self.show_problem)
+        self.session.changed.connect(self._changed)
+        self.session.opened.connect(self._opened)
+        self._restore_layout()
+        self.show_welcome()
+
+    # -- pages -----------------------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        self.stack.setCurrentWidget(self.welcome)
+        self._update_enabled()
+
+    def show_problem(self, problem_id: int) -> None:
+        self.tabs.setCurrentWidget(self.ledger_page)
+        self.ledger_page.select_problem(problem_id)
+
+    def table_context_actions(self) -> list[QAction]:
+        a = self.menu_actions
+        return [a["edit"], a["new_problem"], *self.workflow.actions()]
+
+    # -- opening ledgers -------------------------------------------------------------------------
+    def open_location(self, location: str, *, synchronous: bool = False) -> None:
+        """Open a ledger file or URL; a second instance on the same file is offered read-only."""
+        location = str(location)
+        read_only = False
+        lock = None
+        if not is_url(location):
+            lock = LedgerLock(location)
+            if not lock.acquire():
+                if synchronous:
+                    read_only = True
+                else:
+                    answer = QMessageBox.question(
+                        self,
+                        "台账已被打开",
+                        f"该台账正在被{lock.holder()}使用。\n为避免同时修改，可以以只读方式打开查看。\n\n是否以只读方式打开？",
+                    )
+                    if answer != QMessageBox.StandardButton.Yes:
+                        return
+                    read_only = True
+                lock = None
+
+        def job(progress):
+            return open_ledger(location, actor=self.actor, read_only=read_only)
+
+        def done(ledger: Ledger) -> None:
+            self._release_lock()
+            self.lock = lock
+            self.session.open(ledger)
+
+        def failed(error) -> None:
+            if lock:
+                lock.release()
+            report_failure(self, error)
+
+        if synchronous:
+            try:
+                done(job(None))
+            except LedgerError as error:
+                failed(error)
+            return
+        run_in_background(self, "正在打开台账…", job, done, failed, cancellable=False)
+
+    def _opened(self, ledger: Ledger) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        if not ledger.location.startswith("postgresql") and "@" not in ledger.location:
+            self.settings.setValue(LAST_LEDGER, ledger.location)
+        unit = ledger.unit_name or "未命名单位"
+        suffix = "（只读）" if ledger.read_only else ""
+        self.setWindowTitle(f"整改台账 — {unit}{suffix}")
+        self.status_ledger.setText(f"台账：{ledger.location}  ·  操作人：{ledger.actor}{suffix}")
+        self._update_enabled()
+        QTimer.singleShot(0, self.ledger_page.banner.check)
+
+    def _release_lock(self) -> None:
+        if self.lock:
+            self.lock.release()
+            self.lock = None
+
+    def new_ledger(self) -> None:
+        from .dialogs.new_ledger_dialog import NewLedgerDialog
+
+        dialog = NewLedgerDialog(self)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+        if values.get("user_name"):
+            self.actor = values["user_name"]
+            self.settings.setValue(USER_NAME, self.actor)
+        try:
+            ledger = create_ledger(
+                values["location"],
+                unit_name=values["unit_name"],
+                contact_person=values.get("contact_person", ""),
+                contact_phone=values.get("contact_phone", ""),
+                actor=self.actor,
+            )
+        except LedgerError as error:
+            show_error(self, error)
+            return
+        ledger.close()
+        self.open_location(values["location"])
+
+    def open_demo(self) -> None:
+        """The demo ledger lives in the data directory; it is built once, in the background."""
+        path = demo_db_path()
+        if path.exists():
+            self.open_location(str(path))
+            return
+
+        def job(progress):
+            from tracker.demo import build_demo
+
+            build_demo(path, problems=300, actor=self.actor, progress=progress).close()
+            return str(path)
+
+        run_in_background(self, "正在生成示例台账…", job, self.open_location)
+
+    def open_file(self) -> None:
+        start = str(Path(self.settings.value(LAST_LEDGER, "") or "").parent)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "打开台账文件", start, "整改台账 (*.db);;所有文件 (*)"
+        )
+        if path:
+            self.open_location(path)
+
+    def close_ledger(self) -> None:
+        self.session.close()
+        self._release_lock()
+        self.setWindowTitle("整改台账")
+        self.status_ledger.clear()
+        self.show_welcome()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def new_problem(self) -> None:
+        from .dialogs.problem_dialog import ProblemDialog
+
+        if self.session.ledger is None or self.session.read_only:
+            return
+        dialog = ProblemDialog(self.session, self)
+        if dialog.exec() and dialog.created_id:
+            self.show_problem(dialog.created_id)
+
+    def edit_problem(self) -> None:
+        ids = self.ledger_page.selected_ids()
+        if ids:
+            self.ledger_page.detail.focus_editor()
+
+    def undo(self) -> None:
+        self.session.perform(self, services.undo_last)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.ledger_page)
+        self.ledger_page.filters.search.setFocus()
+        self.ledger_page.filters.search.selectAll()
+
+    def refresh(self) -> None:
+        self.session.changed.emit(Changes(dictionaries=True))
+
+    def open_settings(self) -> None:
+        from .dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.session, self.settings, self).exec()
+        if self.session.ledger is not None:
+            self.actor = self.session.ledger.actor
+            self._opened(self.session.ledger)
+
+    def verify_ledger(self) -> None:
+        from tracker.replay import verify
+
+        ledger = self.session.ledger
+        if ledger is None:
+            return
+
+        def done(report) -> None:
+            if report.ok:
+                QMessageBox.information(
+                    self,
+                    "校验通过",
+                    f"历史记录 {report.entries} 条完整，数据与历史记录一致。\n\n校验码：{report.head.code}\n（可抄录备查）",
+                )
+            else:
+                QMessageBox.warning(self, "校验未通过", "\n".join(report.problems[:15]))
+
+        run_in_background(
+            self, "正在校验台账…", lambda progress: verify(ledger), done, cancellable=False
+        )
+
+    def import_excel(self) -> None:
+        from .excel_actions import import_excel
+
+        import_excel(self)
+
+    def open_readme(self) -> None:
+        QDesktopServices.openUrl(Path(__file__).resolve().parents[1].joinpath("README.md").as_uri())
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "关于整改台账", "整改台账\n问题挂账、整改落实、审核销号，每一处修改都有据可查。"
+        )
+
+    # -- state -----------------------------------------------------------------------------------
+    def _changed(self, changes: Changes) -> None:
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        from .menus import update_enabled
+
+        update_enabled(self)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        header = self.settings.value(HEADER_KEY)
+        if header is not None:
+            self.ledger_page.table.horizontalHeader().restoreState(header)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.ledger_page.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue(
+            "table/header", self.ledger_page.table.horizontalHeader().saveState()
+        )
+        self.settings.setValue("window/splitter", self.ledger_page.splitter.saveState())
+        self.session.close()
+        self._release_lock()
+        super().closeEvent(event)

@@ -1,0 +1,175 @@
+"""The main window's menus, toolbar and shortcuts, and which of them are enabled when."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar
+
+from tracker.services import describe_last
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+NEEDS_LEDGER = (
+    "export",
+    "report",
+    "backup",
+    "restore",
+    "close",
+    "new_problem",
+    "edit",
+    "undo",
+    "find",
+    "refresh",
+    "settings",
+    "verify",
+)
+NEEDS_WRITE = ("new_problem", "undo", "restore", "import")
+
+
+def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setToolTip(tip or text)
+    action.setStatusTip(tip or text)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_menus(window: MainWindow) -> dict[str, QAction]:
+    from .excel_actions import export_ledger, monthly_report
+    from .settings_actions import backup_now, restore_backup
+
+    a = {
+        "new_ledger": _action(window, "新建台账…", window.new_ledger, tip="创建一个新的空台账"),
+        "open": _action(
+            window, "打开台账…", window.open_file, QKeySequence.StandardKey.Open, "打开一个台账文件"
+        ),
+        "demo": _action(
+            window, "打开示例台账", window.open_demo, tip="打开（首次则生成）一个示例台账"
+        ),
+        "import": _action(
+            window, "从Excel导入…", window.import_excel, tip="把手工填写的整改台账 Excel 表导入"
+        ),
+        "export": _action(
+            window,
+            "导出台账…",
+            lambda: export_ledger(window),
+            "Ctrl+E",
+            "按当前筛选导出正式格式的整改台账 Excel",
+        ),
+        "report": _action(
+            window,
+            "生成月报…",
+            lambda: monthly_report(window),
+            tip="生成某月的整改工作进展情况月报",
+        ),
+        "backup": _action(
+            window, "备份台账…", lambda: backup_now(window), tip="在线备份台账和佐证材料"
+        ),
+        "restore": _action(
+            window,
+            "从备份恢复…",
+            lambda: restore_backup(window),
+            tip="用备份文件恢复台账（恢复前自动另存当前台账）",
+        ),
+        "close": _action(window, "关闭台账", window.close_ledger, tip="关闭当前台账，回到欢迎页"),
+        "quit": _action(window, "退出", window.close, QKeySequence.StandardKey.Quit, "退出程序"),
+        "undo": _action(
+            window,
+            "撤销",
+            window.undo,
+            QKeySequence.StandardKey.Undo,
+            "撤销我的上一步修改（撤销本身也记入历史）",
+        ),
+        "new_problem": _action(
+            window,
+            "新建问题…",
+            window.new_problem,
+            QKeySequence.StandardKey.New,
+            "新增一个查摆问题并挂账（Ctrl+N）",
+        ),
+        "edit": _action(
+            window, "编辑问题", window.edit_problem, "F2", "编辑所选问题的基本信息（F2）"
+        ),
+        "find": _action(
+            window, "查找", window.focus_search, QKeySequence.StandardKey.Find, "搜索问题（Ctrl+F）"
+        ),
+        "refresh": _action(
+            window, "刷新", window.refresh, QKeySequence.StandardKey.Refresh, "重新读取台账（F5）"
+        ),
+        "settings": _action(
+            window, "设置…", window.open_settings, tip="单位信息、我的姓名、名录、台账文件与备份"
+        ),
+        "verify": _action(
+            window, "校验台账", window.verify_ledger, tip="校验历史记录链和数据是否被程序之外改动"
+        ),
+        "readme": _action(window, "使用说明", window.open_readme, tip="打开使用说明"),
+        "about": _action(window, "关于", window.about),
+    }
+    bar = window.menuBar()
+    file_menu = bar.addMenu("文件(&F)")
+    for key in (
+        "new_ledger",
+        "open",
+        "demo",
+        None,
+        "import",
+        "export",
+        "report",
+        None,
+        "backup",
+        "restore",
+        None,
+        "close",
+        "quit",
+    ):
+        file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
+    edit_menu = bar.addMenu("编辑(&E)")
+    for key in ("undo", None, "new_problem", "edit", None, "find", "refresh"):
+        edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
+    work_menu = bar.addMenu("整改(&W)")
+    for action in window.workflow.actions():
+        work_menu.addAction(action)
+    tools = bar.addMenu("工具(&T)")
+    tools.addAction(a["settings"])
+    tools.addAction(a["verify"])
+    help_menu = bar.addMenu("帮助(&H)")
+    help_menu.addAction(a["readme"])
+    help_menu.addAction(a["about"])
+
+    toolbar = QToolBar("常用")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    window.addToolBar(toolbar)
+    for key in ("new_problem", "edit", "undo"):
+        toolbar.addAction(a[key])
+    toolbar.addSeparator()
+    for action in window.workflow.actions():
+        toolbar.addAction(action)
+    toolbar.addSeparator()
+    for key in ("import", "export", "report"):
+        toolbar.addAction(a[key])
+    return a
+
+
+def update_enabled(window: MainWindow) -> None:
+    ledger = window.session.ledger
+    writable = ledger is not None and not ledger.read_only
+    for key, action in window.menu_actions.items():
+        enabled = True
+        if key in NEEDS_LEDGER and ledger is None:
+            enabled = False
+        if key in NEEDS_WRITE and key != "import" and not writable:
+            enabled = False
+        action.setEnabled(enabled)
+    undo = window.menu_actions["undo"]
+    what = describe_last(ledger) if writable else None
+    undo.setEnabled(what is not None)
+    undo.setText(f"撤销：{what}" if what else "撤销")
+    undo.setToolTip(
+        f"撤销我的上一步修改：{what}（撤销本身也记入历史）" if what else "没有可以撤销的修改"
+    )

@@ -1,0 +1,130 @@
+"""Long work off the GUI thread: a worker per job, a progress dialog with cancel, results by signal.
+
+Workers get plain data (paths, ids, dataclasses) and a `progress(done, total) -> bool` callback;
+returning False asks the job to stop (tracker jobs then raise `tracker.bulk.Cancelled`). The
+signals are owned by a QObject living in the main thread, so every GUI update happens there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from tracker.bulk import Cancelled
+from tracker.errors import LedgerError
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)  # LedgerError, Cancelled or (exception, traceback text)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], signals: _Signals, cancel: threading.Event) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+        self.cancel = cancel
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(int(done), int(total))
+        return not self.cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self._progress)
+        except (LedgerError, Cancelled) as error:
+            self.signals.failed.emit(error)
+        except Exception as error:  # reported to the user with the traceback, and logged
+            log.exception("background job failed")
+            self.signals.failed.emit((error, traceback.format_exc()))
+        else:
+            self.signals.finished.emit(result)
+
+
+class Operation(QObject):
+    """One background job with its progress dialog. Keep a reference until it finishes."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable[[Callable[[int, int], bool]], Any],
+        *,
+        cancellable: bool = True,
+        delay_ms: int = 300,
+    ) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._signals = _Signals()
+        self.dialog = QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent)
+        self.dialog.setWindowTitle("请稍候")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(delay_ms)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self._cancel.set)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._job = _Job(fn, self._signals, self._cancel)
+        self.done = False
+
+    def start(self) -> Operation:
+        _RUNNING.add(self)
+        QThreadPool.globalInstance().start(self._job)
+        return self
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        self.done = True
+        self.dialog.close()
+        _RUNNING.discard(self)
+
+    def _on_finished(self, result: Any) -> None:
+        self._finish()
+        self.finished.emit(result)
+
+    def _on_failed(self, error: Any) -> None:
+        self._finish()
+        self.failed.emit(error)
+
+
+_RUNNING: set[Operation] = set()
+
+
+def run_in_background(
+    parent: QWidget | None,
+    title: str,
+    fn: Callable[[Callable[[int, int], bool]], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Any], None] | None = None,
+    *,
+    cancellable: bool = True,
+) -> Operation:
+    """Start `fn(progress)` in the pool; `on_done(result)` / `on_error(error)` run on the GUI thread."""
+    from .errors import report_failure
+
+    op = Operation(parent, title, fn, cancellable=cancellable)
+    op.finished.connect(on_done)
+    op.failed.connect(on_error or (lambda error: report_failure(parent, error)))
+    return op.start()

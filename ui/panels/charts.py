@@ -1,0 +1,217 @@
+"""The dashboard's QtCharts views: problem status per department or category, closures per month.
+
+The charts are rebuilt from plain `tracker.dashboard` values on every refresh: the data is small
+(one bar per group, twelve months), so rebuilding is simpler and cheaper than diffing bar sets.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from tracker.dashboard import Breakdown
+
+# The same colours as the ledger table's bands and the status words, so a colour means one thing.
+RED = "#d64541"
+GREEN = "#3c9d5d"
+BLUE = "#3b7dd8"
+PURPLE = "#8e6bbf"
+GRID = "#e6e9ef"
+AXIS_TEXT = "#4a5361"
+
+# (Breakdown field, legend label, colour); stacked in this order they sum to Breakdown.total.
+STATUS_SETS = [
+    ("closed", "已销号", GREEN),
+    ("open", "整改中", BLUE),
+    ("long_term", "长期坚持", PURPLE),
+]
+# More bars than this become unreadable in a card; the rest is folded into one "其他" bar.
+MAX_BARS = 10
+
+
+def integer_axis(maximum: int) -> QValueAxis:
+    """A value axis with whole-number ticks: counts of problems are never 2.5."""
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        step = candidate
+        if math.ceil(max(maximum, 1) / candidate) <= 6:
+            break
+    else:
+        step = 10 ** len(str(maximum))
+    top = max(1, math.ceil(max(maximum, 1) / step)) * step
+    if top == maximum:  # leave room for the value label at the end of the longest bar
+        top += step
+    axis = QValueAxis()
+    axis.setRange(0, top)
+    axis.setTickCount(top // step + 1)
+    axis.setLabelFormat("%d")
+    return axis
+
+
+def fold(rows: list[Breakdown], limit: int = MAX_BARS) -> list[Breakdown]:
+    """Keep the largest groups and add the rest up into “其他（N个）”, so totals still add up."""
+    if len(rows) <= limit:
+        return list(rows)
+    kept, rest = rows[: limit - 1], rows[limit - 1 :]
+    other = Breakdown(f"其他（{len(rest)}个）")
+    for row in rest:
+        for field in ("total", "closed", "long_term", "open", "overdue"):
+            setattr(other, field, getattr(other, field) + getattr(row, field))
+    return [*kept, other]
+
+
+class _ChartView(QChartView):
+    """A bare, antialiased chart: the surrounding card carries the title and the frame."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.setBackgroundVisible(False)
+        chart.setMargins(QMargins(4, 4, 12, 4))
+        chart.layout().setContentsMargins(0, 0, 0, 0)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        chart.legend().setFont(_font(9))
+        chart.legend().setLabelColor(QColor(AXIS_TEXT))
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setStyleSheet("background: transparent; border: none;")
+        self.setMinimumHeight(240)
+
+    def clear(self) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+
+    def style_axis(self, axis, *, grid: bool) -> None:
+        axis.setLabelsFont(_font(9))
+        axis.setLabelsColor(QColor(AXIS_TEXT))
+        axis.setLinePenColor(QColor(GRID))
+        axis.setGridLineVisible(grid)
+        axis.setGridLineColor(QColor(GRID))
+
+
+class BreakdownChart(_ChartView):
+    """Horizontal stacked bars (已销号 / 整改中 / 长期坚持) per group, largest group on top.
+
+    Horizontal because department names are long. 逾期 overlaps the statuses (an overdue problem
+    is also 整改中 or 长期坚持), so stacking it would count it twice; it is written in red beside
+    the group's name instead, and the full numbers are in each bar's tooltip.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Breakdown] = []
+
+    def set_rows(self, rows: list[Breakdown]) -> None:
+        self.clear()
+        self.rows = fold(rows)
+        if not self.rows:
+            return
+        shown = list(reversed(self.rows))  # a horizontal category axis runs bottom to top
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.62)
+        for field, label, colour in STATUS_SETS:
+            bar_set = QBarSet(label)
+            bar_set.append([getattr(row, field) for row in shown])
+            bar_set.setColor(QColor(colour))
+            bar_set.setBorderColor(QColor(colour))
+            bar_set.setLabelColor(QColor("white"))
+            bar_set.setLabelFont(_font(8))
+            series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.hovered.connect(self._hovered)
+        chart = self.chart()
+        chart.addSeries(series)
+        names = QBarCategoryAxis()
+        names.append([self._label(row) for row in shown])
+        self.style_axis(names, grid=False)
+        values = integer_axis(max(row.total for row in self.rows))
+        self.style_axis(values, grid=True)
+        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(names)
+        series.attachAxis(values)
+        self.setMinimumHeight(max(240, 70 + 30 * len(self.rows)))
+
+    @staticmethod
+    def _label(row: Breakdown) -> str:
+        # Axis labels are rich text in QtCharts: the overdue count stands out in the table's red.
+        if not row.overdue:
+            return row.name
+        return f"{row.name} <span style='color:{RED}; font-weight:bold'>逾期{row.overdue}</span>"
+
+    def _hovered(self, status: bool, index: int, _bar_set: QBarSet) -> None:
+        if not status:
+            QToolTip.hideText()
+            return
+        row = list(reversed(self.rows))[index]
+        QToolTip.showText(
+            QCursor.pos(),
+            f"{row.name}：共 {row.total} 个问题\n已销号 {row.closed}，整改中 {row.open}，"
+            f"长期坚持 {row.long_term}\n逾期 {row.overdue}",
+            self,
+        )
+
+
+def month_label(key: str, first: bool) -> str:
+    """“2026-01” → “2026年1月” at the start of the axis and of each year, otherwise “2月”."""
+    year, month = int(key[:4]), int(key[5:7])
+    return f"{year}年{month}月" if first or month == 1 else f"{month}月"
+
+
+class MonthChart(_ChartView):
+    """Problems crossed off (销号) per month, the rhythm a supervisor reads in the monthly report."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[tuple[str, int]] = []
+        self.chart().legend().setVisible(False)
+
+    def set_points(self, points: list[tuple[str, int]]) -> None:
+        self.clear()
+        self.points = list(points)
+        if not self.points:
+            return
+        bar_set = QBarSet("销号数")
+        bar_set.append([count for _key, count in self.points])
+        bar_set.setColor(QColor(GREEN))
+        bar_set.setBorderColor(QColor(GREEN))
+        bar_set.setLabelColor(QColor(AXIS_TEXT))
+        bar_set.setLabelFont(_font(8))
+        series = QBarSeries()
+        series.append(bar_set)
+        series.setBarWidth(0.6)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsFormat("@value")
+        chart = self.chart()
+        chart.addSeries(series)
+        months = QBarCategoryAxis()
+        months.append([month_label(key, i == 0) for i, (key, _n) in enumerate(self.points)])
+        self.style_axis(months, grid=False)
+        values = integer_axis(max(count for _key, count in self.points))
+        self.style_axis(values, grid=True)
+        chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(months)
+        series.attachAxis(values)
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
