@@ -167,9 +167,15 @@ class BreakdownChart(_ChartView):
 
 
 def month_label(key: str, first: bool) -> str:
-    """“2026-01” → “2026年1月” at the start of the axis and of each year, otherwise “2月”."""
+    """“2026-01” → “1月”, with the year on a second line at the start of the axis and of each year.
+
+    A bar is too narrow for “2026年1月” on one line; the year under the month still tells which
+    December is which.
+    """
     year, month = int(key[:4]), int(key[5:7])
-    return f"{year}年{month}月" if first or month == 1 else f"{month}月"
+    if first or month == 1:
+        return f"{month}月<br><span style='color:#8a94a3'>{year}年</span>"
+    return f"{month}月"
 
 
 class MonthChart(_ChartView):

@@ -53,6 +53,14 @@ QHeaderView::section { background: #f1f3f6; border: none; border-bottom: 1px sol
 """
 
 
+def deadline_label(item: dashboard.DueItem) -> str:
+    """The 整改时限 as written; a date is added only when the words hold none (“立行立改”)."""
+    text = item.deadline_text or ""
+    if any(ch.isdigit() for ch in text):
+        return text
+    return f"{text}（{format_date(item.deadline)}）" if text else format_date(item.deadline)
+
+
 class StatCard(QFrame):
     """One headline number with its name above and a short explanation below."""
 
@@ -270,9 +278,7 @@ class DashboardPage(QWidget):
         bold = QFont()
         bold.setBold(True)
         for row, item in enumerate(items):
-            deadline = item.deadline_text or format_date(item.deadline)
-            if item.deadline_text and item.deadline_text != format_date(item.deadline):
-                deadline = f"{item.deadline_text}（{format_date(item.deadline)}）"
+            deadline = deadline_label(item)
             values = [
                 item.code,
                 item.description,
@@ -284,7 +290,7 @@ class DashboardPage(QWidget):
             ]
             for column, text in enumerate(values):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(f"整改时限：{text}，即 {format_date(item.deadline)}" if column == 5 else text)
                 if column == 6:
                     cell.setForeground(red)
                     cell.setFont(bold)

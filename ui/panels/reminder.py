@@ -1,74 +1,108 @@
-"""The start-up reminder: a non-blocking banner saying what is overdue and what falls due within 7 days."""
+"""The start-up reminder: a dismissible banner saying what is overdue and what falls due within 7 days.
+
+A banner rather than a dialog, because the user opened the program to work, not to click "OK";
+the reminder stays in view at the top of the ledger until it is acted on or dismissed.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from tracker.dashboard import due_soon_items, overdue_items
+from tracker import dashboard
+from tracker.overdue import YELLOW_DAYS
 
 from ..session import Session
 
-DUE_DAYS = 7
+# Red when anything is overdue, yellow when something only falls due soon: the table's bands.
+STYLES = {
+    "overdue": ("#fdecea", "#f3b9b4", "#a12a25"),
+    "due": ("#fff7da", "#f0d98a", "#7a5a00"),
+}
 
 
-class ReminderBanner(QWidget):
-    """Shown above the table after a ledger opens; never modal, dismissed with ×."""
+class ReminderBanner(QFrame):
+    """“逾期 N 项整改措施（涉及 M 个问题），7天内到期 K 项”, with buttons that open those views."""
 
-    show_view = Signal(str)  # "overdue" or "due7"
+    show_view = Signal(str)  # "overdue" or "due7": the ledger's view names
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setObjectName("reminderBanner")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.text = QLabel()
-        self.text.setObjectName("reminderText")
-        self.text.setWordWrap(True)
-        layout.addWidget(self.text, 1)
-        self.overdue_button = QPushButton("查看逾期")
-        self.overdue_button.setToolTip("在台账中只显示有逾期措施的问题")
-        self.overdue_button.clicked.connect(lambda: self.show_view.emit("overdue"))
-        self.soon_button = QPushButton("查看7天内到期")
-        self.soon_button.setToolTip("在台账中只显示7天内有措施到期的问题")
-        self.soon_button.clicked.connect(lambda: self.show_view.emit("due7"))
-        close = QToolButton()
-        close.setText("×")
-        close.setToolTip("关闭提醒")
-        close.clicked.connect(self.hide)
-        for widget in (self.overdue_button, self.soon_button, close):
-            layout.addWidget(widget)
-        self.overdue = 0
+        self.overdue_measures = 0
         self.overdue_problems = 0
-        self.soon = 0
+        self.due_soon = 0
+        self.setObjectName("reminderBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 6, 6)
+        layout.setSpacing(8)
+        self.icon = QLabel("⚠")
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.overdue_button = QPushButton("查看逾期")
+        self.overdue_button.setToolTip("在台账中只显示有逾期整改措施的问题")
+        self.due_button = QPushButton(f"查看{YELLOW_DAYS}天内到期")
+        self.due_button.setToolTip(f"在台账中只显示{YELLOW_DAYS}天内到期的问题")
+        self.close_button = QToolButton()
+        self.close_button.setText("×")
+        self.close_button.setToolTip("关闭提醒（不影响任何数据）")
+        self.close_button.setAutoRaise(True)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.overdue_button)
+        layout.addWidget(self.due_button)
+        layout.addWidget(self.close_button)
+        self.overdue_button.clicked.connect(lambda: self.show_view.emit("overdue"))
+        self.due_button.clicked.connect(lambda: self.show_view.emit("due7"))
+        self.close_button.clicked.connect(self.hide)
+        # Once shown, the counts follow the user's edits, and the banner leaves when all is done.
+        session.changed.connect(self._changed)
+        session.closed.connect(self.hide)
         self.hide()
 
     def check(self) -> None:
-        """Count what needs attention; show the banner if anything does, hide it otherwise."""
+        """Count overdue and soon-due measures in the open ledger; show the banner if there are any."""
         ledger = self.session.ledger
         if ledger is None:
             self.hide()
             return
-        late = overdue_items(ledger)
-        soon = due_soon_items(ledger, DUE_DAYS)
-        self.overdue, self.soon = len(late), len(soon)
-        self.overdue_problems = len({item.problem_id for item in late})
-        if not (self.overdue or self.soon):
+        overdue = dashboard.overdue_items(ledger)
+        self.overdue_measures = len(overdue)
+        self.overdue_problems = len({item.problem_id for item in overdue})
+        self.due_soon = len(dashboard.due_soon_items(ledger, YELLOW_DAYS))
+        if not (self.overdue_measures or self.due_soon):
             self.hide()
             return
-        parts = []
-        if self.overdue:
-            parts.append(f"逾期 {self.overdue} 项整改措施（涉及 {self.overdue_problems} 个问题）")
-        if self.soon:
-            parts.append(f"7天内到期 {self.soon} 项")
-        self.text.setText("提醒：" + "，".join(parts) + "。")
-        self.overdue_button.setVisible(bool(self.overdue))
-        self.soon_button.setVisible(bool(self.soon))
-        colour = "#fde2e1" if self.overdue else "#fff4cc"
-        border = "#f3b5b1" if self.overdue else "#f0d98a"
-        self.setStyleSheet(
-            f"#reminderBanner {{ background: {colour}; border: 1px solid {border}; border-radius: 6px; }}"
-            " QLabel#reminderText { font-weight: bold; color: #5c2b29; }"
-        )
+        self.text.setText(self.message())
+        self.overdue_button.setVisible(self.overdue_measures > 0)
+        self.due_button.setVisible(self.due_soon > 0)
+        self._style("overdue" if self.overdue_measures else "due")
         self.show()
+
+    def message(self) -> str:
+        parts = []
+        if self.overdue_measures:
+            parts.append(f"逾期 {self.overdue_measures} 项整改措施（涉及 {self.overdue_problems} 个问题）")
+        if self.due_soon:
+            noun = "项" if self.overdue_measures else "项整改措施"
+            parts.append(f"{YELLOW_DAYS}天内到期 {self.due_soon} {noun}")
+        return "，".join(parts)
+
+    def _changed(self, _changes) -> None:
+        if self.isVisible():
+            self.check()
+
+    def _style(self, kind: str) -> None:
+        background, border, text = STYLES[kind]
+        self.setStyleSheet(
+            f"""
+            QFrame#reminderBanner {{ background: {background}; border: 1px solid {border};
+                                     border-radius: 6px; }}
+            QLabel {{ color: {text}; font-size: 10pt; background: transparent; }}
+            QPushButton {{ color: {text}; background: white; border: 1px solid {border};
+                           border-radius: 4px; padding: 3px 12px; }}
+            QPushButton:hover {{ background: {background}; }}
+            QToolButton {{ color: {text}; font-size: 13pt; border: none; padding: 0 6px; }}
+            """
+        )
