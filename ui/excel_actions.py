@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QLabel,
     QMessageBox,
     QRadioButton,
     QSpinBox,
@@ -76,7 +77,8 @@ class MonthChooser(QDialog):
         self.month.setCurrentIndex(today.month - 1)
         form.addRow("年份：", self.year)
         form.addRow("月份：", self.month)
-        note = "月报按该月月底的状态生成（由历史记录还原）；当月的月报按现在的状态生成。"
+        note = QLabel("月报按该月月底的状态生成（由历史记录还原）；当月的月报按现在的状态生成。")
+        note.setWordWrap(True)
         form.addRow(note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

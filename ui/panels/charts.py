@@ -17,8 +17,8 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtCore import QMargins, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from tracker.dashboard import Breakdown
@@ -87,6 +87,14 @@ class _ChartView(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setStyleSheet("background: transparent; border: none;")
         self.setMinimumHeight(240)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt naming)
+        """An empty chart says so, instead of showing a blank card that looks broken."""
+        super().drawForeground(painter, rect)
+        if not self.chart().series():
+            painter.setPen(QColor("#9aa3af"))
+            painter.setFont(_font(10))
+            painter.drawText(self.sceneRect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
 
     def clear(self) -> None:
         chart = self.chart()
@@ -166,16 +174,18 @@ class BreakdownChart(_ChartView):
         )
 
 
-def month_label(key: str, first: bool) -> str:
-    """“2026-01” → “1月”, with the year on a second line at the start of the axis and of each year.
+def month_label(key: str) -> str:
+    """“2026-01” → “1月”. A bar is too narrow for “2026年1月” (QtCharts elides it), and twelve
+    consecutive months never repeat a name; the card's note states the year range."""
+    return f"{int(key[5:7])}月"
 
-    A bar is too narrow for “2026年1月” on one line; the year under the month still tells which
-    December is which.
-    """
-    year, month = int(key[:4]), int(key[5:7])
-    if first or month == 1:
-        return f"{month}月<br><span style='color:#8a94a3'>{year}年</span>"
-    return f"{month}月"
+
+def month_range(points: list[tuple[str, int]]) -> str:
+    """“2025年12月—2026年11月”: the span the twelve bars cover."""
+    if not points:
+        return ""
+    first, last = points[0][0], points[-1][0]
+    return f"{int(first[:4])}年{int(first[5:])}月—{int(last[:4])}年{int(last[5:])}月"
 
 
 class MonthChart(_ChartView):
@@ -184,6 +194,7 @@ class MonthChart(_ChartView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[str, int]] = []
+        self.months: QBarCategoryAxis | None = None
         self.chart().legend().setVisible(False)
 
     def set_points(self, points: list[tuple[str, int]]) -> None:
@@ -206,7 +217,7 @@ class MonthChart(_ChartView):
         chart = self.chart()
         chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([month_label(key, i == 0) for i, (key, _n) in enumerate(self.points)])
+        months.append([month_label(key) for key, _n in self.points])
         self.style_axis(months, grid=False)
         values = integer_axis(max(count for _key, count in self.points))
         self.style_axis(values, grid=True)
@@ -214,6 +225,28 @@ class MonthChart(_ChartView):
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(months)
         series.attachAxis(values)
+        self.months = months
+        self._fit_labels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Write “12月” where it fits and “12” where it does not: QtCharts would elide it to “1…”.
+
+        Measured: a category label needs its text width plus about 14 px of padding, and the
+        plot area is the view's width less about 44 px for the value axis.
+        """
+        if self.months is None or not self.points:
+            return
+        slot = (self.width() - 44) / len(self.points)
+        needed = QFontMetrics(self.months.labelsFont()).horizontalAdvance("12月") + 16
+        labels = [month_label(key) for key, _n in self.points]
+        if slot < needed:
+            labels = [label.removesuffix("月") for label in labels]
+        if self.months.categories() != labels:
+            self.months.setCategories(labels)
 
 
 def _font(points: int, bold: bool = False) -> QFont:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +29,7 @@ from tracker.overdue import format_rate
 from tracker.stats import stats
 
 from ..session import Session
-from .charts import BLUE, GREEN, PURPLE, RED, BreakdownChart, MonthChart
+from .charts import BLUE, GREEN, PURPLE, RED, BreakdownChart, MonthChart, month_range
 
 SLATE = "#4a5568"
 # More rows than this in a widget table would be slow to build and useless to read; the ledger
@@ -47,6 +46,9 @@ QLabel#cardTitle { font-size: 11pt; font-weight: bold; color: #2d3748; }
 QLabel#cardNote { color: #8a94a3; }
 QLabel#statTitle { color: #5f6b7a; }
 QLabel#statNote { color: #8a94a3; font-size: 9pt; }
+QToolButton#dashRefresh { background: white; border: 1px solid #d5dae1; border-radius: 4px;
+                          padding: 3px 14px; color: #2d3748; }
+QToolButton#dashRefresh:hover { background: #eef2f7; }
 QTableWidget { border: none; gridline-color: #eef0f3; alternate-background-color: #fafbfc; }
 QHeaderView::section { background: #f1f3f6; border: none; border-bottom: 1px solid #e1e5eb;
                        padding: 4px 6px; color: #4a5361; font-weight: bold; }
@@ -138,6 +140,7 @@ class DashboardPage(QWidget):
         self.as_of = QLabel()
         self.as_of.setObjectName("dashAsOf")
         refresh = QToolButton()
+        refresh.setObjectName("dashRefresh")
         refresh.setText("刷新")
         refresh.setToolTip("重新统计当前台账的数据")
         refresh.clicked.connect(self.refresh)
@@ -171,15 +174,16 @@ class DashboardPage(QWidget):
         self.month_card = Card("近12个月销号情况", self.month_chart)
         self.overdue_card = Card("逾期整改措施", self.overdue_table)
         self.overdue_card.note.setText("双击一行打开该问题")
-        charts = QGridLayout()
-        charts.setSpacing(12)
-        charts.addWidget(self.department_card, 0, 0)
-        charts.addWidget(self.category_card, 0, 1)
-        charts.addWidget(self.month_card, 1, 0)
-        charts.addWidget(self.overdue_card, 1, 1)
-        charts.setColumnStretch(0, 1)
-        charts.setColumnStretch(1, 1)
-        grid.addLayout(charts, 1)
+        # The overdue table gets the wider share of its row: its text columns need it more.
+        for cards_in_row, stretches in (
+            ((self.department_card, self.category_card), (1, 1)),
+            ((self.month_card, self.overdue_card), (4, 5)),
+        ):
+            row = QHBoxLayout()
+            row.setSpacing(12)
+            for card, stretch in zip(cards_in_row, stretches):
+                row.addWidget(card, stretch)
+            grid.addLayout(row, 1)
 
         # Scrolls rather than squeezes on a small screen: bars and table rows keep a readable size.
         scroll = QScrollArea()
@@ -240,6 +244,7 @@ class DashboardPage(QWidget):
         self.department_chart.set_rows(dashboard.breakdown(ledger, "department"))
         self.category_chart.set_rows(dashboard.breakdown(ledger, "category"))
         self.month_chart.set_points(months)
+        self.month_card.note.setText(month_range(months))
         self._fill_overdue(
             dashboard.overdue_items(ledger, limit=OVERDUE_ROWS), numbers["overdue_measures"]
         )
@@ -251,6 +256,7 @@ class DashboardPage(QWidget):
         self.department_chart.set_rows([])
         self.category_chart.set_rows([])
         self.month_chart.set_points([])
+        self.month_card.note.setText("")
         self._fill_overdue([], 0)
 
     def _fill_cards(self, n: dict, closed_this_month: int) -> None:
