@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect as connect_url
 
 from .errors import LedgerOpenError
 from .paths import is_url
@@ -92,6 +91,8 @@ def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None
 
 
 def _open_postgres(url: str) -> Database:
+    from playhouse.db_url import connect as connect_url  # loads the PostgreSQL driver: only when used
+
     try:
         db = connect_url(url)
         db.connect(reuse_if_open=True)

@@ -163,7 +163,12 @@ def insert_rows(db: Database, rows: Iterable[tuple]) -> None:
 
 
 def entries(
-    db: Database, *, until: str | None = None, problem: int | None = None, since_seq: int = 0
+    db: Database,
+    *,
+    until: str | None = None,
+    problem: int | None = None,
+    since_seq: int = 0,
+    txn: int | None = None,
 ) -> Iterator[Entry]:
     """Stream entries in order (never loads the whole journal at once)."""
     query = Journal.select(
@@ -185,6 +190,8 @@ def entries(
         query = query.where(Journal.problem == problem)
     if since_seq:
         query = query.where(Journal.seq > since_seq)
+    if txn is not None:
+        query = query.where(Journal.txn == txn)
     for seq, txn, at, actor, action, prob, text, prev, digest in query.bind(db).tuples().iterator():
         yield Entry(seq, txn, at, actor, action, prob, json.loads(text), prev, digest)
 

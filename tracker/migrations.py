@@ -12,7 +12,7 @@ from peewee import Database, SchemaManager
 
 from . import backup
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
-from .models import ALL_MODELS, ImportSource, Measure, Meta, Problem, Progress
+from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
 
 SCHEMA_KEY = "schema_version"
 APP_KEY = "application"
@@ -31,6 +31,7 @@ INDEXES = [
     (Problem, ["batch_id", "status"], "problem_batch_status"),
     (Problem, ["department_id", "status"], "problem_department_status"),
     (Progress, ['"on"'], "progress_on"),
+    (Journal, ["actor", "seq"], "journal_actor_seq"),  # version 4: a user's last action (undo)
 ]
 
 
@@ -40,7 +41,8 @@ def _import_source(db: Database) -> None:
 
 
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
-STEPS: dict[int, Callable[[Database], None]] = {2: _indexes, 3: _import_source}
+# Index steps re-run `_indexes`, which only creates what is missing.
+STEPS: dict[int, Callable[[Database], None]] = {2: _indexes, 3: _import_source, 4: _indexes}
 LATEST = max([1, *STEPS])
 
 

@@ -190,7 +190,8 @@ def problem_ids(
         query = query.where(*conds)
     tie = Problem.id.desc() if descending else Problem.id
     query = query.order_by(*(order or []), tie)
-    return [pid for (pid,) in query.bind(ledger.db).tuples()]
+    # straight from the cursor: building a peewee row object per id costs more than the query
+    return [pid for (pid,) in ledger.db.execute(query).fetchall()]
 
 
 @dataclass

@@ -150,8 +150,9 @@ class LedgerPage(QWidget):
     # -- ledger ----------------------------------------------------------------------------------
     def _opened(self, ledger) -> None:
         self.base = Filter()
-        self.model.set_ledger(ledger)
-        self.views.select_key("view:all")
+        self.model.ledger = ledger
+        if not self.views.select_key("view:all"):  # selecting the view runs the first query
+            self.model.set_ledger(ledger)
 
     def _changed(self, changes) -> None:
         keep = self.selected_ids()

@@ -27,13 +27,18 @@ def test_banner_is_hidden_until_checked(banner):
     assert not banner.isVisible()
 
 
-def test_banner_counts_overdue_measures_their_problems_and_what_is_due_in_7_days(banner, demo_ledger):
+def test_banner_counts_overdue_measures_their_problems_and_what_is_due_in_7_days(
+    banner, demo_ledger
+):
     overdue = dashboard.overdue_items(demo_ledger)
     due = dashboard.due_soon_items(demo_ledger, 7)
     banner.check()
     assert banner.isVisible()
     problems = len({item.problem_id for item in overdue})
-    assert banner.text.text() == f"逾期 {len(overdue)} 项整改措施（涉及 {problems} 个问题），7天内到期 {len(due)} 项"
+    assert (
+        banner.text.text()
+        == f"逾期 {len(overdue)} 项整改措施（涉及 {problems} 个问题），7天内到期 {len(due)} 项"
+    )
     assert banner.text.text() == "逾期 9 项整改措施（涉及 8 个问题），7天内到期 1 项"
     assert banner.overdue_button.isVisible() and banner.due_button.isVisible()
 
@@ -56,7 +61,9 @@ def test_the_cross_dismisses_it_without_touching_data(qtbot, banner, demo_ledger
     assert demo_ledger.select(Measure, Measure.id).count() == head
 
 
-def test_completing_an_overdue_measure_lowers_the_count(banner, session, demo_ledger, message_boxes):
+def test_completing_an_overdue_measure_lowers_the_count(
+    banner, session, demo_ledger, message_boxes
+):
     banner.check()
     before = banner.overdue_measures
     measure_id = (

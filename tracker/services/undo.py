@@ -32,14 +32,19 @@ def _undone_txns(ledger: Ledger) -> set[int]:
 def last_undoable(ledger: Ledger) -> list[Entry] | None:
     """The entries of this user's most recent action that has not been undone yet."""
     undone = _undone_txns(ledger)
-    top = ledger.select(Journal, Journal.seq).order_by(Journal.seq.desc()).scalar() or 0
-    recent = list(entries(ledger.db, since_seq=max(0, top - LOOKBACK)))
-    for entry in reversed(recent):
-        if entry.actor != ledger.actor or entry.action.startswith(UNDO) or entry.txn in undone:
+    recent = (
+        ledger.select(Journal, Journal.txn, Journal.action)
+        .where(Journal.actor == ledger.actor)
+        .order_by(Journal.seq.desc())
+        .limit(LOOKBACK)
+        .tuples()
+    )
+    for txn, action in recent:
+        if action.startswith(UNDO) or txn in undone:
             continue
-        if entry.action in ("ledger.init", "demo.create", "import"):
+        if action in ("ledger.init", "demo.create", "import"):
             return None
-        return [e for e in recent if e.txn == entry.txn]
+        return list(entries(ledger.db, txn=txn))
     return None
 
 

@@ -1,4 +1,4 @@
-"""The dashboard's QtCharts views: problem status per department or category, closures per month.
+"""The dashboard's building blocks: the framing cards and the QtCharts views inside them.
 
 The charts are rebuilt from plain `tracker.dashboard` values on every refresh: the data is small
 (one bar per group, twelve months), so rebuilding is simpler and cheaper than diffing bar sets.
@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QResizeEvent
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from tracker.dashboard import Breakdown
 
@@ -43,13 +43,10 @@ MAX_BARS = 10
 
 def integer_axis(maximum: int) -> QValueAxis:
     """A value axis with whole-number ticks: counts of problems are never 2.5."""
-    step = 1
-    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        step = candidate
-        if math.ceil(max(maximum, 1) / candidate) <= 6:
-            break
-    else:
-        step = 10 ** len(str(maximum))
+    step, factors = 1, (2, 2.5, 2)  # 1, 2, 5, 10, 20, 50, 100 …: at most six steps to the top
+    while math.ceil(max(maximum, 1) / step) > 6:
+        step = int(step * factors[0])
+        factors = (*factors[1:], factors[0])
     top = max(1, math.ceil(max(maximum, 1) / step)) * step
     if top == maximum:  # leave room for the value label at the end of the longest bar
         top += step
@@ -247,6 +244,52 @@ class MonthChart(_ChartView):
             labels = [label.removesuffix("月") for label in labels]
         if self.months.categories() != labels:
             self.months.setCategories(labels)
+
+
+class StatCard(QFrame):
+    """One headline number with its name above and a short explanation below."""
+
+    def __init__(self, title: str, accent: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 12, 10)
+        layout.setSpacing(2)
+        self.title = QLabel(title)
+        self.title.setObjectName("statTitle")
+        self.value = QLabel("—")
+        self.value.setStyleSheet(f"color: {accent}; font-size: 24pt; font-weight: bold;")
+        self.note = QLabel()
+        self.note.setObjectName("statNote")
+        for label in (self.title, self.value, self.note):
+            layout.addWidget(label)
+        # The accent stripe tells the cards apart at a glance, in the same colours as the charts.
+        self.setStyleSheet(f"QFrame#statCard {{ border-left: 4px solid {accent}; }}")
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class Card(QFrame):
+    """A white rounded frame with a title line, holding a chart or a table."""
+
+    def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(6)
+        head = QHBoxLayout()
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.note = QLabel()
+        self.note.setObjectName("cardNote")
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.note)
+        layout.addLayout(head)
+        layout.addWidget(body, 1)
 
 
 def _font(points: int, bold: bool = False) -> QFont:

@@ -29,7 +29,17 @@ from tracker.overdue import format_rate
 from tracker.stats import stats
 
 from ..session import Session
-from .charts import BLUE, GREEN, PURPLE, RED, BreakdownChart, MonthChart, month_range
+from .charts import (
+    BLUE,
+    GREEN,
+    PURPLE,
+    RED,
+    BreakdownChart,
+    Card,
+    MonthChart,
+    StatCard,
+    month_range,
+)
 
 SLATE = "#4a5568"
 # More rows than this in a widget table would be slow to build and useless to read; the ledger
@@ -61,52 +71,6 @@ def deadline_label(item: dashboard.DueItem) -> str:
     if any(ch.isdigit() for ch in text):
         return text
     return f"{text}（{format_date(item.deadline)}）" if text else format_date(item.deadline)
-
-
-class StatCard(QFrame):
-    """One headline number with its name above and a short explanation below."""
-
-    def __init__(self, title: str, accent: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("statCard")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 10, 12, 10)
-        layout.setSpacing(2)
-        self.title = QLabel(title)
-        self.title.setObjectName("statTitle")
-        self.value = QLabel("—")
-        self.value.setStyleSheet(f"color: {accent}; font-size: 24pt; font-weight: bold;")
-        self.note = QLabel()
-        self.note.setObjectName("statNote")
-        for label in (self.title, self.value, self.note):
-            layout.addWidget(label)
-        # The accent stripe tells the cards apart at a glance, in the same colours as the charts.
-        self.setStyleSheet(f"QFrame#statCard {{ border-left: 4px solid {accent}; }}")
-
-    def set(self, value: str, note: str = "") -> None:
-        self.value.setText(value)
-        self.note.setText(note)
-
-
-class Card(QFrame):
-    """A white rounded frame with a title line, holding a chart or a table."""
-
-    def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dashCard")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(6)
-        head = QHBoxLayout()
-        self.title = QLabel(title)
-        self.title.setObjectName("cardTitle")
-        self.note = QLabel()
-        self.note.setObjectName("cardNote")
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.note)
-        layout.addLayout(head)
-        layout.addWidget(body, 1)
 
 
 class DashboardPage(QWidget):
@@ -181,7 +145,7 @@ class DashboardPage(QWidget):
         ):
             row = QHBoxLayout()
             row.setSpacing(12)
-            for card, stretch in zip(cards_in_row, stretches):
+            for card, stretch in zip(cards_in_row, stretches, strict=True):
                 row.addWidget(card, stretch)
             grid.addLayout(row, 1)
 
@@ -296,7 +260,9 @@ class DashboardPage(QWidget):
             ]
             for column, text in enumerate(values):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(f"整改时限：{text}，即 {format_date(item.deadline)}" if column == 5 else text)
+                cell.setToolTip(
+                    f"整改时限：{text}，即 {format_date(item.deadline)}" if column == 5 else text
+                )
                 if column == 6:
                     cell.setForeground(red)
                     cell.setFont(bold)

@@ -83,7 +83,9 @@ class ReminderBanner(QFrame):
     def message(self) -> str:
         parts = []
         if self.overdue_measures:
-            parts.append(f"逾期 {self.overdue_measures} 项整改措施（涉及 {self.overdue_problems} 个问题）")
+            parts.append(
+                f"逾期 {self.overdue_measures} 项整改措施（涉及 {self.overdue_problems} 个问题）"
+            )
         if self.due_soon:
             noun = "项" if self.overdue_measures else "项整改措施"
             parts.append(f"{YELLOW_DAYS}天内到期 {self.due_soon} {noun}")
