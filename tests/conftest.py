@@ -41,7 +41,13 @@ def clock():
 
 @pytest.fixture
 def ledger(tmp_path, clock):
-    led = create_ledger(tmp_path / "ledger.db", unit_name="市直机关第一党支部", contact_person="王敏",
-                        contact_phone="0571-88886666", actor="王敏", clock=clock)
+    led = create_ledger(
+        tmp_path / "ledger.db",
+        unit_name="市直机关第一党支部",
+        contact_person="王敏",
+        contact_phone="0571-88886666",
+        actor="王敏",
+        clock=clock,
+    )
     yield led
     led.close()

@@ -91,7 +91,9 @@ def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None
 
 
 def _open_postgres(url: str) -> Database:
-    from playhouse.db_url import connect as connect_url  # loads the PostgreSQL driver: only when used
+    from playhouse.db_url import (
+        connect as connect_url,  # loads the PostgreSQL driver: only when used
+    )
 
     try:
         db = connect_url(url)

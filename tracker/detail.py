@@ -156,9 +156,37 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         .order_by(Measure.seq)
         .tuples()
     )
-    for mid, seq, text, oid, oname, did, dname, dtext, kind, ddate, status, done, version, why in query:
+    for (
+        mid,
+        seq,
+        text,
+        oid,
+        oname,
+        did,
+        dname,
+        dtext,
+        kind,
+        ddate,
+        status,
+        done,
+        version,
+        why,
+    ) in query:
         view = MeasureView(
-            mid, seq, text, oid, oname or "", did, dname or "", dtext, kind, ddate, status, done, version, why
+            mid,
+            seq,
+            text,
+            oid,
+            oname or "",
+            did,
+            dname or "",
+            dtext,
+            kind,
+            ddate,
+            status,
+            done,
+            version,
+            why,
         )
         view.extensions = ext_counts.get(mid, 0)
         view.overdue = is_overdue(status, ddate, row["status"], today)

@@ -165,7 +165,11 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
             versioned = "version" in model._meta.fields
             columns = [model._meta.primary_key.name, *fields] + (["version"] if versioned else [])
             data = [
-                (key, *(values.get(f) for f in fields), *((1 + updates.get((table, key), 0),) if versioned else ()))
+                (
+                    key,
+                    *(values.get(f) for f in fields),
+                    *((1 + updates.get((table, key), 0),) if versioned else ()),
+                )
                 for key, values in rows.items()
             ]
             bulk_insert(db, model, columns, data)

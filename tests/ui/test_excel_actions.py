@@ -29,39 +29,62 @@ def test_wizard_shows_mapping_preview_and_warnings_and_follows_a_corrected_colum
     row = next(i for i, h in enumerate(headings) if "原因" in h)
     combo = wizard.mapping.cellWidget(row, 3)
     combo.setCurrentIndex(combo.findData("ignore"))  # the user says: do not import this column
-    column = plan.tables[0].columns[[c.heading for c in plan.tables[0].columns].index(headings[row])]
+    column = plan.tables[0].columns[
+        [c.heading for c in plan.tables[0].columns].index(headings[row])
+    ]
     assert column.field == "ignore"
     assert all(p.cause == "" for p in plan.problems)
     ledger.close()
 
 
-def test_import_from_the_menu_runs_in_the_background_and_lands_whole(qtbot, tmp_path, monkeypatch, message_boxes):
+def test_import_from_the_menu_runs_in_the_background_and_lands_whole(
+    qtbot, tmp_path, monkeypatch, message_boxes
+):
     path = workbooks.official(tmp_path / "台账.xlsx")
     create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅")
+    window = MainWindow(
+        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
+    )
     qtbot.addWidget(window)
     window.open_location(str(tmp_path / "l.db"), synchronous=True)
-    monkeypatch.setattr(excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(
+        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
+    )
     monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
     excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)
     ledger = window.session.ledger
     assert ledger.select(Problem).count() > 0
     assert verify(ledger).ok
-    assert window.ledger_page.model.total == ledger.select(Problem).where(Problem.status != "void").count()
+    assert (
+        window.ledger_page.model.total
+        == ledger.select(Problem).where(Problem.status != "void").count()
+    )
     window.close()
 
 
-def test_export_and_monthly_report_from_the_menu(qtbot, tmp_path, monkeypatch, demo_ledger, message_boxes):
+def test_export_and_monthly_report_from_the_menu(
+    qtbot, tmp_path, monkeypatch, demo_ledger, message_boxes
+):
     location = demo_ledger.location
     demo_ledger.close()
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅")
+    window = MainWindow(
+        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
+    )
     qtbot.addWidget(window)
     window.open_location(location, synchronous=True)
     opened = []
-    monkeypatch.setattr(excel_actions, "offer_to_open", lambda parent, title, text, path: opened.append((title, path)))
-    monkeypatch.setattr(excel_actions.ExportOptions, "exec", lambda self: QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(excel_actions.MonthChooser, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(
+        excel_actions,
+        "offer_to_open",
+        lambda parent, title, text, path: opened.append((title, path)),
+    )
+    monkeypatch.setattr(
+        excel_actions.ExportOptions, "exec", lambda self: QDialog.DialogCode.Accepted
+    )
+    monkeypatch.setattr(
+        excel_actions.MonthChooser, "exec", lambda self: QDialog.DialogCode.Accepted
+    )
     target = tmp_path / "导出.xlsx"
     monkeypatch.setattr(excel_actions, "_save_path", lambda *a: target)
     window.ledger_page.views.select_key("view:overdue")
@@ -77,5 +100,8 @@ def test_export_and_monthly_report_from_the_menu(qtbot, tmp_path, monkeypatch, d
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=20000)
     assert opened[1] == ("月报已生成", report)
     month = window.session.ledger.today()
-    assert f"{month.year}年{month.month}月" in load_workbook(report, read_only=True).worksheets[0]["A1"].value
+    assert (
+        f"{month.year}年{month.month}月"
+        in load_workbook(report, read_only=True).worksheets[0]["A1"].value
+    )
     window.close()
