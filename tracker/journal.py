@@ -21,6 +21,17 @@ from .models import Journal
 
 GENESIS = "0" * 64
 BATCH = 500
+COLUMNS = [
+    Journal.seq,
+    Journal.txn,
+    Journal.at,
+    Journal.actor,
+    Journal.action,
+    Journal.problem,
+    Journal.changes,
+    Journal.prev_hash,
+    Journal.hash,
+]  # one entry, in the order entry_hash takes them
 
 
 def json_value(value: Any) -> Any:
@@ -141,17 +152,7 @@ def chain(
 
 
 def insert_rows(db: Database, rows: Iterable[tuple]) -> None:
-    fields = [
-        Journal.seq,
-        Journal.txn,
-        Journal.at,
-        Journal.actor,
-        Journal.action,
-        Journal.problem,
-        Journal.changes,
-        Journal.prev_hash,
-        Journal.hash,
-    ]
+    fields = COLUMNS
     batch: list[tuple] = []
     for row in rows:
         batch.append(row)
@@ -171,17 +172,7 @@ def entries(
     txn: int | None = None,
 ) -> Iterator[Entry]:
     """Stream entries in order (never loads the whole journal at once)."""
-    query = Journal.select(
-        Journal.seq,
-        Journal.txn,
-        Journal.at,
-        Journal.actor,
-        Journal.action,
-        Journal.problem,
-        Journal.changes,
-        Journal.prev_hash,
-        Journal.hash,
-    ).order_by(Journal.seq)
+    query = Journal.select(*COLUMNS).order_by(Journal.seq)
     if until is not None:
         first_after = cut(db, until)
         if first_after is not None:
@@ -196,28 +187,19 @@ def entries(
         yield Entry(seq, txn, at, actor, action, prob, json.loads(text), prev, digest)
 
 
-def check_chain(db: Database) -> tuple[list[str], Head]:
-    """Walk the chain; return what is wrong with it (Chinese sentences) and the head it reaches."""
+def check_chain(
+    db: Database, *, upto: int | None = None, limit: int = 20
+) -> tuple[list[str], Head]:
+    """Walk the chain (up to entry `upto`); return what is wrong with it and the head it reaches."""
     problems: list[str] = []
     expected_seq, prev = 1, GENESIS
-    query = (
-        Journal.select(
-            Journal.seq,
-            Journal.txn,
-            Journal.at,
-            Journal.actor,
-            Journal.action,
-            Journal.problem,
-            Journal.changes,
-            Journal.prev_hash,
-            Journal.hash,
-        )
-        .order_by(Journal.seq)
-        .bind(db)
-        .tuples()
-    )
+    query = Journal.select(*COLUMNS).order_by(Journal.seq)
+    if upto is not None:
+        query = query.where(Journal.seq <= upto)
     last = Head(0, GENESIS)
-    for seq, txn, at, actor, action, prob, text, prev_hash, digest in query.iterator():
+    for seq, txn, at, actor, action, prob, text, prev_hash, digest in (
+        query.bind(db).tuples().iterator()
+    ):
         if seq != expected_seq:
             problems.append(
                 f"历史记录缺失：第 {expected_seq} 条到第 {seq - 1} 条不见了（记录被删除）。"
@@ -228,7 +210,7 @@ def check_chain(db: Database) -> tuple[list[str], Head]:
             problems.append(f"历史记录第 {seq} 条（{at}，{actor}）的内容被改动过，校验值不符。")
         prev, expected_seq = digest, seq + 1
         last = Head(seq, digest)
-        if len(problems) > 20:
+        if len(problems) > limit:
             problems.append("……问题过多，已停止检查历史记录。")
             break
     return problems, last

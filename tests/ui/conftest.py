@@ -31,6 +31,18 @@ def session(qtbot, demo_ledger):
 
 
 @pytest.fixture
+def panel(qtbot, session):
+    """The detail panel over the demo ledger, shown at a comfortable size."""
+    from ui.panels.detail import DetailPanel
+
+    widget = DetailPanel(session)
+    qtbot.addWidget(widget)
+    widget.resize(900, 640)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
 def message_boxes(monkeypatch):
     """Record QMessageBox calls instead of blocking on them: list of (kind, title, text)."""
     seen: list[tuple[str, str, str]] = []

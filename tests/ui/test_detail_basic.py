@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.helpers import first, problem
 from tracker import services
 from tracker.detail import problem_detail
 from tracker.history import problem_history
-from tracker.models import Category, Problem
-from ui.panels.detail import DetailPanel
-
-
-@pytest.fixture
-def panel(qtbot, session):
-    widget = DetailPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(900, 640)
-    widget.show()
-    return widget
-
-
-def first(ledger, status: str) -> int:
-    return (
-        ledger.select(Problem, Problem.id)
-        .where(Problem.status == status)
-        .order_by(Problem.id)
-        .scalar()
-    )
-
-
-def problem(ledger, pid: int) -> dict:
-    return ledger.select(Problem).where(Problem.id == pid).dicts().first()
+from tracker.models import Category
 
 
 def latest_lines(ledger, pid: int) -> list[str]:

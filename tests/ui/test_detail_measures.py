@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from tests.ui.helpers import first
 from tracker import services
 from tracker.history import problem_history
 from tracker.models import Extension, Measure, Person, Problem
@@ -25,15 +26,6 @@ def panel(qtbot, session):
     widget.resize(1000, 640)
     widget.show()
     return widget
-
-
-def first(ledger, status: str) -> int:
-    return (
-        ledger.select(Problem, Problem.id)
-        .where(Problem.status == status)
-        .order_by(Problem.id)
-        .scalar()
-    )
 
 
 def cell(tab, row: int, column: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -13,29 +12,12 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from tests.ui.helpers import first
 from tracker import services
 from tracker.history import problem_history
 from tracker.models import Measure, Problem
 from tracker.overdue import overdue_measure_condition
-from ui.panels.detail import DetailPanel, measures_tab
-
-
-@pytest.fixture
-def panel(qtbot, session):
-    widget = DetailPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(900, 640)
-    widget.show()
-    return widget
-
-
-def first(ledger, status: str) -> int:
-    return (
-        ledger.select(Problem, Problem.id)
-        .where(Problem.status == status)
-        .order_by(Problem.id)
-        .scalar()
-    )
+from ui.panels.detail import measures_tab
 
 
 def test_the_header_shows_code_status_and_the_overdue_band(panel, session):

@@ -8,28 +8,11 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from tests.ui.helpers import first
 from tracker import services
 from tracker.history import problem_history
 from tracker.models import Evidence, Measure, Problem, Progress
-from ui.panels.detail import DetailPanel, evidence_tab
-
-
-@pytest.fixture
-def panel(qtbot, session):
-    widget = DetailPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(900, 640)
-    widget.show()
-    return widget
-
-
-def first(ledger, status: str) -> int:
-    return (
-        ledger.select(Problem, Problem.id)
-        .where(Problem.status == status)
-        .order_by(Problem.id)
-        .scalar()
-    )
+from ui.panels.detail import evidence_tab
 
 
 def code(ledger, pid: int) -> str:

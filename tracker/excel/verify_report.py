@@ -119,37 +119,6 @@ def check_report(ledger: Ledger, path: str | os.PathLike) -> ReportCheck:
 
 def _walk_chain(ledger: Ledger, seq: int, reasons: list[str]) -> str | None:
     """Re-hash entries 1..seq in order; note every break; return entry `seq`'s stored hash."""
-    expected, prev = 1, journal.GENESIS
-    last = None
-    query = (
-        Journal.select(
-            Journal.seq,
-            Journal.txn,
-            Journal.at,
-            Journal.actor,
-            Journal.action,
-            Journal.problem,
-            Journal.changes,
-            Journal.prev_hash,
-            Journal.hash,
-        )
-        .where(Journal.seq <= seq)
-        .order_by(Journal.seq)
-        .bind(ledger.db)
-        .tuples()
-    )
-    found: list[str] = []
-    for n, txn, at, actor, action, problem, text, prev_hash, digest in query.iterator():
-        if n != expected:
-            found.append(f"历史记录第 {expected} 条到第 {n - 1} 条不见了（被删除）。")
-        if prev_hash != prev:
-            found.append(f"历史记录第 {n} 条与前一条接不上（之前的记录被删除或改动）。")
-        if journal.entry_hash(n, txn, at, actor, action, problem, text, prev_hash) != digest:
-            found.append(f"历史记录第 {n} 条（{at}，{actor}）的内容被改动过，校验值不符。")
-        prev, expected = digest, n + 1
-        if n == seq:
-            last = digest
-    reasons.extend(found[:MAX_LISTED])
-    if len(found) > MAX_LISTED:
-        reasons.append(f"……另有 {len(found) - MAX_LISTED} 处问题未列出。")
-    return last
+    found, head = journal.check_chain(ledger.db, upto=seq, limit=MAX_LISTED)
+    reasons.extend(found)
+    return head.hash if head.seq == seq else None
