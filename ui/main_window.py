@@ -235,10 +235,14 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.session.changed.emit(Changes(dictionaries=True))
 
-    def open_settings(self) -> None:
+    def open_settings(self, tab: str | None = None) -> None:
         from .dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.session, self.settings, self).exec()
+        dialog = SettingsDialog(self.session, self.settings, self)
+        for index in range(dialog.tabs.count()):
+            if dialog.tabs.tabText(index) == tab:
+                dialog.tabs.setCurrentIndex(index)
+        dialog.exec()
         if self.session.ledger is not None:
             self.actor = self.session.ledger.actor
             self._opened(self.session.ledger)

@@ -16,7 +16,6 @@ NEEDS_LEDGER = (
     "export",
     "report",
     "backup",
-    "restore",
     "close",
     "new_problem",
     "edit",
@@ -26,7 +25,7 @@ NEEDS_LEDGER = (
     "settings",
     "verify",
 )
-NEEDS_WRITE = ("new_problem", "undo", "restore", "import")
+NEEDS_WRITE = ("new_problem", "undo", "import")
 
 
 def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -41,7 +40,6 @@ def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     from .excel_actions import export_ledger, monthly_report
-    from .settings_actions import backup_now, restore_backup
 
     a = {
         "new_ledger": _action(window, "新建台账…", window.new_ledger, tip="创建一个新的空台账"),
@@ -68,13 +66,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             tip="生成某月的整改工作进展情况月报",
         ),
         "backup": _action(
-            window, "备份台账…", lambda: backup_now(window), tip="在线备份台账和佐证材料"
-        ),
-        "restore": _action(
             window,
-            "从备份恢复…",
-            lambda: restore_backup(window),
-            tip="用备份文件恢复台账（恢复前自动另存当前台账）",
+            "备份与恢复…",
+            lambda: window.open_settings(tab="台账文件"),
+            tip="在线备份台账和佐证材料，或用备份恢复（恢复前自动另存当前台账）",
         ),
         "close": _action(window, "关闭台账", window.close_ledger, tip="关闭当前台账，回到欢迎页"),
         "quit": _action(window, "退出", window.close, QKeySequence.StandardKey.Quit, "退出程序"),
@@ -122,7 +117,6 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "report",
         None,
         "backup",
-        "restore",
         None,
         "close",
         "quit",
