@@ -31,7 +31,9 @@ INDEXES = [
     (Problem, ["batch_id", "status"], "problem_batch_status"),
     (Problem, ["department_id", "status"], "problem_department_status"),
     (Progress, ['"on"'], "progress_on"),
-    (Journal, ["actor", "seq"], "journal_actor_seq"),  # version 4: a user's last action (undo)
+    # version 4: a user's last action (undo); counting measures by status without reading their text
+    (Journal, ["actor", "seq"], "journal_actor_seq"),
+    (Measure, ["status", "problem_id"], "measure_status_problem"),
 ]
 
 
