@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from tracker.paths import ENV_DATA_DIR, ENV_DB, data_dir, default_db_location, log_dir
@@ -105,14 +106,20 @@ def run(argv: list[str] | None = None) -> int:
     from .errors import install_excepthook
     from .main_window import MainWindow
 
-    install_excepthook()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings, actor=args.user)
-    location = initial_location(args, settings)
-    if args.screenshot:
+    if args.screenshot:  # unattended: a failure is printed and ends the run, never a modal dialog
         from .screenshot import take_screenshot
 
-        return take_screenshot(window, location, args)
+        try:
+            window = MainWindow(settings, actor=args.user)
+            return take_screenshot(window, initial_location(args, settings), args)
+        except Exception:
+            log.exception("screenshot failed")
+            traceback.print_exc()
+            return 2
+    install_excepthook()
+    window = MainWindow(settings, actor=args.user)
+    location = initial_location(args, settings)
     if location:
         window.open_location(location)
     window.show()
