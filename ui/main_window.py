@@ -98,7 +98,11 @@ class MainWindow(QMainWindow):
 
     # -- opening ledgers -------------------------------------------------------------------------
     def open_location(self, location: str, *, synchronous: bool = False) -> None:
-        """Open a ledger file or URL; a second instance on the same file is offered read-only."""
+        """Open a ledger file or URL; a second instance on the same file is offered read-only.
+
+        With `synchronous` the ledger is opened on this thread, a held lock means read-only without
+        asking, and a LedgerError is raised to the caller.
+        """
         location = str(location)
         read_only = False
         lock = None
@@ -131,11 +135,13 @@ class MainWindow(QMainWindow):
                 lock.release()
             report_failure(self, error)
 
-        if synchronous:
+        if synchronous:  # unattended callers (screenshots, tests) get the error, not a dialog
             try:
                 done(job(None))
-            except LedgerError as error:
-                failed(error)
+            except LedgerError:
+                if lock:
+                    lock.release()
+                raise
             return
         run_in_background(self, "正在打开台账…", job, done, failed, cancellable=False)
 

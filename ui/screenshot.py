@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from tracker.errors import LedgerError
 from tracker.queries import VIEW_LABELS
 
 VIEW_KEYS = {label: key for key, label in VIEW_LABELS.items()} | {key: key for key in VIEW_LABELS}
@@ -15,9 +16,10 @@ def take_screenshot(window, location: str | None, args) -> int:
     width, _, height = args.size.partition("x")
     window.resize(int(width), int(height))
     if location:
-        window.open_location(location, synchronous=True)
-        if window.session.ledger is None:
-            print(f"无法打开台账：{location}", file=sys.stderr)
+        try:
+            window.open_location(location, synchronous=True)
+        except LedgerError as error:
+            print(f"无法打开台账：{error}", file=sys.stderr)
             return 2
     window.show()
     _settle()

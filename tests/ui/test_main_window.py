@@ -115,3 +115,24 @@ def test_screenshot_flag_renders_the_window(tmp_path, demo_ledger):
         env=env,
     )
     assert bad.returncode == 2 and "未知视图" in bad.stderr
+
+
+def test_screenshot_of_a_file_that_is_not_a_ledger_fails_with_a_message_not_a_dialog(tmp_path):
+    foreign = tmp_path / "notes.db"
+    foreign.write_text("不是台账", encoding="utf-8")
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "ZHENGGAI_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "main.py", "--db", str(foreign), "--screenshot", str(tmp_path / "x.png")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "不是台账文件" in result.stderr
+    assert foreign.read_text(encoding="utf-8") == "不是台账"
