@@ -25,6 +25,9 @@ def test_wizard_shows_mapping_preview_and_warnings_and_follows_a_corrected_colum
     assert f"将新建 {counts['create']} 个问题" in wizard.summary.text()
     assert wizard.preview.rowCount() == counts["problems"]
     assert wizard.warnings.count() == len(plan.warnings)
+    first = plan.problems[0]
+    tip = wizard.preview.item(0, 4).toolTip()
+    assert first.measures and first.measures[0].text in tip  # the measures a row will create
     headings = [wizard.mapping.item(r, 2).text() for r in range(wizard.mapping.rowCount())]
     row = next(i for i, h in enumerate(headings) if "原因" in h)
     combo = wizard.mapping.cellWidget(row, 3)

@@ -167,11 +167,23 @@ class ImportWizard(QDialog):
                 item = _item(value)
                 if column == 3:
                     item.setToolTip(p.description)
+                if column == 4:
+                    item.setToolTip(measures_text(p) or "没有整改措施")
                 self.preview.setItem(row, column, item)
         self.warnings.clear()
         for warning in self.plan.warnings:
             self.warnings.addItem(str(warning))
         self.tabs.setTabText(2, f"提示（{len(self.plan.warnings)}）")
+
+
+def measures_text(problem) -> str:
+    """The measures a row will create, one per line, as the wizard's tooltip shows them."""
+    lines = []
+    for n, m in enumerate(problem.measures, 1):
+        who = f"（{m.owner}）" if m.owner else ""
+        when = f"，{m.deadline.text}→{m.deadline.describe()}" if m.deadline.text else ""
+        lines.append(f"{n}. {m.text}{who}{when}")
+    return "\n".join(lines)
 
 
 def _item(text: str) -> QTableWidgetItem:
