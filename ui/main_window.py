@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
             self.open_location(path)
 
     def close_ledger(self) -> None:
+        if not self.ledger_page.detail.maybe_save():
+            return
         self.session.close()
         self._release_lock()
         self.setWindowTitle("整改台账")
@@ -308,6 +310,9 @@ class MainWindow(QMainWindow):
             self.ledger_page.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.session.ledger is not None and not self.ledger_page.detail.maybe_save():
+            event.ignore()  # the user chose to keep editing
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue(
             "table/header", self.ledger_page.table.horizontalHeader().saveState()
