@@ -11,12 +11,13 @@ from peewee import Database, SchemaManager, SqliteDatabase
 from .db import APPLICATION_ID, inspect_sqlite_file, is_sqlite, sqlite_path
 from .errors import LedgerOpenError
 from .models import ALL_MODELS
+from .paths import evidence_dir_for
 
 BATCH = 1000
 
 
 def evidence_dir_of_file(path: Path) -> Path:
-    return path.with_name(path.stem + ".evidence")
+    return evidence_dir_for(str(path))
 
 
 def sqlite_copy(db: Database, dest: Path) -> None:

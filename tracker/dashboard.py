@@ -94,6 +94,29 @@ class DueItem:
     days: int  # days overdue (positive) or days left
 
 
+@dataclass(frozen=True)
+class DueCounts:
+    overdue_measures: int
+    overdue_problems: int
+    due_soon: int  # open measures falling due within the next `days` days
+
+
+def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
+    """What the start-up reminder says, counted in SQL (the lists can run to thousands of rows)."""
+    today = ledger.today()
+
+    def count(expression, condition) -> int:
+        query = ledger.select(Measure, expression).join(Problem, on=(Measure.problem == Problem.id))
+        return query.where(condition).scalar() or 0
+
+    overdue = overdue_measure_condition(today)
+    return DueCounts(
+        count(fn.COUNT(Measure.id), overdue),
+        count(fn.COUNT(fn.DISTINCT(Measure.problem)), overdue),
+        count(fn.COUNT(Measure.id), due_within_condition(today, days)),
+    )
+
+
 def overdue_items(ledger: Ledger, limit: int | None = None) -> list[DueItem]:
     """Overdue measures, most overdue first."""
     return _due(ledger, overdue_measure_condition(ledger.today()), overdue=True, limit=limit)

@@ -77,9 +77,6 @@ class _Generator:
     def dictionaries(self) -> None:
         led = self.ledger
         self.categories = {
-            n: i for i, n in led.select(Category, Category.id, Category.name).tuples()
-        }
-        self.categories = {
             name: pk for pk, name in led.select(Category, Category.id, Category.name).tuples()
         }
         sources = {name: pk for pk, name in led.select(Source, Source.id, Source.name).tuples()}

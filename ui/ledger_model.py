@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from tracker import workflow
 from tracker.changes import Changes
 from tracker.dates import format_date
+from tracker.db import sqlite_path
 from tracker.ledger import Ledger
 from tracker.overdue import BLUE, RED, YELLOW
 from tracker.queries import Filter, ProblemRow, problem_ids, problem_rows
@@ -109,11 +110,7 @@ class LedgerModel(QAbstractTableModel):
 
         Only the newest request's answer is applied; answers to older keystrokes are dropped.
         """
-        if (
-            self.ledger is None
-            or not self.ledger.is_sqlite
-            or self.ledger.location.startswith(":memory:")
-        ):
+        if self.ledger is None or sqlite_path(self.ledger.db) is None:  # a worker sees only files
             self.requery()
             return
         self._generation += 1

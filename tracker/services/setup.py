@@ -9,8 +9,6 @@ from ..models import Category, Setting, Source
 from ..presets import CATEGORIES, SOURCES
 from ..recorder import Unit
 
-SETTING_LABELS = {UNIT_NAME: "填报单位", CONTACT_PERSON: "联系人", CONTACT_PHONE: "联系电话"}
-
 
 def initialise(
     ledger: Ledger, *, unit_name: str = "", contact_person: str = "", contact_phone: str = ""

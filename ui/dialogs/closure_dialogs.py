@@ -7,6 +7,8 @@ themselves on OK and stay open with the user's input when it refuses.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,14 +41,10 @@ def _summary(problem: dict) -> QLabel:
     text = problem["description"]
     if len(text) > 120:
         text = text[:120] + "……"
-    label = QLabel(f"<b>问题 {problem['code']}</b>：{_escape(text)}")
+    label = QLabel(f"<b>问题 {problem['code']}</b>：{html.escape(text)}")
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
     return label
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QWidget]:

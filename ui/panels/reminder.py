@@ -67,10 +67,10 @@ class ReminderBanner(QFrame):
         if ledger is None:
             self.hide()
             return
-        overdue = dashboard.overdue_items(ledger)
-        self.overdue_measures = len(overdue)
-        self.overdue_problems = len({item.problem_id for item in overdue})
-        self.due_soon = len(dashboard.due_soon_items(ledger, YELLOW_DAYS))
+        counts = dashboard.due_counts(ledger, YELLOW_DAYS)
+        self.overdue_measures = counts.overdue_measures
+        self.overdue_problems = counts.overdue_problems
+        self.due_soon = counts.due_soon
         if not (self.overdue_measures or self.due_soon):
             self.hide()
             return
