@@ -9,8 +9,9 @@ from peewee import JOIN, fn
 
 from . import workflow
 from .ledger import Ledger
-from .models import Category, Department, Measure, Person, Problem
+from .models import Category, Department, Measure, Problem
 from .overdue import due_within_condition, overdue_measure_condition
+from .queries import OWNER, with_measure_names
 
 
 @dataclass
@@ -129,22 +130,21 @@ def due_soon_items(ledger: Ledger, days: int = 7, limit: int | None = None) -> l
 
 def _due(ledger: Ledger, condition, *, overdue: bool, limit: int | None) -> list[DueItem]:
     today = ledger.today()
-    owner = Person.alias("owner")
     query = (
-        ledger.select(
-            Measure,
-            Problem.id,
-            Problem.code,
-            Problem.description,
-            Measure.text,
-            owner.name,
-            Department.name,
-            Measure.deadline_text,
-            Measure.deadline_date,
+        with_measure_names(
+            ledger.select(
+                Measure,
+                Problem.id,
+                Problem.code,
+                Problem.description,
+                Measure.text,
+                OWNER.name,
+                Department.name,
+                Measure.deadline_text,
+                Measure.deadline_date,
+            )
         )
         .join_from(Measure, Problem, on=(Measure.problem == Problem.id))
-        .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
-        .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
         .where(condition)
         .order_by(Measure.deadline_date, Problem.id)
     )

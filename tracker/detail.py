@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from . import workflow
 from .dates import format_date
@@ -25,6 +25,7 @@ from .models import (
     Source,
 )
 from .overdue import band, days_left, is_overdue
+from .queries import OWNER, with_measure_names
 
 
 @dataclass
@@ -130,28 +131,27 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         .group_by(Extension.measure)
         .tuples()
     )
-    owner = Person.alias("owner")
     measures = []
     query = (
-        ledger.select(
-            Measure,
-            Measure.id,
-            Measure.seq,
-            Measure.text,
-            Measure.owner,
-            owner.name,
-            Measure.department,
-            Department.name,
-            Measure.deadline_text,
-            Measure.deadline_kind,
-            Measure.deadline_date,
-            Measure.status,
-            Measure.done_on,
-            Measure.version,
-            Measure.void_reason,
+        with_measure_names(
+            ledger.select(
+                Measure,
+                Measure.id,
+                Measure.seq,
+                Measure.text,
+                Measure.owner,
+                OWNER.name,
+                Measure.department,
+                Department.name,
+                Measure.deadline_text,
+                Measure.deadline_kind,
+                Measure.deadline_date,
+                Measure.status,
+                Measure.done_on,
+                Measure.version,
+                Measure.void_reason,
+            )
         )
-        .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
-        .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
         .where(Measure.problem == problem_id)
         .order_by(Measure.seq)
         .tuples()

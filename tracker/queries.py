@@ -36,6 +36,27 @@ VIEW_LABELS = {
     workflow.VOID: "已作废",
 }
 DUE_SOON_DAYS = 7
+LEADER = Person.alias("leader")  # a problem's responsible leader, in queries that name people
+OWNER = Person.alias("owner")  # a measure's owner
+
+
+def with_problem_names(query):
+    """Join a Problem query to the names its references stand for: select Batch.name, Source.name,
+    Category.name, Department.name and LEADER.name (all optional, so outer joins)."""
+    return (
+        query.join_from(Problem, Batch, JOIN.LEFT_OUTER, on=(Problem.batch == Batch.id))
+        .join_from(Problem, Source, JOIN.LEFT_OUTER, on=(Problem.source == Source.id))
+        .join_from(Problem, Category, JOIN.LEFT_OUTER, on=(Problem.category == Category.id))
+        .join_from(Problem, Department, JOIN.LEFT_OUTER, on=(Problem.department == Department.id))
+        .join_from(Problem, LEADER, JOIN.LEFT_OUTER, on=(Problem.leader == LEADER.id))
+    )
+
+
+def with_measure_names(query):
+    """Join a Measure query to its owner (OWNER.name) and department (Department.name)."""
+    return query.join_from(
+        Measure, OWNER, JOIN.LEFT_OUTER, on=(Measure.owner == OWNER.id)
+    ).join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
 
 
 @dataclass(frozen=True)
@@ -239,27 +260,23 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
     if not ids:
         return {}
     today = ledger.today()
-    leader = Person.alias("leader")
     query = (
-        Problem.select(
-            Problem.id,
-            Problem.code,
-            Batch.name,
-            Category.name,
-            Source.name,
-            Problem.description,
-            Department.name,
-            leader.name,
-            Problem.status,
-            Problem.found_on,
-            Problem.closed_on,
-            Problem.version,
+        with_problem_names(
+            Problem.select(
+                Problem.id,
+                Problem.code,
+                Batch.name,
+                Category.name,
+                Source.name,
+                Problem.description,
+                Department.name,
+                LEADER.name,
+                Problem.status,
+                Problem.found_on,
+                Problem.closed_on,
+                Problem.version,
+            )
         )
-        .join_from(Problem, Batch, JOIN.LEFT_OUTER, on=(Problem.batch == Batch.id))
-        .join_from(Problem, Category, JOIN.LEFT_OUTER, on=(Problem.category == Category.id))
-        .join_from(Problem, Source, JOIN.LEFT_OUTER, on=(Problem.source == Source.id))
-        .join_from(Problem, Department, JOIN.LEFT_OUTER, on=(Problem.department == Department.id))
-        .join_from(Problem, leader, JOIN.LEFT_OUTER, on=(Problem.leader == leader.id))
         .where(Problem.id.in_(ids))
         .bind(ledger.db)
         .tuples()
@@ -280,16 +297,15 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
             closed,
             version,
         )
-    owner = Person.alias("owner")
     measures = (
         Measure.select(
             Measure.problem,
             Measure.status,
             Measure.deadline_date,
             Measure.deadline_text,
-            owner.name,
+            OWNER.name,
         )
-        .join(owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
+        .join(OWNER, JOIN.LEFT_OUTER, on=(Measure.owner == OWNER.id))
         .where(Measure.problem.in_(ids) & (Measure.status != workflow.M_VOID))
         .order_by(Measure.problem, Measure.seq)
         .bind(ledger.db)

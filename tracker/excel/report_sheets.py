@@ -13,9 +13,9 @@ from peewee import JOIN, fn
 from .. import workflow
 from ..dates import format_date
 from ..ledger import Ledger
-from ..models import Department, Extension, Measure, Person, Problem
+from ..models import Department, Extension, Measure, Problem
 from ..overdue import is_overdue, overdue_measure_condition
-from ..queries import Filter, problem_ids
+from ..queries import LEADER, OWNER, Filter, problem_ids
 from .report_figures import Figures
 from .rows import ProblemGroup, fetch_groups
 from .styles import Column, row_height, set_page, text_lines
@@ -154,7 +154,6 @@ def _measure_cell(c: int, m, late: bool, today: dt.date):
 
 # -- 逾期 ---------------------------------------------------------------------------------------
 def _overdue_query(source: Ledger, today: dt.date):
-    owner, leader = Person.alias("owner"), Person.alias("leader")
     extensions = (
         Extension.select(Extension.measure, fn.COUNT(Extension.id).alias("n"))
         .group_by(Extension.measure)
@@ -166,17 +165,17 @@ def _overdue_query(source: Ledger, today: dt.date):
             Problem.code,
             Problem.description,
             Measure.text,
-            owner.name,
+            OWNER.name,
             Department.name,
-            leader.name,
+            LEADER.name,
             Measure.deadline_text,
             Measure.deadline_date,
             extensions.c.n,
         )
         .join_from(Measure, Problem, JOIN.INNER, on=(Measure.problem == Problem.id))
-        .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
+        .join_from(Measure, OWNER, JOIN.LEFT_OUTER, on=(Measure.owner == OWNER.id))
         .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
-        .join_from(Problem, leader, JOIN.LEFT_OUTER, on=(Problem.leader == leader.id))
+        .join_from(Problem, LEADER, JOIN.LEFT_OUTER, on=(Problem.leader == LEADER.id))
         .join_from(Measure, extensions, JOIN.LEFT_OUTER, on=(Measure.id == extensions.c.measure_id))
         .where(overdue_measure_condition(today))
         .order_by(Measure.deadline_date, Problem.id, Measure.seq)

@@ -23,11 +23,11 @@ from ..models import (
     Evidence,
     Extension,
     Measure,
-    Person,
     Problem,
     Progress,
     Source,
 )
+from ..queries import LEADER, OWNER, with_measure_names, with_problem_names
 
 CHUNK = 500  # problems per round of queries (well under SQLite's bound-variable limit)
 
@@ -106,31 +106,27 @@ def fetch_groups(
 
 
 def _problems(ledger: Ledger, ids: list[int]) -> dict[int, ProblemGroup]:
-    leader = Person.alias("leader")
     earlier = Problem.alias("earlier")
     query = (
-        Problem.select(
-            Problem.id,
-            Problem.code,
-            Batch.name,
-            Source.name,
-            Category.name,
-            Problem.description,
-            Problem.cause,
-            Problem.target,
-            leader.name,
-            Department.name,
-            Problem.status,
-            Problem.found_on,
-            Problem.closed_on,
-            Problem.remarks,
-            earlier.code,
+        with_problem_names(
+            Problem.select(
+                Problem.id,
+                Problem.code,
+                Batch.name,
+                Source.name,
+                Category.name,
+                Problem.description,
+                Problem.cause,
+                Problem.target,
+                LEADER.name,
+                Department.name,
+                Problem.status,
+                Problem.found_on,
+                Problem.closed_on,
+                Problem.remarks,
+                earlier.code,
+            )
         )
-        .join_from(Problem, Batch, JOIN.LEFT_OUTER, on=(Problem.batch == Batch.id))
-        .join_from(Problem, Source, JOIN.LEFT_OUTER, on=(Problem.source == Source.id))
-        .join_from(Problem, Category, JOIN.LEFT_OUTER, on=(Problem.category == Category.id))
-        .join_from(Problem, leader, JOIN.LEFT_OUTER, on=(Problem.leader == leader.id))
-        .join_from(Problem, Department, JOIN.LEFT_OUTER, on=(Problem.department == Department.id))
         .join_from(Problem, earlier, JOIN.LEFT_OUTER, on=(Problem.recurrence_of == earlier.id))
         .where(Problem.id.in_(ids))
     )
@@ -161,23 +157,22 @@ def _problems(ledger: Ledger, ids: list[int]) -> dict[int, ProblemGroup]:
 def _measures(
     ledger: Ledger, ids: list[int], groups: dict[int, ProblemGroup]
 ) -> dict[int, MeasureLine]:
-    owner = Person.alias("owner")
     query = (
-        Measure.select(
-            Measure.problem,
-            Measure.id,
-            Measure.seq,
-            Measure.text,
-            owner.name,
-            Department.name,
-            Measure.deadline_text,
-            Measure.deadline_kind,
-            Measure.deadline_date,
-            Measure.status,
-            Measure.done_on,
+        with_measure_names(
+            Measure.select(
+                Measure.problem,
+                Measure.id,
+                Measure.seq,
+                Measure.text,
+                OWNER.name,
+                Department.name,
+                Measure.deadline_text,
+                Measure.deadline_kind,
+                Measure.deadline_date,
+                Measure.status,
+                Measure.done_on,
+            )
         )
-        .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
-        .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
         .where(Measure.problem.in_(ids) & (Measure.status != workflow.M_VOID))
         .order_by(Measure.problem, Measure.seq, Measure.id)
     )
