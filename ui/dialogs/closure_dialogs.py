@@ -59,20 +59,29 @@ def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QWidget]:
     return buttons, ok
 
 
-class RequestClosureDialog(QDialog):
-    """申请销号: what is still missing (open measures, evidence, note) and the 销号说明 itself."""
+class _ClosureDialog(QDialog):
+    """A dialog about one problem's closure: reads the problem and its guard facts, shows its summary."""
 
-    def __init__(self, session: Session, problem_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, problem_id: int, title: str, width: int, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.problem_id = problem_id
-        ledger = session.ledger
-        self.problem = problem_row(ledger, problem_id)
-        self.facts = problem_facts(ledger, self.problem)
-        self.setWindowTitle(f"申请销号 — {self.problem['code']}")
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.addWidget(_summary(self.problem))
+        self.problem = problem_row(session.ledger, problem_id)
+        self.facts = problem_facts(session.ledger, self.problem)
+        self.setWindowTitle(f"{title} — {self.problem['code']}")
+        self.setMinimumWidth(width)
+        self.body = QVBoxLayout(self)
+        self.body.addWidget(_summary(self.problem))
+
+
+class RequestClosureDialog(_ClosureDialog):
+    """申请销号: what is still missing (open measures, evidence, note) and the 销号说明 itself."""
+
+    def __init__(self, session: Session, problem_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(session, problem_id, "申请销号", 520, parent)
+        layout = self.body
 
         box = QGroupBox("销号条件")
         checks = QVBoxLayout(box)
@@ -161,20 +170,13 @@ def _set_check(label: QLabel, ok: bool, text: str) -> None:
     label.setStyleSheet(OK_STYLE if ok else MISSING_STYLE)
 
 
-class ApproveClosureDialog(QDialog):
+class ApproveClosureDialog(_ClosureDialog):
     """审核通过: who reviewed it, their opinion and the 销号 date; warns if the reviewer is responsible."""
 
     def __init__(self, session: Session, problem_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.problem_id = problem_id
+        super().__init__(session, problem_id, "审核通过（销号）", 540, parent)
         ledger = session.ledger
-        self.problem = problem_row(ledger, problem_id)
-        self.facts = problem_facts(ledger, self.problem)
-        self.setWindowTitle(f"审核通过（销号） — {self.problem['code']}")
-        self.setMinimumWidth(540)
-        layout = QVBoxLayout(self)
-        layout.addWidget(_summary(self.problem))
+        layout = self.body
 
         facts_form = QFormLayout()
         applicant = QLabel(self.problem["applicant"] or "（未记录）")
