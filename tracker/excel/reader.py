@@ -134,7 +134,7 @@ def sniff(path: Path) -> str:
             f"“{name}” 是网页（HTML/XML）格式的文件，只是扩展名像 Excel。"
             "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式，再导入。"
         )
-    raise WorkbookError(f"“{name}” 不是 Excel 工作簿（无法识别的文件格式），未做任何导入。")
+    raise WorkbookError(f"“{name}” 不是 Excel 工作簿（无法识别的文件格式）。")
 
 
 def _sniff_zip(path: Path) -> str:

@@ -20,6 +20,7 @@ from .. import journal
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..models import Journal
+from .reader import sniff
 from .report import CODE_LABEL, MOMENT_LABEL
 
 _CODE = re.compile(CODE_LABEL + r"[：:]\s*(\d+)-([0-9A-Fa-f]{8})")
@@ -50,8 +51,7 @@ class ReportCheck:
 def read_stamp(path: str | os.PathLike) -> ReportStamp:
     """The 校验码 and moment written in a report's 汇总 sheet (read with an independent reader)."""
     source = Path(path)
-    if not source.is_file():
-        raise LedgerError(f"找不到报表文件：{source}")
+    sniff(source)  # the importer's diagnosis: missing, a folder, PDF, Word, HTML, encrypted …
     try:
         wb = CalamineWorkbook.from_path(str(source))
     except Exception as exc:  # not a workbook, damaged, encrypted: all the same to the user
