@@ -22,9 +22,11 @@ rewrites the results.
 """
 
 MEANING = {
-    "1": "wall time of a fresh offscreen process `python main.py --db LEDGER --screenshot OUT.png` "
-    "(empty data folder; opens the ledger, paints the first rows, saves a PNG) beside "
-    "`bench/bare_window.py` doing the same Qt steps with one empty QTableView.",
+    "1": "time from launching a fresh offscreen process `python main.py --db LEDGER --screenshot "
+    "OUT.png` (empty data folder) until it reports, through `ui/startup_probe.py`, that the "
+    "ledger's first rows were painted and its event queue had drained once; beside "
+    "`bench/bare_window.py` doing the same Qt steps with one empty QTableView and the same probe. "
+    "The notes give both whole processes (screenshot saved, exit).",
     "2": "`problem_ids(Filter(search=term))` + `problem_rows` for the first page (200 ids) on an "
     "open ledger: one keystroke to rows shown, minus Qt's painting of 200 rows.",
     "3": "`problem_ids(filter, sort)` + `problem_rows` for the first page, beside one hand-written "

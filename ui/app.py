@@ -7,11 +7,13 @@ import logging
 import logging.handlers
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 from tracker.paths import ENV_DATA_DIR, ENV_DB, data_dir, default_db_location, log_dir
 
+STARTED = time.time()  # for the start-up probe: as close to process start as our code gets
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 FONT_FAMILIES = [
     "Microsoft YaHei",
@@ -105,6 +107,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from .errors import install_excepthook
     from .main_window import MainWindow
+    from .startup_probe import FirstRowsProbe
 
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     if args.screenshot:  # unattended: a failure is printed and ends the run, never a modal dialog
@@ -112,6 +115,7 @@ def run(argv: list[str] | None = None) -> int:
 
         try:
             window = MainWindow(settings, actor=args.user)
+            FirstRowsProbe(window.ledger_page.table, STARTED)
             return take_screenshot(window, initial_location(args, settings), args)
         except Exception:
             log.exception("screenshot failed")
@@ -119,6 +123,7 @@ def run(argv: list[str] | None = None) -> int:
             return 2
     install_excepthook()
     window = MainWindow(settings, actor=args.user)
+    FirstRowsProbe(window.ledger_page.table, STARTED)
     location = initial_location(args, settings)
     if location:
         window.open_location(location)

@@ -25,10 +25,10 @@ from tracker.paths import default_actor, demo_db_path, is_url
 
 from .errors import report_failure
 from .instance_lock import LedgerLock
+from .lazy_page import LazyPage
 from .ledger_model import COLUMNS
 from .ledger_page import LedgerPage
 from .operations import run_in_background
-from .panels.dashboard import DashboardPage
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
 from .workflow_actions import WorkflowActions
@@ -54,11 +54,11 @@ class MainWindow(QMainWindow):
 
         self.welcome = WelcomePage()
         self.ledger_page = LedgerPage(self.session, settings)
-        self.dashboard = DashboardPage(self.session)
+        self.dashboard_tab = LazyPage(self._build_dashboard)  # QtCharts and all, when first opened
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.ledger_page, "整改台账")
-        self.tabs.addTab(self.dashboard, "统计分析")
+        self.tabs.addTab(self.dashboard_tab, "统计分析")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
@@ -77,13 +77,23 @@ class MainWindow(QMainWindow):
         self.welcome.open_file.connect(self.open_file)
         self.welcome.import_excel.connect(self.import_excel)
         self.ledger_page.selection_changed.connect(self.workflow.set_selection)
-        self.dashboard.open_problem.connect(self.show_problem)
         self.session.changed.connect(self._changed)
         self.session.opened.connect(self._opened)
         self._restore_layout()
         self.show_welcome()
 
     # -- pages -----------------------------------------------------------------------------------
+    @property
+    def dashboard(self):
+        return self.dashboard_tab.page()
+
+    def _build_dashboard(self):
+        from .panels.dashboard import DashboardPage
+
+        page = DashboardPage(self.session)
+        page.open_problem.connect(self.show_problem)
+        return page
+
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
         self._update_enabled()

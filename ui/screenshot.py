@@ -26,7 +26,7 @@ def take_screenshot(window, location: str | None, args) -> int:
     view = args.view
     page = window.ledger_page
     if location and view == "dashboard":
-        window.tabs.setCurrentWidget(window.dashboard)
+        window.tabs.setCurrentWidget(window.dashboard_tab)
     elif location and view == "detail":  # an overdue problem with its measures shown
         page.views.select_key("view:overdue")
         page.table.selectRow(0)

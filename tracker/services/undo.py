@@ -22,23 +22,20 @@ UNDO_CREATE = {
 LOOKBACK = 2000  # journal entries searched for the user's last action
 
 
-def _undone_txns(ledger: Ledger) -> set[int]:
-    rows = (
-        ledger.select(Journal, Journal.action).where(Journal.action.startswith(f"{UNDO}:")).tuples()
-    )
-    return {int(action.split(":", 1)[1]) for (action,) in rows}
-
-
 def last_undoable(ledger: Ledger) -> list[Entry] | None:
-    """The entries of this user's most recent action that has not been undone yet."""
-    undone = _undone_txns(ledger)
-    recent = (
+    """The entries of this user's most recent action that has not been undone yet.
+
+    Only the user's last LOOKBACK entries are read (an index on actor, seq): an undo is journaled
+    under the same actor and after the action it reverses, so it is always among them.
+    """
+    recent = list(
         ledger.select(Journal, Journal.txn, Journal.action)
         .where(Journal.actor == ledger.actor)
         .order_by(Journal.seq.desc())
         .limit(LOOKBACK)
         .tuples()
     )
+    undone = {int(action.split(":", 1)[1]) for _, action in recent if action.startswith(f"{UNDO}:")}
     for txn, action in recent:
         if action.startswith(UNDO) or txn in undone:
             continue

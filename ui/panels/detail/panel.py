@@ -25,14 +25,11 @@ from tracker.errors import NotFoundError
 from tracker.overdue import BAND_LABELS, OPEN_PROBLEM, RED
 from ui.session import Session
 
-from .basic_tab import BasicTab
 from .common import BAND_COLOURS, BAND_TEXT_COLOURS, STATUS_COLOURS, ElidedLabel, worst_band
-from .evidence_tab import EvidenceTab
-from .history_tab import HistoryTab
-from .measures_tab import MeasuresTab
-from .progress_tab import ProgressTab
 
 EMPTY_TEXT = "请选择一个问题"
+PAGE_PARTS = {"tabs", "basic", "measures", "progress", "evidence", "history", "code", "status"}
+PAGE_PARTS |= {"band", "summary", "stripe"}
 TAB_TIPS = {
     "基本信息": "问题描述、原因分析、整改目标、责任领导等，可直接修改",
     "整改措施": "整改措施、责任人和整改时限；完成、延期、作废",
@@ -61,6 +58,30 @@ class DetailPanel(QWidget):
         self.empty.setStyleSheet("color:#8a8f98; font-size:15px;")
         self.empty.setToolTip("在左侧台账中点选一个问题，这里显示它的详细信息")
         self.stack.addWidget(self.empty)
+        self._built = False  # the header and five tabs are built when the first problem is shown
+        layout.addWidget(self.stack)
+        session.changed.connect(self._on_changed)
+        session.opened.connect(self._on_opened)
+        session.closed.connect(self._on_closed)
+
+    def __getattr__(self, name: str):
+        """The tabs and header exist once built; asking for one builds them (tests, F2, …)."""
+        if name in PAGE_PARTS and not self.__dict__.get("_built", True):
+            self._build_page()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def _build_page(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        from .basic_tab import BasicTab
+        from .evidence_tab import EvidenceTab
+        from .history_tab import HistoryTab
+        from .measures_tab import MeasuresTab
+        from .progress_tab import ProgressTab
+
+        session = self.session
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
@@ -86,10 +107,6 @@ class DetailPanel(QWidget):
         self.basic.dirty_changed.connect(self._dirty_changed)
         page_layout.addWidget(self.tabs, 1)
         self.stack.addWidget(page)
-        layout.addWidget(self.stack)
-        session.changed.connect(self._on_changed)
-        session.opened.connect(self._on_opened)
-        session.closed.connect(self._on_closed)
 
     def _build_header(self) -> QWidget:
         header = QFrame()
@@ -125,7 +142,8 @@ class DetailPanel(QWidget):
     def show_problem(self, problem_id: int | None) -> None:
         if problem_id != self.problem_id:
             self.maybe_save()
-            self.basic.clear()
+            if self._built:
+                self.basic.clear()
         self.problem_id = problem_id
         self.reload()
 
@@ -138,7 +156,12 @@ class DetailPanel(QWidget):
 
     def maybe_save(self) -> bool:
         """Offer to save unsaved 基本信息 before leaving the problem; False if saving was refused."""
-        if self.problem_id is None or not self.basic.is_dirty() or self.session.read_only:
+        if (
+            self.problem_id is None
+            or not self._built
+            or not self.basic.is_dirty()
+            or self.session.read_only
+        ):
             return True
         answer = QMessageBox.question(
             self,
@@ -160,6 +183,7 @@ class DetailPanel(QWidget):
             self._show_empty("该问题已不存在（可能已被撤销）")
             return
         self.detail = detail
+        self._build_page()
         self.basic.load(detail, ledger, refresh_dictionaries=self._dictionaries_stale)
         self._dictionaries_stale = False
         self.measures.load(detail)
@@ -200,8 +224,9 @@ class DetailPanel(QWidget):
 
     def _show_empty(self, text: str) -> None:
         self.detail = None
-        self.basic.clear()
-        self.history.clear()
+        if self._built:
+            self.basic.clear()
+            self.history.clear()
         self.empty.setText(text)
         self.stack.setCurrentIndex(0)
 
