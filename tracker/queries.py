@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from . import workflow
 from .ledger import Ledger
@@ -173,14 +173,25 @@ def _search_condition(term: str):
     )
 
 
+def code_order() -> list:
+    """Codes in numbering order. Written with literal numbers, as the expression index on them is
+    (migrations.CODE_ORDER_INDEX): a bound parameter would keep SQLite from using it."""
+    return [fn.SUBSTR(Problem.code, SQL("1"), SQL("4")), fn.LENGTH(Problem.code), Problem.code]
+
+
 def problem_ids(
-    ledger: Ledger, flt: Filter = Filter(), sort: str = "code", descending: bool = False
+    ledger: Ledger,
+    flt: Filter = Filter(),
+    sort: str = "code",
+    descending: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
-    """The ids of the problems `flt` selects, in display order (ties broken by id)."""
+    """The ids of the problems `flt` selects, in display order (ties broken by id); with `limit`,
+    only the first ones (the table's first page, while the rest are read in the background)."""
     query = Problem.select(Problem.id)
     order = None
     if sort == "code":  # 2026-999 before 2026-1000: year, then length, then the digits
-        keys = [fn.SUBSTR(Problem.code, 1, 4), fn.LENGTH(Problem.code), Problem.code]
+        keys = code_order()
         order = [k.desc() for k in keys] if descending else keys
     elif sort == "deadline":
         nearest = _nearest_deadline()
@@ -211,6 +222,8 @@ def problem_ids(
         query = query.where(*conds)
     tie = Problem.id.desc() if descending else Problem.id
     query = query.order_by(*(order or []), tie)
+    if limit is not None:
+        query = query.limit(limit)
     # straight from the cursor: building a peewee row object per id costs more than the query
     return [pid for (pid,) in ledger.db.execute(query).fetchall()]
 

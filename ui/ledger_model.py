@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from tracker import workflow
 from tracker.changes import Changes
 from tracker.dates import format_date
-from tracker.db import sqlite_path
 from tracker.ledger import Ledger
 from tracker.overdue import BLUE, RED, YELLOW
 from tracker.queries import Filter, ProblemRow, problem_ids, problem_rows
+
+from .background import BackgroundReads
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -49,26 +41,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class _IdsSignals(QObject):
-    done = Signal(int, object)  # generation, list of ids (or None on failure)
-
-
-class _IdsJob(QRunnable):
-    """Runs the id query on a pool thread (its own SQLite connection; WAL lets it read freely)."""
-
-    def __init__(self, signals: _IdsSignals, generation: int, query) -> None:
-        super().__init__()
-        self.signals, self.generation, self.query = signals, generation, query
-
-    def run(self) -> None:
-        try:
-            ids = self.query()
-        except Exception:  # a failed search must not take the window down; the old rows stay
-            log.exception("background id query failed")
-            ids = None
-        self.signals.done.emit(self.generation, ids)
-
-
 class LedgerModel(QAbstractTableModel):
     """Problems matching the current filter, in the current order; holds ids and a page cache."""
 
@@ -76,14 +48,13 @@ class LedgerModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._generation = 0
-        self._signals = _IdsSignals()
-        self._signals.done.connect(self._apply_ids)
+        self._reads = BackgroundReads(self)
         self.ledger: Ledger | None = None
         self.filter = Filter()
         self.sort_key = "code"
         self.descending = False
         self._ids: list[int] = []
+        self._complete = True  # False while the ids after the first page are being read
         self._loaded = 0
         self._cache: dict[int, ProblemRow] = {}
 
@@ -97,34 +68,62 @@ class LedgerModel(QAbstractTableModel):
         self.requery_async() if background else self.requery()
 
     def requery(self) -> None:
-        """Ask SQL for the ids again (filter, order); rows are re-read lazily."""
-        self._generation += 1
-        self._reset(
-            problem_ids(self.ledger, self.filter, self.sort_key, self.descending)
-            if self.ledger
-            else []
+        """Ask SQL for the ids again (filter, order); rows are re-read lazily.
+
+        The first page of ids is read at once and shown; on a large ledger the rest (100000 ids
+        take longer to list than a page takes to paint) follow from a pool thread.
+        """
+        self._reads.cancel("ids")
+        if self.ledger is None:
+            self._reset([])
+            return
+        ledger, flt, key, desc = self.ledger, self.filter, self.sort_key, self.descending
+        first = problem_ids(ledger, flt, key, desc, limit=PAGE + 1)
+        if len(first) <= PAGE:
+            self._reset(first)
+            return
+        self._reset(first[:PAGE], complete=False)
+        self._reads.read(
+            "ids", ledger, lambda: problem_ids(ledger, flt, key, desc), self._complete_ids
         )
+
+    def _complete_ids(self, ids: list[int]) -> None:
+        if self.ledger is None:
+            return
+        if ids[: len(self._ids)] != self._ids:  # changed meanwhile: start again from the top
+            self._reset(ids)
+            return
+        self._ids, self._complete = ids, True  # the rows shown stay; more can now be fetched
+        self.query_finished.emit()
+
+    def _finish_ids(self) -> None:
+        """Someone needs the whole list now (a row far down, the count for an export)."""
+        if not self._complete and self.ledger is not None:
+            self._reads.cancel("ids")
+            self._complete_ids(
+                problem_ids(self.ledger, self.filter, self.sort_key, self.descending)
+            )
 
     def requery_async(self) -> None:
         """The same query on a worker thread (search as you type): the window never waits for it.
 
         Only the newest request's answer is applied; answers to older keystrokes are dropped.
         """
-        if self.ledger is None or sqlite_path(self.ledger.db) is None:  # a worker sees only files
+        if self.ledger is None:
             self.requery()
             return
-        self._generation += 1
         ledger, flt, key, desc = self.ledger, self.filter, self.sort_key, self.descending
-        job = _IdsJob(self._signals, self._generation, lambda: problem_ids(ledger, flt, key, desc))
-        QThreadPool.globalInstance().start(job)
+        self._reads.read(
+            "ids", ledger, lambda: problem_ids(ledger, flt, key, desc), self._apply_ids
+        )
 
-    def _apply_ids(self, generation: int, ids) -> None:
-        if generation == self._generation and ids is not None:
+    def _apply_ids(self, ids: list[int]) -> None:
+        if self.ledger is not None:
             self._reset(ids)
 
-    def _reset(self, ids: list[int]) -> None:
+    def _reset(self, ids: list[int], *, complete: bool = True) -> None:
         self.beginResetModel()
-        self._ids = ids
+        self._ids, self._complete = ids, complete
         self._loaded = min(PAGE, len(self._ids))
         self._cache.clear()
         self.endResetModel()
@@ -136,9 +135,10 @@ class LedgerModel(QAbstractTableModel):
         if self.ledger is None:
             return
         loaded = self._loaded
-        self._generation += 1
+        self._reads.cancel("ids")
         self.beginResetModel()
         self._ids = problem_ids(self.ledger, self.filter, self.sort_key, self.descending)
+        self._complete = True
         self._loaded = min(max(loaded, PAGE), len(self._ids))
         self._cache.clear()
         self.endResetModel()
@@ -146,13 +146,21 @@ class LedgerModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
+        """How many problems the filter selects (reads the rest of the ids if still pending)."""
+        self._finish_ids()
         return len(self._ids)
+
+    @property
+    def known_total(self) -> int | None:
+        """The same, or None while the rest of the ids are still being read."""
+        return len(self._ids) if self._complete else None
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < self._loaded else None
 
     def row_of(self, problem_id: int) -> int | None:
         """The row showing `problem_id`, loading pages up to it if needed."""
+        self._finish_ids()
         try:
             position = self._ids.index(problem_id)
         except ValueError:

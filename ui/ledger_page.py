@@ -85,6 +85,7 @@ class LedgerPage(QWidget):
         self.banner.show_view.connect(lambda key: self.views.select_key(f"view:{key}"))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.model.modelReset.connect(self._update_count)
+        self.model.query_finished.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
@@ -141,11 +142,9 @@ class LedgerPage(QWidget):
         return True
 
     def _update_count(self) -> None:
-        shown = self.model.total
-        self.count.setText(
-            f"共 {shown} 个问题"
-            + ("（已按条件筛选）" if self.current_filter() != self.base else "")
-        )
+        total = self.model.known_total
+        filtered = "（已按条件筛选）" if self.current_filter() != self.base else ""
+        self.count.setText(f"共 {total} 个问题{filtered}" if total is not None else "正在统计…")
 
     # -- ledger ----------------------------------------------------------------------------------
     def _opened(self, ledger) -> None:

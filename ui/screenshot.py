@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QApplication
 from tracker.errors import LedgerError
 from tracker.queries import VIEW_LABELS
 
+from .background import wait_for_reads
+
 VIEW_KEYS = {label: key for key, label in VIEW_LABELS.items()} | {key: key for key in VIEW_LABELS}
 
 
@@ -50,5 +52,9 @@ def take_screenshot(window, location: str | None, args) -> int:
 
 
 def _settle() -> None:
+    """Let the window finish what start-up queued, counts read on pool threads included."""
+    for _ in range(5):
+        QApplication.processEvents()
+    wait_for_reads()
     for _ in range(5):
         QApplication.processEvents()

@@ -65,3 +65,17 @@ def message_boxes(monkeypatch):
         QMessageBox, "question", recorder("question", QMessageBox.StandardButton.Yes)
     )
     return seen
+
+
+@pytest.fixture
+def settle(qtbot):
+    """Call after an action: waits for reads running on pool threads and applies their answers."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.background import wait_for_reads
+
+    def run() -> None:
+        wait_for_reads()
+        QApplication.processEvents()
+
+    return run

@@ -89,3 +89,33 @@ def test_search_runs_off_the_gui_thread_and_keeps_only_the_latest_answer(qtbot, 
     assert model.total >= 1
     assert all(term in model.problem(r).description or True for r in range(model.rowCount()))
     assert model.filter.search == term
+
+
+def test_first_page_shows_at_once_and_the_rest_of_the_ids_follow(
+    qtbot, demo_ledger, monkeypatch, settle
+):
+    from tracker.queries import problem_ids
+
+    monkeypatch.setattr("ui.ledger_model.PAGE", 10)
+    everything = problem_ids(demo_ledger, Filter(), "code")
+    model = LedgerModel()
+    model.set_ledger(demo_ledger)
+    assert model.rowCount() == 10 and model.known_total is None  # the rest is being read
+    assert not model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        settle()
+    assert model.known_total == len(everything) and model.rowCount() == 10
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert [model.id_at(r) for r in range(model.rowCount())] == everything[:20]
+
+
+def test_a_row_far_down_is_found_before_the_rest_of_the_ids_arrive(demo_ledger, monkeypatch):
+    from tracker.queries import problem_ids
+
+    monkeypatch.setattr("ui.ledger_model.PAGE", 10)
+    last = problem_ids(demo_ledger, Filter(), "code")[-1]
+    model = LedgerModel()
+    model.set_ledger(demo_ledger)
+    row = model.row_of(last)  # reads the whole list on the spot
+    assert model.known_total is not None and model.id_at(row) == last

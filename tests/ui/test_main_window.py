@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 
 from tracker.history import problem_history
 from tracker.models import Problem
+from tracker.queries import Filter, problem_ids
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,26 @@ def test_views_show_live_counts_and_filter_the_table(window):
     assert overdue_rows and all(r.overdue for r in overdue_rows)
     assert page.views.select_key("view:closed")
     assert all(page.model.problem(r).status == "closed" for r in range(page.model.rowCount()))
+
+
+def view_texts(page) -> dict[str, str]:
+    from ui.panels.views_panel import KEY_ROLE
+
+    return {item.data(0, KEY_ROLE): item.text(0) for item in page.views._items()}
+
+
+def test_view_counts_arrive_from_a_pool_thread_and_follow_actions(window, monkeypatch, settle):
+    page = window.ledger_page
+    settle()
+    total = page.model.total
+    assert view_texts(page)["view:all"] == f"全部（{total}）"
+    overdue = len(problem_ids(window.session.ledger, Filter(view="overdue")))
+    assert overdue and view_texts(page)["view:overdue"] == f"逾期（{overdue}）"
+    page.table.selectRow(0)
+    monkeypatch.setattr(window.workflow, "ask_reason", lambda *a, **k: "重复录入")
+    next(a for a in window.workflow.actions() if a.text().startswith("作废")).trigger()
+    settle()
+    assert view_texts(page)["view:all"] == f"全部（{total - 1}）"
 
 
 def test_search_box_filters_as_you_type(qtbot, window):

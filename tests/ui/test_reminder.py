@@ -28,11 +28,12 @@ def test_banner_is_hidden_until_checked(banner):
 
 
 def test_banner_counts_overdue_measures_their_problems_and_what_is_due_in_7_days(
-    banner, demo_ledger
+    banner, demo_ledger, settle
 ):
     overdue = dashboard.overdue_items(demo_ledger)
     due = dashboard.due_soon_items(demo_ledger, 7)
     banner.check()
+    settle()
     assert banner.isVisible()
     problems = len({item.problem_id for item in overdue})
     assert (
@@ -43,8 +44,9 @@ def test_banner_counts_overdue_measures_their_problems_and_what_is_due_in_7_days
     assert banner.overdue_button.isVisible() and banner.due_button.isVisible()
 
 
-def test_buttons_ask_for_the_overdue_and_due_soon_views(qtbot, banner):
+def test_buttons_ask_for_the_overdue_and_due_soon_views(qtbot, banner, settle):
     banner.check()
+    settle()
     with qtbot.waitSignal(banner.show_view) as signal:
         qtbot.mouseClick(banner.overdue_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["overdue"]
@@ -53,8 +55,10 @@ def test_buttons_ask_for_the_overdue_and_due_soon_views(qtbot, banner):
     assert signal.args == ["due7"]
 
 
-def test_the_cross_dismisses_it_without_touching_data(qtbot, banner, demo_ledger):
+def test_the_cross_dismisses_it_without_touching_data(qtbot, banner, demo_ledger, settle):
     banner.check()
+    settle()
+    assert banner.isVisible()
     head = demo_ledger.select(Measure, Measure.id).count()
     qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()
@@ -62,9 +66,10 @@ def test_the_cross_dismisses_it_without_touching_data(qtbot, banner, demo_ledger
 
 
 def test_completing_an_overdue_measure_lowers_the_count(
-    banner, session, demo_ledger, message_boxes
+    banner, session, demo_ledger, message_boxes, settle
 ):
     banner.check()
+    settle()
     before = banner.overdue_measures
     measure_id = (
         demo_ledger.select(Measure, Measure.id)
@@ -73,11 +78,12 @@ def test_completing_an_overdue_measure_lowers_the_count(
         .scalar()
     )
     assert session.perform(None, services.complete_measure, measure_id)
+    settle()
     assert banner.overdue_measures == before - 1
     assert banner.text.text().startswith(f"逾期 {before - 1} 项整改措施")
 
 
-def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path):
+def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path, settle):
     empty = Session()
     empty.open(create_ledger(tmp_path / "e.db", unit_name="x"))
     host = QWidget()
@@ -85,14 +91,16 @@ def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path):
     widget = ReminderBanner(empty, host)
     host.show()
     widget.check()
+    settle()
     assert not widget.isVisible()
     empty.close()
 
 
-def test_without_a_ledger_the_banner_stays_hidden(qtbot):
+def test_without_a_ledger_the_banner_stays_hidden(qtbot, settle):
     host = QWidget()
     qtbot.addWidget(host)
     widget = ReminderBanner(Session(), host)
     host.show()
     widget.check()
+    settle()
     assert not widget.isVisible()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 from tracker import dashboard
 from tracker.overdue import YELLOW_DAYS
 
+from ..background import BackgroundReads
 from ..session import Session
 
 # Red when anything is overdue, yellow when something only falls due soon: the table's bands.
@@ -32,6 +33,7 @@ class ReminderBanner(QFrame):
         self.overdue_measures = 0
         self.overdue_problems = 0
         self.due_soon = 0
+        self._reads = BackgroundReads(self)
         self.setObjectName("reminderBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QHBoxLayout(self)
@@ -58,16 +60,22 @@ class ReminderBanner(QFrame):
         self.close_button.clicked.connect(self.hide)
         # Once shown, the counts follow the user's edits, and the banner leaves when all is done.
         session.changed.connect(self._changed)
-        session.closed.connect(self.hide)
+        session.closed.connect(self.check)
         self.hide()
 
     def check(self) -> None:
-        """Count overdue and soon-due measures in the open ledger; show the banner if there are any."""
+        """Count overdue and soon-due measures in the open ledger (on a pool thread for a file
+        ledger); show the banner if there are any."""
         ledger = self.session.ledger
         if ledger is None:
+            self._reads.cancel("due")
             self.hide()
             return
-        counts = dashboard.due_counts(ledger, YELLOW_DAYS)
+        self._reads.read(
+            "due", ledger, lambda: dashboard.due_counts(ledger, YELLOW_DAYS), self._show_counts
+        )
+
+    def _show_counts(self, counts: dashboard.DueCounts) -> None:
         self.overdue_measures = counts.overdue_measures
         self.overdue_problems = counts.overdue_problems
         self.due_soon = counts.due_soon

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from tracker.models import Batch
 from tracker.queries import VIEW_LABELS, Filter, len_query, view_counts
 
+from ..background import BackgroundReads
 from ..session import Session
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 2  # the name without its count
 SAVED_KEY = "views/saved"
 
 
@@ -76,6 +78,8 @@ class ViewsPanel(QWidget):
         self.save_button.clicked.connect(self.save_requested)
         layout.addWidget(self.save_button)
         self._current_key = "view:all"
+        self._counts: dict[str, int] = {}
+        self._reads = BackgroundReads(self)
         session.changed.connect(lambda _c: self.reload())
         session.opened.connect(lambda _l: self.reload())
 
@@ -94,11 +98,13 @@ class ViewsPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Rebuild the list at once (with the last counts known); fresh counts follow from a pool
+        thread, so a 100000-problem ledger never holds the window for its counting."""
         ledger = self.session.ledger
         self.tree.clear()
         if ledger is None:
+            self._counts = {}
             return
-        counts = view_counts(ledger)
         bold = QFont()
         bold.setBold(True)
 
@@ -112,27 +118,50 @@ class ViewsPanel(QWidget):
 
         views = section("视图")
         for key, label in VIEW_LABELS.items():
-            self._add(views, f"view:{key}", f"{label}（{counts.get(key, 0)}）")
+            self._add(views, f"view:{key}", label)
         batches = section("整改批次")
         for bid, name in (
             ledger.select(Batch, Batch.id, Batch.name)
             .order_by(Batch.held_on.desc(), Batch.id)
             .tuples()
         ):
-            self._add(
-                batches, f"batch:{bid}", f"{name}（{counts.get(f'batch:{bid}', 0)}）", tooltip=name
-            )
-        saved = self.saved_views()
+            self._add(batches, f"batch:{bid}", name, tooltip=name)
+        saved = {
+            f"saved:{view['name']}": filter_from_json(view["filter"]) for view in self.saved_views()
+        }
         if saved:
             mine = section("我的视图")
-            for view in saved:
-                count = len_query(ledger, filter_from_json(view["filter"]))
-                self._add(mine, f"saved:{view['name']}", f"{view['name']}（{count}）")
+            for key in saved:
+                self._add(mine, key, key.split(":", 1)[1])
         self.tree.expandAll()
+        self._show_counts(self._counts)
 
-    def _add(self, parent: QTreeWidgetItem, key: str, text: str, tooltip: str = "") -> None:
-        item = QTreeWidgetItem([text])
+        def count() -> dict[str, int]:
+            counts = {
+                key if key.startswith("batch:") else f"view:{key}": n
+                for key, n in view_counts(ledger).items()
+            }
+            return counts | {key: len_query(ledger, flt) for key, flt in saved.items()}
+
+        self._reads.read("counts", ledger, count, self._show_counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+        for item in self._items():
+            key = item.data(0, KEY_ROLE)
+            label = item.data(0, LABEL_ROLE)
+            item.setText(0, f"{label}（{counts[key]}）" if key in counts else label)
+
+    def _items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                yield top.child(j)
+
+    def _add(self, parent: QTreeWidgetItem, key: str, label: str, tooltip: str = "") -> None:
+        item = QTreeWidgetItem([label])
         item.setData(0, KEY_ROLE, key)
+        item.setData(0, LABEL_ROLE, label)
         if tooltip:
             item.setToolTip(0, tooltip)
         parent.addChild(item)
@@ -142,14 +171,11 @@ class ViewsPanel(QWidget):
     # -- choosing --------------------------------------------------------------------------------
     def select_key(self, key: str) -> bool:
         """Select a view by key ('view:overdue', 'batch:3', 'saved:名称'); True if it exists."""
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                item = top.child(j)
-                if item.data(0, KEY_ROLE) == key:
-                    self.tree.setCurrentItem(item)
-                    self._clicked(item)
-                    return True
+        for item in self._items():
+            if item.data(0, KEY_ROLE) == key:
+                self.tree.setCurrentItem(item)
+                self._clicked(item)
+                return True
         return False
 
     def _clicked(self, item: QTreeWidgetItem) -> None:
