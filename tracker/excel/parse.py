@@ -147,6 +147,12 @@ def _numbered(text: str) -> tuple[str, ...]:
     return tuple(split_numbered(text))
 
 
+def _status_reading(raw: Any) -> tuple[str | None, bool, bool]:
+    """(status, exact, the row's own measure is done) of a 完成情况 cell."""
+    status, exact = read_status(raw)
+    return status, exact, measure_done(raw)
+
+
 def section_title(text: str) -> str:
     """“一、政治建设方面（3个）” → “政治建设”."""
     text = _SECTION.sub("", text.strip()).strip()
@@ -367,7 +373,7 @@ class TableParser:
         raw = self.value(r, "status", fresh=True)
         if raw is None:
             return inherited
-        status, exact = read_status(raw)
+        status, exact, done = self._memo(_status_reading, raw)
         text = as_text(raw)
         if status is None:
             self.warn(
@@ -379,7 +385,7 @@ class TableParser:
             self.warn(r, "status", f"‘{text}’ 理解为“{STATUS_LABELS[status]}”")
             if len(text) > 8:
                 notes.append(text)
-        return status, measure_done(raw) or status == PENDING
+        return status, done or status == PENDING
 
     def _measures(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
         statuses: list[str] = []
