@@ -166,6 +166,8 @@ class TableParser:
         self.sheet, self.table = sheet, table
         self.default_year, self.batch = default_year, batch
         self.cols = {c.field: c for c in table.columns if c.field and c.field != IGNORE}
+        self._index = {name: col.index for name, col in self.cols.items()}
+        self._rows, self._merged_from = sheet.rows, sheet.merged_from
         self.extra = [c for c in table.columns if c.field is None and c.heading]
         self.warnings: list[ImportWarning] = []
         self._deadlines: dict[tuple[type, Any], Deadline] = {}
@@ -191,10 +193,19 @@ class TableParser:
     # -- cells -----------------------------------------------------------------------------------
     def value(self, r: int, name: str, *, fresh: bool = False) -> Any:
         """The cell of field `name` in row r; with `fresh`, None for a merge continued from above."""
-        col = self.cols.get(name)
-        if col is None or (fresh and self.sheet.merged_down(r, col.index)):
+        c = self._index.get(name)  # what Sheet.merged_down and Sheet.value do, inlined: hot
+        if c is None:
             return None
-        return self.sheet.value(r, col.index)
+        if fresh:
+            anchor = self._merged_from.get((r, c))
+            if anchor is not None and anchor[0] < r:
+                return None
+        rows = self._rows
+        if r < len(rows):
+            row = rows[r]
+            if c < len(row):
+                return row[c]
+        return None
 
     def warn(self, r: int | None, name: str | None, message: str) -> None:
         col = self.cols.get(name) if name else None
@@ -210,8 +221,10 @@ class TableParser:
         seen, out = set(), []
         for r in rows:
             v = self.value(r, name, fresh=True)
+            if v is None:
+                continue
             key = as_text(v)
-            if v is not None and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 out.append((r, v))
         return out

@@ -94,8 +94,9 @@ def _column_index(letters: bytes) -> int:
 def clean_value(value: Any) -> Any:
     """Blank text and empty strings become None; text is stripped; other values are kept as read."""
     if isinstance(value, str):
-        value = value.replace("\r\n", "\n").replace("_x000D_", "").strip()
-        return value or None
+        if "\r" in value or "_x" in value:
+            value = value.replace("\r\n", "\n").replace("_x000D_", "")
+        return value.strip() or None
     if isinstance(value, dt.time) and not isinstance(value, dt.datetime):
         return value.isoformat()
     return value
@@ -184,7 +185,7 @@ def _collect(rows: Iterable[Iterable[Any]], ticker: _Progress) -> list[list[Any]
     empty_run = 0
     for raw in rows:
         ticker.tick()
-        row = [clean_value(v) for v in list(raw)[:MAX_COLUMNS]]
+        row = [None if v is None else clean_value(v) for v in tuple(raw)[:MAX_COLUMNS]]
         while row and row[-1] is None:
             row.pop()
         out.append(row)
