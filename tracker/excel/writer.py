@@ -2,8 +2,9 @@
 
 openpyxl's write-only mode writes each row as it is appended, so memory does not grow with the
 ledger. What it does slowly at ledger size is done here instead: cells are (value, style id)
-pairs written straight into the row XML (openpyxl's per-cell path cost more than the rest of an
-export together), and merged ranges are kept as row spans and streamed at the end (its
+pairs written straight into the sheet XML as UTF-8 text (openpyxl's per-cell path, and lxml's
+character references for every Chinese character, cost more than the rest of an export), and
+merged ranges are kept as row spans and streamed at the end (its
 `MultiCellRange.add` compares each new range with every earlier one: quadratic in the number of
 merges). Both hook into openpyxl 3.1's sheet writer (the dependency is pinned below 3.2, and the
 tests read every file back with openpyxl and calamine). The file is written under a temporary
