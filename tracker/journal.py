@@ -101,7 +101,10 @@ def cut(db: Database, until: str) -> int | None:
     Cutting the chain at one point (rather than picking entries by their time) keeps a past
     state consistent even if a PC's clock was wrong and timestamps are not in order.
     """
-    return Journal.select(fn.MIN(Journal.seq)).where(Journal.at > until).bind(db).scalar()
+    # MIN(seq + 0), not MIN(seq): SQLite would otherwise walk the table in seq order until an
+    # entry is late enough (the whole journal for a recent date) instead of reading the index on
+    # `at`, which also holds seq.
+    return Journal.select(fn.MIN(Journal.seq + 0)).where(Journal.at > until).bind(db).scalar()
 
 
 def head(db: Database, *, until: str | None = None) -> Head:
