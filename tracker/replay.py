@@ -11,7 +11,7 @@ from peewee import DatabaseError, SqliteDatabase
 
 from . import journal
 from .db import bulk_insert
-from .journal import Entry, json_value
+from .journal import json_value
 from .labels import TABLE_LABELS, field_label
 from .ledger import Ledger
 from .migrations import create_schema
@@ -22,19 +22,20 @@ MAX_REPORTED = 30
 State = dict[str, dict]  # table -> id -> {field: json value}
 
 
-def replay(entries: Iterable[Entry], updates: dict | None = None) -> State:
-    """Apply entries in order; what comes out is the ledger's content as the journal describes it.
+def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> State:
+    """Apply entries' changes in order (`journal.change_lists`); what comes out is the ledger's
+    content as the journal describes it.
 
     If `updates` is given it receives, per (table, id), how many journaled updates the row had —
     which is what its `version` column must say.
     """
     state: State = {table: {} for table in JOURNALED}
-    for entry in entries:
-        for change in entry.changes:
+    for changes in change_lists:
+        for change in changes:
             rows = state[change["t"]]
             key = change["id"]
             if change["op"] == "c":
-                rows[key] = dict(change["f"])
+                rows[key] = change["f"]  # freshly parsed: nobody else holds this dict
             else:
                 row = rows.setdefault(key, {})
                 for name, (_old, new) in change["f"].items():
@@ -75,7 +76,7 @@ def _verify(ledger: Ledger) -> VerifyReport:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head = journal.check_chain(ledger.db)
     updates: dict = {}
-    state = replay(journal.entries(ledger.db), updates)
+    state = replay(journal.change_lists(ledger.db), updates)
     checked = 0
     for table, model in JOURNALED.items():
         expected = state[table]
@@ -153,26 +154,29 @@ def _missing_evidence(ledger: Ledger) -> list[str]:
 def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
     """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only."""
     updates: dict = {}
-    state = replay(journal.entries(ledger.db, until=until_stamp(as_of)), updates)
+    state = replay(journal.change_lists(ledger.db, until=until_stamp(as_of)), updates)
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
     create_schema(db)
     with db.atomic():
+        indexes = _drop_indexes(db)
         for table, model in JOURNALED.items():
-            rows = state[table]
+            rows = state.pop(table)
             if not rows:
                 continue
             fields = [f.name for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
-            versioned = "version" in model._meta.fields
-            columns = [model._meta.primary_key.name, *fields] + (["version"] if versioned else [])
-            data = [
-                (
-                    key,
-                    *(values.get(f) for f in fields),
-                    *((1 + updates.get((table, key), 0),) if versioned else ()),
-                )
-                for key, values in rows.items()
-            ]
+            columns = [model._meta.primary_key.name, *fields]
+            if "version" in model._meta.fields:
+                columns.append("version")
+                data = [
+                    (key, *map(values.get, fields), 1 + updates.get((table, key), 0))
+                    for key, values in rows.items()
+                ]
+            else:
+                data = [(key, *map(values.get, fields)) for key, values in rows.items()]
+            del rows
             bulk_insert(db, model, columns, data)
+        for sql in indexes:
+            db.execute_sql(sql)
     head = journal.head(ledger.db, until=until_stamp(as_of))
     snap = Ledger(
         db,
@@ -185,3 +189,14 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
     )
     snap.snapshot_head = head
     return snap
+
+
+def _drop_indexes(db: SqliteDatabase) -> list[str]:
+    """Drop the schema's indexes, returning the statements that make them again: a table filled
+    first and indexed afterwards is built in about half the time of one indexed row by row."""
+    found = db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _sql in found:
+        db.execute_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]

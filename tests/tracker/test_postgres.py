@@ -110,3 +110,30 @@ def test_a_database_holding_other_tables_is_refused(server):
     conn.close()
     with pytest.raises(LedgerOpenError, match="不是整改台账"):
         open_ledger(url)
+
+
+def test_the_ledger_export_and_the_monthly_report_read_postgresql(pg_url, tmp_path, clock):
+    from openpyxl import load_workbook
+
+    from tracker.excel.export import export_ledger
+    from tracker.excel.report import build_report
+
+    ledger = create_ledger(pg_url, unit_name="机关党委", actor="沈卫红", clock=clock)
+    for text in ("会议记录不规范", "学习制度落实不到位"):
+        services.create_problem(
+            ledger,
+            description=text,
+            measures=[services.MeasureInput("建立台账", deadline="2026年3月底前")],
+        )
+    clock.advance(days=40)
+    exported = export_ledger(ledger, tmp_path / "台账.xlsx")
+    assert (exported.problems, exported.rows, exported.overdue_rows) == (2, 2, 2)
+    sheet = load_workbook(exported.path, read_only=True)["整改台账"]
+    assert [r[4] for r in sheet.iter_rows(min_row=4, max_row=5, values_only=True)] == [
+        "会议记录不规范",
+        "学习制度落实不到位",
+    ]
+    report = build_report(ledger, tmp_path / "月报.xlsx", 2026, 3)
+    assert report.figures.total.problems == 2
+    assert report.detail_problems == 2
+    ledger.close()

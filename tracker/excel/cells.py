@@ -95,6 +95,8 @@ _STYLES = [  # (pattern, how to read the number)
     re.compile(_SEP + r"[ \t]*[（(]([一二三四五六七八九十])[）)]"),
     re.compile(_SEP + r"[ \t]*([一二三四五六七八九十])[、.．]"),
 ]
+# Any numbering mark of any style: most cells have none, and one scan tells (instead of six).
+_ANY_MARK = re.compile("|".join(f"(?:{p.pattern})" for p in _STYLES))
 
 
 def _number(token: str) -> int:
@@ -111,6 +113,8 @@ def split_numbered(text: str) -> list[str]:
     A list counts only when it starts at 1 and counts up, so “第2.5条” or a date is never cut.
     """
     text = text.strip()
+    if not _ANY_MARK.search(text):
+        return [text] if text else []
     for pattern in _STYLES:
         marks = list(pattern.finditer(text))
         picked, expected = [], 1

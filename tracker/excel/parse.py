@@ -136,6 +136,23 @@ class ProblemPlan:
     existing_code: str = ""
 
 
+_NOT_READ = object()
+
+
+def _names(raw: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(split_names(raw))
+
+
+def _numbered(text: str) -> tuple[str, ...]:
+    return tuple(split_numbered(text))
+
+
+def _status_reading(raw: Any) -> tuple[str | None, bool, bool]:
+    """(status, exact, the row's own measure is done) of a 完成情况 cell."""
+    status, exact = read_status(raw)
+    return status, exact, measure_done(raw)
+
+
 def section_title(text: str) -> str:
     """“一、政治建设方面（3个）” → “政治建设”."""
     text = _SECTION.sub("", text.strip()).strip()
@@ -149,17 +166,46 @@ class TableParser:
         self.sheet, self.table = sheet, table
         self.default_year, self.batch = default_year, batch
         self.cols = {c.field: c for c in table.columns if c.field and c.field != IGNORE}
+        self._index = {name: col.index for name, col in self.cols.items()}
+        self._rows, self._merged_from = sheet.rows, sheet.merged_from
         self.extra = [c for c in table.columns if c.field is None and c.heading]
         self.warnings: list[ImportWarning] = []
         self._deadlines: dict[tuple[type, Any], Deadline] = {}
+        self._readings: dict[tuple[Any, type, Any], Any] = {}
+
+    def _memo(self, read, raw: Any) -> Any:
+        """`read(raw)`, remembered: a big ledger repeats the same names, dates and deadlines
+        thousands of times. Results are tuples or immutable values, safe to hand out again."""
+        key = (read, type(raw), raw)
+        found = self._readings.get(key, _NOT_READ)
+        if found is _NOT_READ:
+            found = self._readings[key] = read(raw)
+        return found
+
+    def _read_date(self, raw: Any) -> tuple[dt.date | None, str | None]:
+        if raw is None:
+            return None, None
+        return self._memo(self._date_reader, raw)
+
+    def _date_reader(self, raw: Any) -> tuple[dt.date | None, str | None]:
+        return read_date(raw, self.default_year)
 
     # -- cells -----------------------------------------------------------------------------------
     def value(self, r: int, name: str, *, fresh: bool = False) -> Any:
         """The cell of field `name` in row r; with `fresh`, None for a merge continued from above."""
-        col = self.cols.get(name)
-        if col is None or (fresh and self.sheet.merged_down(r, col.index)):
+        c = self._index.get(name)  # what Sheet.merged_down and Sheet.value do, inlined: hot
+        if c is None:
             return None
-        return self.sheet.value(r, col.index)
+        if fresh:
+            anchor = self._merged_from.get((r, c))
+            if anchor is not None and anchor[0] < r:
+                return None
+        rows = self._rows
+        if r < len(rows):
+            row = rows[r]
+            if c < len(row):
+                return row[c]
+        return None
 
     def warn(self, r: int | None, name: str | None, message: str) -> None:
         col = self.cols.get(name) if name else None
@@ -175,8 +221,10 @@ class TableParser:
         seen, out = set(), []
         for r in rows:
             v = self.value(r, name, fresh=True)
+            if v is None:
+                continue
             key = as_text(v)
-            if v is not None and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 out.append((r, v))
         return out
@@ -193,9 +241,12 @@ class TableParser:
         none, or None when the row is data: a continuation row holds its one cell elsewhere.
         """
         cells = [(c, v) for c, v in enumerate(row) if v is not None]
-        distinct = {as_text(v) for _, v in cells}
-        if len(distinct) != 1 or not isinstance(cells[0][1], str):
+        first = cells[0][1]
+        if not isinstance(first, str):  # a data row starts with its 序号 (checked first: cheap)
             return None
+        key = as_text(first)
+        if any(v != first and as_text(v) != key for _, v in cells[1:]):
+            return None  # more than one distinct text
         c, text = cells[0]
         across = len(cells) >= 3 and all(self.sheet.merged_across(r, cc) for cc, _ in cells[1:])
         first_col = min(col.index for col in self.table.columns)
@@ -248,7 +299,7 @@ class TableParser:
         if not values:
             return "", ""
         r, raw = values[0]
-        names = split_names(raw)
+        names = self._memo(_names, raw)
         if not names:
             return "", ""
         label = self.cols[name].heading or CHOICES[name]
@@ -311,7 +362,7 @@ class TableParser:
 
     def _date(self, rows: list[int], name: str) -> dt.date | None:
         for r, v in self.firsts(rows, name):
-            day, problem = read_date(v, self.default_year)
+            day, problem = self._read_date(v)
             if day is not None:
                 return day
             self.warn(r, name, problem)
@@ -335,7 +386,7 @@ class TableParser:
         raw = self.value(r, "status", fresh=True)
         if raw is None:
             return inherited
-        status, exact = read_status(raw)
+        status, exact, done = self._memo(_status_reading, raw)
         text = as_text(raw)
         if status is None:
             self.warn(
@@ -347,7 +398,7 @@ class TableParser:
             self.warn(r, "status", f"‘{text}’ 理解为“{STATUS_LABELS[status]}”")
             if len(text) > 8:
                 notes.append(text)
-        return status, measure_done(raw) or status == PENDING
+        return status, done or status == PENDING
 
     def _measures(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
         statuses: list[str] = []
@@ -362,7 +413,7 @@ class TableParser:
             if status is not None:
                 statuses.append(status)
             progress = "\n".join([as_text(self.value(r, "progress", fresh=True)), *notes]).strip()
-            done_on = read_date(self.value(r, "closed_on", fresh=True), self.default_year)[0]
+            done_on = self._read_date(self.value(r, "closed_on", fresh=True))[0]
             items = self._measure_texts(r)
             if not items:
                 if progress and plan.measures:
@@ -377,7 +428,7 @@ class TableParser:
                 owner, post = self._name([r], "owner", remarks)
             if self.value(r, "department", fresh=True) is not None:
                 department = self._name([r], "department", [])[0]
-            parts = split_numbered(raw_deadline) if isinstance(raw_deadline, str) else []
+            parts = self._memo(_numbered, raw_deadline) if isinstance(raw_deadline, str) else ()
             if raw_deadline is not None and len(parts) != len(items):
                 deadline_whole = self._deadline(r, raw_deadline)
             elif raw_deadline is not None:

@@ -94,8 +94,9 @@ def _column_index(letters: bytes) -> int:
 def clean_value(value: Any) -> Any:
     """Blank text and empty strings become None; text is stripped; other values are kept as read."""
     if isinstance(value, str):
-        value = value.replace("\r\n", "\n").replace("_x000D_", "").strip()
-        return value or None
+        if "\r" in value or "_x" in value:
+            value = value.replace("\r\n", "\n").replace("_x000D_", "")
+        return value.strip() or None
     if isinstance(value, dt.time) and not isinstance(value, dt.datetime):
         return value.isoformat()
     return value
@@ -184,7 +185,7 @@ def _collect(rows: Iterable[Iterable[Any]], ticker: _Progress) -> list[list[Any]
     empty_run = 0
     for raw in rows:
         ticker.tick()
-        row = [clean_value(v) for v in list(raw)[:MAX_COLUMNS]]
+        row = [None if v is None else clean_value(v) for v in tuple(raw)[:MAX_COLUMNS]]
         while row and row[-1] is None:
             row.pop()
         out.append(row)
@@ -203,16 +204,18 @@ def _fill_merges(sheet: Sheet, ranges: Iterable[tuple[int, int, int, int]]) -> N
             continue
         r1 = min(r1, len(sheet.rows) - 1)
         c1 = min(c1, MAX_COLUMNS - 1)
-        anchor = sheet.value(r0, c0)
+        anchor, origin = sheet.value(r0, c0), (r0, c0)
+        merged_from = sheet.merged_from
         for r in range(r0, r1 + 1):
+            start = c0 if r > r0 else c0 + 1  # the anchor itself stays as it is
+            if start > c1:
+                continue
             row = sheet.rows[r]
-            for c in range(c0, c1 + 1):
-                if (r, c) == (r0, c0):
-                    continue
-                if len(row) <= c:
-                    row.extend([None] * (c + 1 - len(row)))
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(start, c1 + 1):
                 row[c] = anchor
-                sheet.merged_from[(r, c)] = (r0, c0)
+                merged_from[(r, c)] = origin
 
 
 def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
@@ -222,11 +225,13 @@ def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, 
     with archive.open(member) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
+            tail = data[-200:]
+            if b"mergeCell" not in data:  # the cells come first: a plain search skips them fast
+                continue
             for m in _MERGE_REF.finditer(data):
                 c0, r0 = _column_index(m[1]), int(m[2]) - 1
                 c1, r1 = (_column_index(m[3]), int(m[4]) - 1) if m[3] else (c0, r0)
                 found.append((r0, c0, r1, c1))
-            tail = data[-200:]
             # A match wholly inside the overlap is seen twice; duplicates are harmless but dropped.
     return sorted(set(found))
 
