@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from peewee import Model
 
-from . import journal
+from . import journal, search_index
 from .db import bulk_insert, write_transaction
 from .errors import ReadOnlyError
 from .journal import json_value
@@ -120,7 +120,20 @@ class BulkWriter:
             journal.insert_rows(db, batch)
             for year, number in self.code_counters.items():
                 bump_code_counter(self.ledger, year, number)
+            self._index(db)
         return head
+
+    def _index(self, db) -> None:
+        """Search documents: new problems from the rows in memory, any other problem an event
+        names (an import's updates of existing problems) read back from the database."""
+        if not search_index.available(db):
+            return
+        docs = search_index.bodies_from_rows(
+            self.rows["problem"], self.rows["measure"], self.rows["progress"]
+        )
+        search_index.add(db, docs)
+        others = {event[4] for event in self.events if event[4] is not None} - docs.keys()
+        search_index.refresh(db, others)
 
 
 def bump_code_counter(ledger: Ledger, year: int, number: int) -> None:
