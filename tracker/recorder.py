@@ -7,6 +7,7 @@ insert records the full row, every update records each changed field as [old, ne
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from peewee import DateField, Model
@@ -22,7 +23,9 @@ from .models import JOURNALED, UNJOURNALED_FIELDS, Measure, Problem, Progress
 TABLE_OF = {model: name for name, model in JOURNALED.items()}
 
 
+@functools.cache
 def journaled_fields(model: type[Model]) -> list:
+    """The model's columns that the journal records (cached: asked once per row written)."""
     return [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
 
 
