@@ -35,8 +35,13 @@ COLUMNS = [
 ]  # one entry, in the order entry_hash takes them
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_value(value: Any) -> Any:
     """The JSON form a column value takes in the journal (dates as ISO text, ids as ints)."""
+    if type(value) in _PLAIN:  # most values: asked for every field of every row a bulk write makes
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, dt.date):
