@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peewee import Database, SchemaManager, SqliteDatabase
 
+from . import search_index
 from .db import APPLICATION_ID, inspect_sqlite_file, is_sqlite, sqlite_path
 from .errors import LedgerOpenError
 from .models import ALL_MODELS
@@ -51,7 +52,9 @@ def copy_tables(source: Database, target: Database) -> None:
                     batch = []
             if batch:
                 model.insert_many(batch, fields=fields).execute(target)
-        if not is_sqlite(target):
+        if is_sqlite(target):
+            search_index.rebuild(target)  # derived data: made from the copied rows
+        else:
             _reset_sequences(target)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -290,6 +291,7 @@ def _unknown(text: str, reason: str) -> Deadline:
     return Deadline(text, UNKNOWN, problem=f"‘{text}’ {reason}，已按文本保存")
 
 
+@functools.lru_cache(maxsize=16384)  # pure; a demo or an import repeats the same texts
 def _parse_text(text: str, default_year: int | None) -> Deadline:
     """Words first (ongoing beats everything, then rhythm, then immediate), then dates.
 

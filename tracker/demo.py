@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import demo_text as T
-from .bulk import BulkWriter, ProgressCallback
+from .bulk import BulkWriter, ProgressCallback, gc_paused
 from .errors import LedgerOpenError
 from .ledger import Ledger, create_ledger, system_clock
 from .models import (
@@ -423,9 +423,10 @@ def build_demo(
     )
     ledger.clock = clock
     ledger.actor = actor or ledger.actor
-    gen = _Generator(ledger, random.Random(seed), now, problems)
-    gen.dictionaries()
-    for index in range(problems):
-        gen.problem(index)
-    gen.write(progress)
+    with gc_paused():
+        gen = _Generator(ledger, random.Random(seed), now, problems)
+        gen.dictionaries()
+        for index in range(problems):
+            gen.problem(index)
+        gen.write(progress)
     return ledger

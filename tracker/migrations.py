@@ -10,7 +10,7 @@ from pathlib import Path
 
 from peewee import Database, SchemaManager
 
-from . import backup
+from . import backup, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
 from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
 
@@ -42,9 +42,19 @@ def _import_source(db: Database) -> None:
     SchemaManager(ImportSource, db).create_all(safe=True)
 
 
+def _search_index(db: Database) -> None:
+    """Version 5: the search index (bigrams of each problem's text in FTS5), built from the rows."""
+    search_index.rebuild(db)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
-STEPS: dict[int, Callable[[Database], None]] = {2: _indexes, 3: _import_source, 4: _indexes}
+STEPS: dict[int, Callable[[Database], None]] = {
+    2: _indexes,
+    3: _import_source,
+    4: _indexes,
+    5: _search_index,
+}
 LATEST = max([1, *STEPS])
 
 
@@ -55,12 +65,18 @@ def schema_version(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
-def create_schema(db: Database) -> None:
-    """Create the latest schema in an empty database, in one transaction."""
+def create_schema(db: Database, *, derived: bool = True) -> None:
+    """Create the latest schema in an empty database, in one transaction.
+
+    `derived=False` leaves out the search index (a past snapshot rebuilt from the journal is
+    searched with LIKE instead of paying for an index it would use once).
+    """
     with db.atomic():
         for model in ALL_MODELS:
             SchemaManager(model, db).create_all(safe=True)
         _indexes(db)
+        if derived:
+            search_index.create(db)
         Meta.insert_many(
             [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)], fields=[Meta.key, Meta.value]
         ).execute(db)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from peewee import JOIN, SQL, Case, fn
 
-from . import workflow
+from . import search_index, workflow
 from .ledger import Ledger
 from .models import (
     Batch,
@@ -145,12 +145,34 @@ def _conditions(ledger: Ledger, flt: Filter) -> list:
         conds.append(Problem.id.in_(due))
     term = flt.search.strip()
     if term:
-        conds.append(_search_condition(term))
+        conds.append(_search_condition(ledger, term))
     return conds
 
 
-def _search_condition(term: str):
-    """Substring match over the problem's text, its measures and progress, and people's names."""
+def _search_condition(ledger: Ledger, term: str):
+    """Substring match over the problem's text, its measures and progress, and people's names
+    (the responsible leader, a measure's owner). The search index answers the text part when the
+    ledger has one; the names are few and matched here. Without an index: one LIKE over it all."""
+    cleaned = search_index.normalize(term.replace("%", "").replace("_", ""))
+    if not cleaned:
+        return _like_condition(term)
+    texts = search_index.text_match(ledger.db, cleaned)
+    if texts is None:
+        return _like_condition(term)
+    people = [
+        pid
+        for pid, name in ledger.select(Person, Person.id, Person.name).tuples()
+        if cleaned in search_index.normalize(name)
+    ]
+    if not people:
+        return Problem.id.in_(texts)
+    led = Problem.select(Problem.id).where(Problem.leader.in_(people))
+    owned = Measure.select(Measure.problem).where(Measure.owner.in_(people))
+    return Problem.id.in_(texts) | Problem.id.in_(led | owned)
+
+
+def _like_condition(term: str):
+    """The plain search: LIKE over every searched column (PostgreSQL, past snapshots)."""
     like = f"%{term.replace('%', '').replace('_', '')}%"
     people = Person.select(Person.id).where(Person.name**like)
     in_measures = Measure.select(Measure.problem).where(

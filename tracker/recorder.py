@@ -7,22 +7,25 @@ insert records the full row, every update records each changed field as [old, ne
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from peewee import DateField, Model
 
-from . import journal
+from . import journal, search_index
 from .changes import Changes
 from .db import write_transaction
 from .errors import ConflictError, NotFoundError, ReadOnlyError
 from .journal import json_value
 from .ledger import Ledger
-from .models import JOURNALED, UNJOURNALED_FIELDS, Measure, Problem
+from .models import JOURNALED, UNJOURNALED_FIELDS, Measure, Problem, Progress
 
 TABLE_OF = {model: name for name, model in JOURNALED.items()}
 
 
+@functools.cache
 def journaled_fields(model: type[Model]) -> list:
+    """The model's columns that the journal records (cached: asked once per row written)."""
     return [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
 
 
@@ -61,6 +64,11 @@ class Unit:
         self._groups: dict[int | None, list[dict]] = {}
         self._actions: dict[int | None, str] = {}
         self._tx = None
+        self._searched: dict[str, set[int]] = {
+            "problem": set(),
+            "measure": set(),
+            "progress": set(),
+        }
 
     def __enter__(self) -> Unit:
         self._tx = write_transaction(self.db)
@@ -71,6 +79,8 @@ class Unit:
         if exc_type is None and self._groups:
             groups = [(self._actions[key], key, items) for key, items in self._groups.items()]
             try:
+                if any(self._searched.values()) and search_index.available(self.db):
+                    search_index.refresh(self.db, self._searched_problems())
                 head = journal.append(self.db, self.ledger.stamp(), self.ledger.actor, groups)
             except BaseException as error:
                 self._tx.__exit__(type(error), error, error.__traceback__)
@@ -106,6 +116,7 @@ class Unit:
             self.changes.measures.add(new_id)
         self._record(group, {"t": TABLE_OF[model], "id": new_id, "op": "c", "f": row})
         self._mark(model)
+        self._search_touch(model, new_id, values)
         return new_id
 
     def update(
@@ -150,7 +161,32 @@ class Unit:
             self.changes.measures.add(pk)
         self._record(group, {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs})
         self._mark(model)
+        self._search_touch(model, pk, diffs, current)
         return diffs
+
+    def _search_touch(self, model, pk, names, current: dict | None = None) -> None:
+        """Note a row whose change alters a problem's search document (refreshed on success)."""
+        table = TABLE_OF[model]
+        searched = search_index.SEARCHED.get(table)
+        if searched is None or (current is not None and not any(n in names for n in searched)):
+            return
+        self._searched[table].add(pk)
+        parent = {"measure": "problem", "progress": "measure"}.get(table)
+        if current is not None and parent in names:  # moved: the old parent's document changes too
+            self._searched["problem" if table == "measure" else "measure"].add(current[parent])
+
+    def _searched_problems(self) -> set[int]:
+        found = set(self._searched["problem"])
+        measures = set(self._searched["measure"])
+        if self._searched["progress"]:
+            query = Progress.select(Progress.measure).where(
+                Progress.id.in_(list(self._searched["progress"]))
+            )
+            measures.update(mid for (mid,) in query.bind(self.db).tuples())
+        if measures:
+            query = Measure.select(Measure.problem).where(Measure.id.in_(list(measures)))
+            found.update(pid for (pid,) in query.bind(self.db).tuples())
+        return found
 
     def _mark(self, model: type[Model]) -> None:
         table = TABLE_OF[model]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from ..bulk import BulkWriter, Cancelled, ProgressCallback
+from ..bulk import BulkWriter, Cancelled, ProgressCallback, gc_paused
 from ..changes import Changes
 from ..db import write_transaction
 from ..deadlines import IMMEDIATE
@@ -369,5 +369,5 @@ def apply_plan(
     """
     if ledger.read_only:
         raise ReadOnlyError("此台账以只读方式打开，不能导入。")
-    with write_transaction(ledger.db):
+    with gc_paused(), write_transaction(ledger.db):
         return _Applier(ledger, plan, progress).run()
