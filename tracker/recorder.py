@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import DateField, Model
 
-from . import journal
+from . import journal, nearest_due
 from .changes import Changes
 from .db import write_transaction
 from .errors import ConflictError, NotFoundError, ReadOnlyError
@@ -61,6 +61,7 @@ class Unit:
         self._groups: dict[int | None, list[dict]] = {}
         self._actions: dict[int | None, str] = {}
         self._tx = None
+        self._due: set[int] = set()  # problems whose nearest open deadline may have moved
 
     def __enter__(self) -> Unit:
         self._tx = write_transaction(self.db)
@@ -71,6 +72,8 @@ class Unit:
         if exc_type is None and self._groups:
             groups = [(self._actions[key], key, items) for key, items in self._groups.items()]
             try:
+                if self._due:
+                    nearest_due.refresh(self.db, self._due)
                 head = journal.append(self.db, self.ledger.stamp(), self.ledger.actor, groups)
             except BaseException as error:
                 self._tx.__exit__(type(error), error, error.__traceback__)
@@ -104,6 +107,7 @@ class Unit:
             group = values["problem"]
         if model is Measure:
             self.changes.measures.add(new_id)
+            self._due.add(values.get("problem"))
         self._record(group, {"t": TABLE_OF[model], "id": new_id, "op": "c", "f": row})
         self._mark(model)
         return new_id
@@ -148,6 +152,8 @@ class Unit:
             group = current["problem"]
         if model is Measure:
             self.changes.measures.add(pk)
+            if nearest_due.MEASURE_FIELDS & diffs.keys():
+                self._due.update((current["problem"], values.get("problem")))
         self._record(group, {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs})
         self._mark(model)
         return diffs

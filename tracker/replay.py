@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from peewee import DatabaseError, SqliteDatabase
 
-from . import journal
+from . import journal, nearest_due
 from .db import bulk_insert
 from .journal import Entry, json_value
 from .labels import TABLE_LABELS, field_label
@@ -173,6 +173,7 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
                 for key, values in rows.items()
             ]
             bulk_insert(db, model, columns, data)
+        nearest_due.rebuild(db)  # derived, not journaled
     head = journal.head(ledger.db, until=until_stamp(as_of))
     snap = Ledger(
         db,
