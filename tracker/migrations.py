@@ -48,9 +48,15 @@ INDEXES = [
     (Problem, ["status", "nearest_due"], "problem_status_due"),
     # each problem's open deadlines: keeping nearest_due in step, the page's measures
     (Measure, ["problem_id", "status", "deadline_date"], "measure_problem_status_due"),
+    # the dashboard: problems per category, closures per month (partial for the reason above)
+    (Problem, ["category_id", "status"], "problem_category_status"),
+    (Problem, ["status", "closed_on"], "problem_status_closed"),
 ]
 # Partial indexes: name -> the rows they hold.
-PARTIAL = {"problem_status_due": "nearest_due IS NOT NULL"}
+PARTIAL = {
+    "problem_status_due": "nearest_due IS NOT NULL",
+    "problem_status_closed": "closed_on IS NOT NULL",
+}
 
 
 def _import_source(db: Database) -> None:

@@ -74,7 +74,7 @@ def overdue_problem_condition(today: dt.date):
     return Problem.status.in_(OPEN_PROBLEM) & (Problem.nearest_due < today)
 
 
-def overdue_measures_condition_fast(today: dt.date):
+def overdue_measure_alone(today: dt.date):
     """Condition on Measure alone (no join): this measure is overdue today. Same rows as
     `overdue_measure_condition`, with the problem's part asked of the indexed problem columns."""
     return (

@@ -327,7 +327,19 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
 
 def view_counts(ledger: Ledger) -> dict[str, int]:
     """Live counts for the side list: each standard view, and `batch:<id>` per review batch."""
-    counts = {view: len_query(ledger, Filter(view=view)) for view in VIEW_LABELS}
+    per_status = dict(
+        ledger.select(Problem, Problem.status, fn.COUNT(Problem.id))
+        .group_by(Problem.status)
+        .tuples()
+    )
+    counts = {}
+    for view in VIEW_LABELS:
+        if view == ALL:
+            counts[view] = sum(n for status, n in per_status.items() if status != workflow.VOID)
+        elif view in workflow.STATUS_LABELS:
+            counts[view] = per_status.get(view, 0)
+        else:  # 逾期, 7天内到期: their own conditions
+            counts[view] = len_query(ledger, Filter(view=view))
     per_batch = dict(
         ledger.select(Problem, Problem.batch, fn.COUNT(Problem.id))
         .where(Problem.status != workflow.VOID)
