@@ -51,6 +51,9 @@ INDEXES = [
     # the dashboard: problems per category, closures per month (partial for the reason above)
     (Problem, ["category_id", "status"], "problem_category_status"),
     (Problem, ["status", "closed_on"], "problem_status_closed"),
+    # the department and person filters also match a problem through its measures
+    (Measure, ["department_id", "problem_id"], "measure_department_problem"),
+    (Measure, ["owner_id", "problem_id"], "measure_owner_problem"),
 ]
 # Partial indexes: name -> the rows they hold.
 PARTIAL = {
