@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from peewee import Model
 
-from . import journal, search_index
+from . import journal, nearest_due, search_index
 from .db import bulk_insert, write_transaction
 from .errors import ReadOnlyError
 from .journal import json_value
@@ -120,6 +120,7 @@ class BulkWriter:
                     version = (1 + self.updates.get((table, key), 0),) if has_version else ()
                     data.append((key, *(row[f] for f in fields), *version))
                 bulk_insert(db, model, columns, data)
+            nearest_due.refresh(db, (row["problem"] for row in self.rows["measure"].values()))
             start = journal.head(db)
             txn = start.seq + 1 if one_transaction else None
             prepared = (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from peewee import Database, SchemaManager
 
-from . import backup, search_index
+from . import backup, nearest_due, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
 from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
 
@@ -20,10 +20,19 @@ APP_NAME = "zhenggai-ledger"
 
 
 def _indexes(db: Database) -> None:
-    """Version 2: indexes the ledger table and the overdue lists are queried by."""
+    """Version 2: indexes the ledger table and the overdue lists are queried by.
+
+    An index on a column a later step adds is left to that step (an old ledger upgraded step by
+    step meets the index list before the column exists)."""
     for model, columns, name in INDEXES:
+        table = {c.name for c in db.get_columns(model._meta.table_name)}
+        if any(c.strip('"') not in table for c in columns):
+            continue
         cols = ", ".join(columns)
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {model._meta.table_name} ({cols})")
+        partial = f" WHERE {PARTIAL[name]}" if name in PARTIAL else ""
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {model._meta.table_name} ({cols}){partial}"
+        )
 
 
 INDEXES = [
@@ -34,7 +43,23 @@ INDEXES = [
     # version 4: a user's last action (undo); counting measures by status without reading their text
     (Journal, ["actor", "seq"], "journal_actor_seq"),
     (Measure, ["status", "problem_id"], "measure_status_problem"),
+    # version 6: overdue problems (problem.nearest_due); partial, so that a plain status filter
+    # keeps the status index (rows in id order) instead of this one (rows in deadline order)
+    (Problem, ["status", "nearest_due"], "problem_status_due"),
+    # each problem's open deadlines: keeping nearest_due in step, the page's measures
+    (Measure, ["problem_id", "status", "deadline_date"], "measure_problem_status_due"),
+    # the dashboard: problems per category, closures per month (partial for the reason above)
+    (Problem, ["category_id", "status"], "problem_category_status"),
+    (Problem, ["status", "closed_on"], "problem_status_closed"),
+    # the department and person filters also match a problem through its measures
+    (Measure, ["department_id", "problem_id"], "measure_department_problem"),
+    (Measure, ["owner_id", "problem_id"], "measure_owner_problem"),
 ]
+# Partial indexes: name -> the rows they hold.
+PARTIAL = {
+    "problem_status_due": "nearest_due IS NOT NULL",
+    "problem_status_closed": "closed_on IS NOT NULL",
+}
 
 
 def _import_source(db: Database) -> None:
@@ -47,6 +72,14 @@ def _search_index(db: Database) -> None:
     search_index.rebuild(db)
 
 
+def _nearest_due(db: Database) -> None:
+    """Version 6: each problem's nearest open deadline, stored for sorting and the overdue view."""
+    if "nearest_due" not in {c.name for c in db.get_columns(Problem._meta.table_name)}:
+        db.execute_sql(f"ALTER TABLE {Problem._meta.table_name} ADD COLUMN nearest_due DATE")
+    _indexes(db)  # first: the rebuild looks up each problem's open measures by index
+    nearest_due.rebuild(db)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -54,6 +87,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     3: _import_source,
     4: _indexes,
     5: _search_index,
+    6: _nearest_due,
 }
 LATEST = max([1, *STEPS])
 
@@ -95,7 +129,7 @@ def upgrade(db: Database) -> Path | None:
         saved = path.with_name(f"{path.stem}.v{version}.bak{path.suffix}")
         backup.sqlite_copy(db, saved)
     with write_transaction(db):
-        for step in range(version + 1, LATEST + 1):
+        for step in sorted(s for s in STEPS if version < s <= LATEST):
             STEPS[step](db)
         Meta.update(value=str(LATEST)).where(Meta.key == SCHEMA_KEY).execute(db)
     return saved

@@ -98,6 +98,8 @@ class Problem(BaseModel):
     recurrence_of = ForeignKeyField("self", null=True, on_delete="RESTRICT")
     remarks = TextField(default="")
     version = IntegerField(default=1)
+    # derived, not journaled: the earliest deadline among its open measures (tracker/nearest_due.py)
+    nearest_due = DateField(null=True)
 
 
 class Measure(BaseModel):
@@ -199,6 +201,7 @@ JOURNALED = {
     "evidence": Evidence,
     "import_source": ImportSource,
 }
-# Columns left out of the journal: bookkeeping that carries no meaning of its own.
-UNJOURNALED_FIELDS = {"id", "version"}
+# Columns left out of the journal: bookkeeping that carries no meaning of its own, and values
+# derived from other rows (kept by the writers, rebuilt by replay).
+UNJOURNALED_FIELDS = {"id", "version", "nearest_due"}
 ALL_MODELS = [Meta, *JOURNALED.values(), Journal]

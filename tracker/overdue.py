@@ -1,7 +1,9 @@
 """Deadline facts derived in one place: overdue, days left, the colour band, the closure rate.
 
 Nothing here is stored: the Python functions judge one measure, and the SQL expressions ask the
-same questions of many rows, so the list, the dashboard and the reports cannot disagree.
+same questions of many rows, so the list, the dashboard and the reports cannot disagree. (The SQL
+for whole problems reads `problem.nearest_due`, a copy of the earliest open deadline that
+tracker/nearest_due.py keeps in step with the measures, so that it can be indexed.)
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ def overdue_measure_condition(today: dt.date):
         & Measure.deadline_date.is_null(False)
         & (Measure.deadline_date < today)
         & Problem.status.in_(OPEN_PROBLEM)
+    )
+
+
+def overdue_problem_condition(today: dt.date):
+    """Condition on Problem alone: it has an overdue measure today. The earliest open deadline is
+    before today exactly when some open measure's deadline is, so no join to Measure is needed."""
+    return Problem.status.in_(OPEN_PROBLEM) & (Problem.nearest_due < today)
+
+
+def overdue_measure_alone(today: dt.date):
+    """Condition on Measure alone (no join): this measure is overdue today. Same rows as
+    `overdue_measure_condition`, with the problem's part asked of the indexed problem columns."""
+    return (
+        (Measure.status == workflow.M_OPEN)
+        & (Measure.deadline_date < today)
+        & Measure.problem.in_(Problem.select(Problem.id).where(overdue_problem_condition(today)))
     )
 
 

@@ -23,7 +23,13 @@ from .models import (
     Progress,
     Source,
 )
-from .overdue import OPEN_PROBLEM, band, days_left, due_within_condition, overdue_measure_condition
+from .overdue import (
+    OPEN_PROBLEM,
+    band,
+    days_left,
+    due_within_condition,
+    overdue_problem_condition,
+)
 
 ALL, OVERDUE, DUE_SOON = "all", "overdue", "due7"
 VIEW_LABELS = {
@@ -91,28 +97,13 @@ SORTS = (
 )
 
 
-def _nearest_deadline():
-    """Per problem: the earliest deadline among its open measures (a subquery to join on)."""
-    return (
-        Measure.select(Measure.problem.alias("pid"), fn.MIN(Measure.deadline_date).alias("due"))
-        .where(Measure.status == workflow.M_OPEN)
-        .group_by(Measure.problem)
-        .alias("nearest")
-    )
-
-
 def _conditions(ledger: Ledger, flt: Filter) -> list:
     today = ledger.today()
     conds = []
     if flt.view == ALL:
         conds.append(Problem.status != workflow.VOID)
     elif flt.view == OVERDUE:
-        sub = (
-            Measure.select(Measure.problem)
-            .join(Problem, on=(Measure.problem == Problem.id))
-            .where(overdue_measure_condition(today))
-        )
-        conds.append(Problem.id.in_(sub))
+        conds.append(overdue_problem_condition(today))
     elif flt.view == DUE_SOON:
         sub = (
             Measure.select(Measure.problem)
@@ -216,10 +207,10 @@ def problem_ids(
         keys = code_order()
         order = [k.desc() for k in keys] if descending else keys
     elif sort == "deadline":
-        nearest = _nearest_deadline()
-        query = query.join(nearest, JOIN.LEFT_OUTER, on=(Problem.id == nearest.c.pid))
-        # problems with no open deadline sort last either way
-        order = [nearest.c.due.is_null(), nearest.c.due.desc() if descending else nearest.c.due]
+        # the nearest open deadline, kept on the problem (tracker/nearest_due.py); problems with
+        # no open deadline sort last either way
+        due = Problem.nearest_due
+        order = [due.is_null(), due.desc() if descending else due]
     elif sort in ("batch", "category", "department", "leader"):
         model = {"batch": Batch, "category": Category, "department": Department, "leader": Person}[
             sort
@@ -371,7 +362,19 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
 
 def view_counts(ledger: Ledger) -> dict[str, int]:
     """Live counts for the side list: each standard view, and `batch:<id>` per review batch."""
-    counts = {view: len_query(ledger, Filter(view=view)) for view in VIEW_LABELS}
+    per_status = dict(
+        ledger.select(Problem, Problem.status, fn.COUNT(Problem.id))
+        .group_by(Problem.status)
+        .tuples()
+    )
+    counts = {}
+    for view in VIEW_LABELS:
+        if view == ALL:
+            counts[view] = sum(n for status, n in per_status.items() if status != workflow.VOID)
+        elif view in workflow.STATUS_LABELS:
+            counts[view] = per_status.get(view, 0)
+        else:  # 逾期, 7天内到期: their own conditions
+            counts[view] = len_query(ledger, Filter(view=view))
     per_batch = dict(
         ledger.select(Problem, Problem.batch, fn.COUNT(Problem.id))
         .where(Problem.status != workflow.VOID)

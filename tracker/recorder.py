@@ -12,7 +12,7 @@ from typing import Any
 
 from peewee import DateField, Model
 
-from . import journal, search_index
+from . import journal, nearest_due, search_index
 from .changes import Changes
 from .db import write_transaction
 from .errors import ConflictError, NotFoundError, ReadOnlyError
@@ -69,6 +69,7 @@ class Unit:
             "measure": set(),
             "progress": set(),
         }
+        self._due: set[int] = set()  # problems whose nearest open deadline may have moved
 
     def __enter__(self) -> Unit:
         self._tx = write_transaction(self.db)
@@ -81,6 +82,8 @@ class Unit:
             try:
                 if any(self._searched.values()) and search_index.available(self.db):
                     search_index.refresh(self.db, self._searched_problems())
+                if self._due:
+                    nearest_due.refresh(self.db, self._due)
                 head = journal.append(self.db, self.ledger.stamp(), self.ledger.actor, groups)
             except BaseException as error:
                 self._tx.__exit__(type(error), error, error.__traceback__)
@@ -114,6 +117,7 @@ class Unit:
             group = values["problem"]
         if model is Measure:
             self.changes.measures.add(new_id)
+            self._due.add(values.get("problem"))
         self._record(group, {"t": TABLE_OF[model], "id": new_id, "op": "c", "f": row})
         self._mark(model)
         self._search_touch(model, new_id, values)
@@ -159,6 +163,8 @@ class Unit:
             group = current["problem"]
         if model is Measure:
             self.changes.measures.add(pk)
+            if nearest_due.MEASURE_FIELDS & diffs.keys():
+                self._due.update((current["problem"], values.get("problem")))
         self._record(group, {"t": TABLE_OF[model], "id": pk, "op": "u", "f": diffs})
         self._mark(model)
         self._search_touch(model, pk, diffs, current)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from peewee import DatabaseError, SqliteDatabase
 
-from . import journal, search_index
+from . import journal, nearest_due, search_index
 from .db import bulk_insert
 from .journal import json_value
 from .labels import TABLE_LABELS, field_label
@@ -185,6 +185,7 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
             bulk_insert(db, model, columns, data)
         for sql in indexes:
             db.execute_sql(sql)
+        nearest_due.rebuild(db)  # derived, not journaled
     head = journal.head(ledger.db, until=until_stamp(as_of))
     snap = Ledger(
         db,

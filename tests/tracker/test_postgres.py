@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.tracker import pgserver
-from tracker import services
+from tracker import nearest_due, services
 from tracker.backup import backup_ledger, restore_ledger
+from tracker.dashboard import breakdown
 from tracker.errors import ConflictError, LedgerOpenError
 from tracker.ledger import create_ledger, open_ledger
 from tracker.models import Problem
+from tracker.queries import OVERDUE, Filter, problem_ids
 from tracker.replay import snapshot, verify
 from tracker.stats import stats
 
@@ -49,6 +51,10 @@ def test_a_shared_ledger_works_end_to_end_on_postgresql(pg_url, clock):
     assert stats(ledger)["listed"] == 1
     clock.advance(days=40)
     assert stats(ledger)["overdue_problems"] == 1
+    assert stats(ledger)["overdue_measures"] == 1
+    assert nearest_due.stale(ledger.db) == []
+    assert problem_ids(ledger, Filter(view=OVERDUE), "deadline") == [pid]
+    assert [b.overdue for b in breakdown(ledger, "category")] == [1]
     report = verify(ledger)
     assert report.ok, report.problems
     past = snapshot(ledger, dt.date(2026, 3, 1))
