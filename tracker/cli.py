@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("verify", help="校验历史记录链，并核对数据是否被程序之外改动")
 
-    sub.add_parser("reindex", help="重建搜索索引（校验提示搜索索引不一致时使用）")
+    sub.add_parser(
+        "reindex", help="重建派生数据：搜索索引和各问题的最近时限（校验提示不一致时使用）"
+    )
 
     p = sub.add_parser("history", help="显示一个问题的全部修改历史")
     p.add_argument("code", help="问题编号，如 2026-001")
@@ -179,16 +181,18 @@ def cmd_verify(args, location: str, actor: str) -> int:
 
 
 def cmd_reindex(args, location: str, actor: str) -> int:
-    from . import search_index
+    from . import nearest_due, search_index
     from .db import write_transaction
 
     with open_ledger(location, actor=actor) as ledger:
-        if not ledger.is_sqlite:
-            print("PostgreSQL 台账不使用搜索索引，无需重建。")
-            return EXIT_OK
         with write_transaction(ledger.db):
-            count = search_index.rebuild(ledger.db)
-    print(f"已重建搜索索引：{count} 个问题。")
+            nearest_due.rebuild(ledger.db)
+            count = search_index.rebuild(ledger.db) if ledger.is_sqlite else None
+    print("已重建各问题的最近时限。")
+    if count is None:
+        print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")
+    else:
+        print(f"已重建搜索索引：{count} 个问题。")
     return EXIT_OK
 
 

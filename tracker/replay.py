@@ -121,6 +121,12 @@ def _verify(ledger: Ledger) -> VerifyReport:
             f"搜索索引与 {len(stale)} 个问题的内容不一致（索引由数据派生，台账本身不受影响），"
             "搜索结果可能不全；运行 `python -m tracker reindex` 可重建。"
         )
+    late = [] if problems else nearest_due.stale(ledger.db)
+    if late:
+        problems.append(
+            f"{len(late)} 个问题记下的“最近时限”与其整改措施不一致（由措施派生，台账本身不受影响），"
+            "逾期视图和按时限排序可能不准；运行 `python -m tracker reindex` 可重建。"
+        )
     if len(problems) > MAX_REPORTED:
         problems = problems[:MAX_REPORTED] + ["……另有更多问题未列出。"]
     return VerifyReport(not problems, head, head.seq, problems, checked)

@@ -108,3 +108,14 @@ def test_an_older_ledger_gets_the_column_filled_in_on_upgrade(ledger, clock):
         assert stored(upgraded, a) == dt.date(2026, 4, 30)
         assert nearest_due.stale(upgraded.db) == []
         assert replay.verify(upgraded).ok
+
+
+def test_verify_names_a_stale_nearest_deadline_and_reindex_repairs_it(ledger, clock):
+    from tracker.cli import main
+
+    pid = make_problem(ledger, "会议多", deadlines=("2026年6月30日",))
+    ledger.db.execute_sql("UPDATE problem SET nearest_due = '2030-01-01' WHERE id = ?", (pid,))
+    report = replay.verify(ledger)
+    assert not report.ok and "最近时限" in report.problems[0]
+    assert main(["--db", ledger.location, "reindex"]) == 0
+    assert replay.verify(ledger).ok and stored(ledger, pid) == JUNE_30
