@@ -35,7 +35,29 @@ class _Job(QRunnable):
         except Exception:  # a failed read must not take the window down; the old display stays
             log.exception("background read %s failed", self.key)
             answer, ok = None, False
-        self.signals.done.emit(self.key, self.generation, answer, ok)
+        try:
+            self.signals.done.emit(self.key, self.generation, answer, ok)
+        except RuntimeError:  # the window went away (closing, exiting): no one is waiting
+            pass
+
+
+_held: list[_Job] | None = None  # reads waiting for the first paint; None: start them at once
+
+
+def hold_reads() -> None:
+    """At start-up: queue reads until `release_reads()`, so that counting does not compete with
+    painting the first rows (two threads share one interpreter lock)."""
+    global _held
+    if _held is None:
+        _held = []
+
+
+def release_reads() -> None:
+    """Start the queued reads; from now on reads start at once."""
+    global _held
+    held, _held = _held or [], None
+    for job in held:
+        QThreadPool.globalInstance().start(job)
 
 
 def in_background(ledger: Ledger) -> bool:
@@ -46,6 +68,7 @@ def in_background(ledger: Ledger) -> bool:
 def wait_for_reads() -> None:
     """Block until every pending read has answered (screenshots, tests); answers are applied
     when the event loop next runs."""
+    release_reads()
     QThreadPool.globalInstance().waitForDone()
 
 
@@ -74,7 +97,11 @@ class BackgroundReads(QObject):
             apply(query())
             return
         self._apply[key] = apply
-        QThreadPool.globalInstance().start(_Job(self._signals, key, generation, query))
+        job = _Job(self._signals, key, generation, query)
+        if _held is not None:
+            _held.append(job)
+        else:
+            QThreadPool.globalInstance().start(job)
 
     def cancel(self, key: str) -> None:
         """Drop the answer of any pending request of `key`."""

@@ -100,6 +100,8 @@ def test_a_second_instance_opens_read_only(qtbot, tmp_path, window, message_boxe
 
 
 def test_screenshot_flag_renders_the_window(tmp_path, demo_ledger):
+    import time
+
     out = tmp_path / "shot.png"
     location = demo_ledger.location
     demo_ledger.close()
@@ -107,7 +109,9 @@ def test_screenshot_flag_renders_the_window(tmp_path, demo_ledger):
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "ZHENGGAI_DATA_DIR": str(tmp_path / "data"),
+        "ZHENGGAI_STARTUP_PROBE": str(tmp_path / "usable"),
     }
+    launched = time.time()
     result = subprocess.run(
         [sys.executable, "main.py", "--db", location, "--screenshot", str(out), "--view", "逾期"],
         cwd=ROOT,
@@ -118,6 +122,11 @@ def test_screenshot_flag_renders_the_window(tmp_path, demo_ledger):
     )
     assert result.returncode == 0, result.stderr
     assert out.exists() and out.stat().st_size > 10_000
+    # the start-up probe: the moment the first rows were painted, written for the benchmark
+    usable = float((tmp_path / "usable").read_text())
+    assert launched < usable < time.time()
+    log = (tmp_path / "data" / "logs" / "zhenggai.log").read_text(encoding="utf-8")
+    assert "start-up: window usable after" in log
     bad = subprocess.run(
         [
             sys.executable,
