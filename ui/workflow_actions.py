@@ -20,10 +20,6 @@ from tracker.errors import NotFoundError
 from tracker.models import Problem
 from tracker.services.lookup import problem_facts, problem_row
 
-from .dialogs.bulk_edit_dialog import BulkEditDialog
-from .dialogs.closure_dialogs import ApproveClosureDialog, RequestClosureDialog
-from .dialogs.extend_dialog import ExtendDialog
-from .dialogs.reason_dialog import ReasonDialog
 from .session import Session
 
 CHUNK = 500
@@ -143,6 +139,8 @@ class WorkflowActions(QObject):
     ) -> str | None:
         """Ask why (驳回, 重新整改, 作废, 恢复). The default dialog runs `submit(reason)` itself and
         stays open when it is refused; a replacement may just return the reason (or None)."""
+        from .dialogs.reason_dialog import ReasonDialog
+
         dialog = ReasonDialog(
             self.parent_widget, title, explanation, label=label, ok_text=ok_text, submit=submit
         )
@@ -235,9 +233,13 @@ class WorkflowActions(QObject):
         return self.session.perform(self.parent_widget, action, *args, **kwargs) is not None
 
     def _do_request_closure(self) -> None:
+        from .dialogs.closure_dialogs import RequestClosureDialog
+
         self.run_dialog(RequestClosureDialog(self.session, self.ids[0], self.parent_widget))
 
     def _do_approve(self) -> None:
+        from .dialogs.closure_dialogs import ApproveClosureDialog
+
         self.run_dialog(ApproveClosureDialog(self.session, self.ids[0], self.parent_widget))
 
     def _reasoned(self, title: str, explanation: str, label: str, submit, ok_text="确定") -> None:
@@ -303,9 +305,13 @@ class WorkflowActions(QObject):
         self._reasoned("作废问题", explanation, "作废理由", submit, ok_text="作废")
 
     def _do_extend(self) -> None:
+        from .dialogs.extend_dialog import ExtendDialog
+
         self.run_dialog(ExtendDialog(self.session, self.ids[0], parent=self.parent_widget))
 
     def _do_bulk_edit(self) -> None:
+        from .dialogs.bulk_edit_dialog import BulkEditDialog
+
         self.run_dialog(BulkEditDialog(self.session, self.ids, self.parent_widget))
 
 

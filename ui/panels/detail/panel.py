@@ -7,6 +7,8 @@ anywhere (toolbar, dialog, another tab) shows up here without the window telling
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.changes import Changes
-from tracker.detail import ProblemDetail, problem_detail
 from tracker.errors import NotFoundError
 from tracker.overdue import BAND_LABELS, OPEN_PROBLEM, RED
 from ui.session import Session
+
+if TYPE_CHECKING:  # tracker.detail (with the deadline parser) loads with the first problem shown
+    from tracker.detail import ProblemDetail
 
 from .common import BAND_COLOURS, BAND_TEXT_COLOURS, STATUS_COLOURS, ElidedLabel, worst_band
 
@@ -177,6 +181,8 @@ class DetailPanel(QWidget):
             self._show_empty(EMPTY_TEXT)
             return
         try:
+            from tracker.detail import problem_detail
+
             detail = problem_detail(ledger, self.problem_id)
         except NotFoundError:
             self.problem_id = None
