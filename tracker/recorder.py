@@ -29,11 +29,6 @@ def journaled_fields(model: type[Model]) -> list:
     return [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
 
 
-def field_default(field) -> Any:
-    default = field.default
-    return default() if callable(default) else default
-
-
 def column_value(field, value: Any) -> Any:
     """What the column will really hold: a datetime given for a date column keeps only its date."""
     if isinstance(value, dt.datetime) and isinstance(field, DateField):
@@ -41,14 +36,37 @@ def column_value(field, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _row_plan(model: type[Model]) -> list[tuple[str, Any, bool, Any]]:
+    """Per journaled field: (name, field, whether its default is callable, default)."""
+    return [(f.name, f, callable(f.default), f.default) for f in journaled_fields(model)]
+
+
+_PLAIN = journal._PLAIN
+
+
 def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
-    """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal."""
+    """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal.
+
+    Bulk writers ask this for every row they make, so plain values (text, numbers, ids: most of
+    them) are taken as they are and only the rest goes through `column_value` and `json_value`.
+    """
     out = {}
-    for f in journaled_fields(model):
-        out[f.name] = json_value(
-            column_value(f, values[f.name]) if f.name in values else field_default(f)
-        )
+    get = values.get
+    for name, field, dynamic, default in _row_plan(model):
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            value = default() if dynamic else default
+        elif type(value) in _PLAIN:
+            out[name] = value
+            continue
+        else:
+            value = column_value(field, value)
+        out[name] = json_value(value)
     return out
+
+
+_MISSING = object()
 
 
 class Unit:

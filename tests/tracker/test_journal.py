@@ -365,3 +365,33 @@ def test_history_of_a_void_and_restore(ledger):
     assert void.action == "作废" and "问题·状态：挂账 → 已作废" in void.lines
     assert "问题·作废前状态：（空） → 挂账" in void.lines
     assert restore.action == "恢复作废的问题" and "问题·状态：已作废 → 挂账" in restore.lines
+
+
+ODD_TEXTS = [
+    "",
+    "会议记录",
+    'quote " and \\ backslash',
+    "tab\tnew\nline\x1f\x00",
+    "😀 ＡＢＣ，。",
+    "\u2028",
+]
+
+
+def test_entry_text_and_hash_are_the_documented_json_whatever_the_values():
+    """Old ledgers are verified with today's code: the entry text and the hash input must stay the
+    plain `json.dumps` forms (changes: sorted keys; entry: a list), byte for byte."""
+    import hashlib
+    import json
+
+    for i, text in enumerate(ODD_TEXTS):
+        changes = [
+            {"t": "problem", "id": i, "op": "c", "f": {"z": text, "a": None, "n": 1.5, "b": True}},
+            {"t": "measure", "id": i + 1, "op": "u", "f": {"text": [text, "新"], "seq": [1, 2]}},
+        ]
+        want = json.dumps(changes, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert journal.dumps(changes) == want
+        for problem in (None, 0, 12345):
+            args = (i + 1, 1, f"2026-11-{i + 1:02d} 08:00:00", text, text + ".do", problem, want)
+            prev = journal.GENESIS if i % 2 else "ab" * 32
+            body = json.dumps([*args, prev], ensure_ascii=False, separators=(",", ":"))
+            assert journal.entry_hash(*args, prev) == hashlib.sha256(body.encode()).hexdigest()
