@@ -37,9 +37,13 @@ def column_value(field, value: Any) -> Any:
 
 
 @functools.cache
-def _row_plan(model: type[Model]) -> list[tuple[str, Any, bool, Any]]:
-    """Per journaled field: (name, field, whether its default is callable, default)."""
-    return [(f.name, f, callable(f.default), f.default) for f in journaled_fields(model)]
+def _row_plan(model: type[Model]) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any]]]:
+    """(every journaled field's default in journal form, in column order; the fields by name;
+    the fields whose default is made per row)."""
+    fields = journaled_fields(model)
+    dynamic = [(f.name, f.default) for f in fields if callable(f.default)]
+    template = {f.name: None if callable(f.default) else json_value(f.default) for f in fields}
+    return template, {f.name: f for f in fields}, dynamic
 
 
 _PLAIN = journal._PLAIN
@@ -48,25 +52,21 @@ _PLAIN = journal._PLAIN
 def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
     """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal.
 
-    Bulk writers ask this for every row they make, so plain values (text, numbers, ids: most of
-    them) are taken as they are and only the rest goes through `column_value` and `json_value`.
+    Bulk writers ask this for every row they make: the row starts as a copy of the defaults and
+    takes the given values, plain ones (text, numbers, ids: most of them) as they are.
     """
-    out = {}
-    get = values.get
-    for name, field, dynamic, default in _row_plan(model):
-        value = get(name, _MISSING)
-        if value is _MISSING:
-            value = default() if dynamic else default
-        elif type(value) in _PLAIN:
-            out[name] = value
-            continue
-        else:
-            value = column_value(field, value)
-        out[name] = json_value(value)
+    template, fields, dynamic = _row_plan(model)
+    out = template.copy()
+    for name, value in values.items():
+        if type(value) in _PLAIN:
+            if name in out:
+                out[name] = value
+        elif name in out:
+            out[name] = json_value(column_value(fields[name], value))
+    for name, make in dynamic:
+        if name not in values:
+            out[name] = json_value(make())
     return out
-
-
-_MISSING = object()
 
 
 class Unit:

@@ -395,3 +395,23 @@ def test_entry_text_and_hash_are_the_documented_json_whatever_the_values():
             prev = journal.GENESIS if i % 2 else "ab" * 32
             body = json.dumps([*args, prev], ensure_ascii=False, separators=(",", ":"))
             assert journal.entry_hash(*args, prev) == hashlib.sha256(body.encode()).hexdigest()
+
+
+def test_a_row_in_journal_form_has_every_field_defaults_and_iso_dates():
+    """`row_values` (every bulk row goes through it) gives each journaled field in column order,
+    defaults for the missing ones, dates as ISO text, and drops what the journal does not keep."""
+    from tracker.models import Measure, Problem
+    from tracker.recorder import journaled_fields, row_values
+
+    found = dt.datetime(2026, 3, 5, 14, 30)
+    row = row_values(
+        Problem,
+        {"code": "2026-001", "found_on": found, "closed_on": None, "version": 7, "nearest_due": 1},
+    )
+    assert list(row) == [f.name for f in journaled_fields(Problem)]
+    assert row["code"] == "2026-001" and row["found_on"] == "2026-03-05"
+    assert row["closed_on"] is None and row["cause"] == "" and row["status_reason"] == ""
+    assert "version" not in row and "nearest_due" not in row and "id" not in row
+    measure = row_values(Measure, {"problem": 3, "deadline_date": dt.date(2026, 6, 30)})
+    assert measure["deadline_date"] == "2026-06-30" and measure["deadline_kind"] == "none"
+    assert measure["problem"] == 3
