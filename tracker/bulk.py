@@ -153,7 +153,7 @@ class BulkWriter:
         With `one_transaction` all events share one txn number (an import is undone as a whole).
         """
         db = self.ledger.db
-        events = sorted(self.events, key=lambda e: (e[0], e[1]))
+        events = sorted(self.events)  # by time, then by order made (unique: never compared further)
         total = len(events)
         with write_transaction(db), _FileWriter(self.files):
             for table, model in JOURNALED.items():
@@ -181,17 +181,12 @@ class BulkWriter:
                 (txn, at.isoformat(sep=" "), actor, action, pid, changes)
                 for at, _, actor, action, pid, changes in events
             )
-            batch: list[tuple] = []
-            head = start
-            for done, row in enumerate(journal.chain(start, prepared), 1):
-                batch.append(row)
-                head = journal.Head(row[0], row[-1])
-                if len(batch) >= 5000:
-                    journal.insert_rows(db, batch)
-                    batch = []
-                    if progress and not progress(done, total):
-                        raise Cancelled("已取消，未写入任何数据。")
-            journal.insert_rows(db, batch)
+            head, done = start, 0
+            for batch in journal.chain(start, prepared):
+                journal.insert_rows(db, batch)
+                head, done = journal.Head(batch[-1][0], batch[-1][-1]), done + len(batch)
+                if progress and not progress(done, total):
+                    raise Cancelled("已取消，未写入任何数据。")
             for year, number in self.code_counters.items():
                 bump_code_counter(self.ledger, year, number)
             self._index(db)

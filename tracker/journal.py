@@ -170,21 +170,30 @@ def append(
 
 
 def chain(
-    start: Head, events: Iterable[tuple[int | None, str, str, str, int | None, list[dict]]]
-) -> Iterator[tuple]:
+    start: Head,
+    events: Iterable[tuple[int | None, str, str, str, int | None, list[dict]]],
+    size: int = BATCH,
+) -> Iterator[list[tuple]]:
     """Hash a stream of prepared events (txn, at, actor, action, problem, changes) after `start`.
 
-    Used by bulk writers (demo, import) that build many entries at once; yields insertable rows.
-    A txn of None makes the event its own transaction.
+    Used by bulk writers (demo, import) that build many entries at once; yields lists of up to
+    `size` insertable rows. A txn of None makes the event its own transaction.
     """
     seq, prev = start.seq, start.hash
+    rows: list[tuple] = []
     for txn, at, actor, action, problem, changes in events:
         seq += 1
-        txn = seq if txn is None else txn
+        if txn is None:
+            txn = seq
         text = dumps(changes)
         digest = entry_hash(seq, txn, at, actor, action, problem, text, prev)
-        yield (seq, txn, at, actor, action, problem, text, prev, digest)
+        rows.append((seq, txn, at, actor, action, problem, text, prev, digest))
         prev = digest
+        if len(rows) >= size:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
 
 
 def insert_rows(db: Database, rows: Iterable[tuple]) -> None:
