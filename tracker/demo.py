@@ -106,7 +106,7 @@ class _Generator:
             shared: evidence_file(ledger, "0" * 64, name).name[64:]
             for shared, name in ((False, EVIDENCE_NAME), (True, SHARED_EVIDENCE_NAME))
         }
-        self.deadlines: dict[str, tuple] = {}  # deadline text -> parse_deadline of it
+        self.deadlines: dict[str, tuple] = {}  # deadline text -> (columns, parsed deadline)
         self.code_numbers: dict[int, int] = {}
         self.closed_codes: list[tuple[int, dt.date]] = []
 
