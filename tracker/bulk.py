@@ -10,6 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import operator
+import os
+import threading
 from collections.abc import Callable, Iterator
 
 from peewee import Model
@@ -43,6 +46,51 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _FileWriter(threading.Thread):
+    """Writes files (path, content) on a thread while the rows go in, and is waited for before
+    the transaction commits: a committed bulk write always has its files (a crash before the
+    commit may leave files that no row names, which is harmless). A path that exists is kept:
+    files are named by their content."""
+
+    def __init__(self, files: list[tuple[str, bytes]]) -> None:
+        super().__init__(name="bulk-files", daemon=True)
+        self.files = files
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            made = set()
+            for path, content in self.files:
+                folder = os.path.dirname(path)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                try:
+                    fd = os.open(path, flags, 0o666)
+                except FileExistsError:
+                    continue
+                try:
+                    view = memoryview(content)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                finally:
+                    os.close(fd)
+        except BaseException as error:  # reported to the writing thread, which rolls back
+            self.error = error
+
+    def __enter__(self) -> _FileWriter:
+        if self.files:
+            self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.files:
+            self.join()
+        if self.error is not None and exc_type is None:
+            raise self.error
+
+
 class Cancelled(Exception):
     """The user cancelled a long write; nothing was written."""
 
@@ -59,6 +107,7 @@ class BulkWriter:
         self.code_counters: dict[int, int] = {}
         self.updates: dict[tuple[str, int], int] = {}  # journaled updates per row: its version - 1
         self._next: dict[type[Model], int] = {}
+        self.files: list[tuple[str, bytes]] = []  # (path, content): written unless present
 
     def new_id(self, model: type[Model]) -> int:
         if model not in self._next:
@@ -104,9 +153,9 @@ class BulkWriter:
         With `one_transaction` all events share one txn number (an import is undone as a whole).
         """
         db = self.ledger.db
-        events = sorted(self.events, key=lambda e: (e[0], e[1]))
+        events = sorted(self.events)  # by time, then by order made (unique: never compared further)
         total = len(events)
-        with write_transaction(db):
+        with write_transaction(db), _FileWriter(self.files):
             for table, model in JOURNALED.items():
                 rows = self.rows[table]
                 if not rows:
@@ -115,10 +164,15 @@ class BulkWriter:
                 has_version = "version" in model._meta.fields
                 pk = model._meta.primary_key.name
                 columns = [pk, *fields] + (["version"] if has_version else [])
-                data = []
-                for key, row in rows.items():
-                    version = (1 + self.updates.get((table, key), 0),) if has_version else ()
-                    data.append((key, *(row[f] for f in fields), *version))
+                values = operator.itemgetter(*fields)
+                if has_version:
+                    updates = self.updates
+                    data = [
+                        (key, *values(row), 1 + updates.get((table, key), 0))
+                        for key, row in rows.items()
+                    ]
+                else:
+                    data = [(key, *values(row)) for key, row in rows.items()]
                 bulk_insert(db, model, columns, data)
             nearest_due.refresh(db, (row["problem"] for row in self.rows["measure"].values()))
             start = journal.head(db)
@@ -127,17 +181,12 @@ class BulkWriter:
                 (txn, at.isoformat(sep=" "), actor, action, pid, changes)
                 for at, _, actor, action, pid, changes in events
             )
-            batch: list[tuple] = []
-            head = start
-            for done, row in enumerate(journal.chain(start, prepared), 1):
-                batch.append(row)
-                head = journal.Head(row[0], row[-1])
-                if len(batch) >= 5000:
-                    journal.insert_rows(db, batch)
-                    batch = []
-                    if progress and not progress(done, total):
-                        raise Cancelled("已取消，未写入任何数据。")
-            journal.insert_rows(db, batch)
+            head, done = start, 0
+            for batch in journal.chain(start, prepared):
+                journal.insert_rows(db, batch)
+                head, done = journal.Head(batch[-1][0], batch[-1][-1]), done + len(batch)
+                if progress and not progress(done, total):
+                    raise Cancelled("已取消，未写入任何数据。")
             for year, number in self.code_counters.items():
                 bump_code_counter(self.ledger, year, number)
             self._index(db)

@@ -8,14 +8,18 @@ changes it makes), then written in one transaction with batched inserts, so the 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import itertools
+import os
 import random
 from collections.abc import Callable
 from pathlib import Path
 
 from . import demo_text as T
 from .bulk import BulkWriter, ProgressCallback, gc_paused
+from .deadlines import IMMEDIATE, Deadline
 from .errors import LedgerOpenError
 from .ledger import Ledger, create_ledger, system_clock
 from .models import (
@@ -45,6 +49,45 @@ from .workflow import (
 )
 
 HISTORY_DAYS = 365
+CATEGORIES = list(T.PROBLEMS)
+MEASURE_COUNTS = [2, 3, 3, 3, 4]
+# A problem's fate by its age: (statuses, cumulative weights) for `random.choices`.
+FATES = {
+    old: (list(weights), list(itertools.accumulate(weights.values())))
+    for old, weights in (
+        (True, {CLOSED: 55, PENDING: 6, IN_PROGRESS: 24, LONG_TERM: 6, LISTED: 4, VOID: 3}),
+        (False, {CLOSED: 12, PENDING: 6, IN_PROGRESS: 45, LONG_TERM: 4, LISTED: 30, VOID: 3}),
+    )
+}
+EVIDENCE_NAME = "整改情况说明.txt"  # after the problem's code
+SHARED_EVIDENCE_NAME = "会议记录（复用）.txt"
+
+
+class _Random(random.Random):
+    """`random.Random` with `randint` and `choice` written out: the demo draws millions of them,
+    and the library's versions go through three Python calls each. The draws are the library's
+    own (the same bits from `getrandbits`, rejected the same way), so a seed gives the same
+    ledger as before; a test holds the two equal."""
+
+    def randint(self, a: int, b: int) -> int:
+        n = b - a + 1
+        if n <= 0:
+            raise ValueError(f"empty range for randint({a}, {b})")
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return a + r
+
+    def choice(self, seq):
+        n = len(seq)
+        if not n:
+            raise IndexError("Cannot choose from an empty sequence")
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return seq[r]
 
 
 class _Generator:
@@ -56,7 +99,14 @@ class _Generator:
         self.start = now - dt.timedelta(days=HISTORY_DAYS)
         self.count = count
         self.ev = BulkWriter(ledger)
-        self.files: list[tuple[Path, bytes]] = []
+        self.files: list[tuple[str, bytes]] = []
+        self.evidence_dir = str(ledger.evidence_dir)
+        # file name endings `evidence_file` gives the two kinds of demo evidence
+        self.suffixes = {
+            shared: evidence_file(ledger, "0" * 64, name).name[64:]
+            for shared, name in ((False, EVIDENCE_NAME), (True, SHARED_EVIDENCE_NAME))
+        }
+        self.deadlines: dict[str, tuple] = {}  # deadline text -> (columns, parsed deadline)
         self.code_numbers: dict[int, int] = {}
         self.closed_codes: list[tuple[int, dt.date]] = []
 
@@ -67,11 +117,10 @@ class _Generator:
         return self.ev.create(model, values, pk=pk)[1]
 
     def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
-        hour = hour if hour is not None else self.rng.randint(8, 17)
-        moment = dt.datetime.combine(
-            day, dt.time(hour, self.rng.randint(0, 59), self.rng.randint(0, 59))
-        )
-        return min(moment, self.now)
+        randint = self.rng.randint
+        hour = hour if hour is not None else randint(8, 17)
+        moment = dt.datetime(day.year, day.month, day.day, hour, randint(0, 59), randint(0, 59))
+        return moment if moment < self.now else self.now
 
     # -- dictionaries ---------------------------------------------------------------------------
     def dictionaries(self) -> None:
@@ -121,7 +170,7 @@ class _Generator:
         rng, ev = self.rng, self.ev
         batch_id, held, source = self.batches[index % len(self.batches)]
         found = min(held + dt.timedelta(days=rng.randint(0, 6)), self.today)
-        category = rng.choice(list(T.PROBLEMS))
+        category = rng.choice(CATEGORIES)
         openings, specifics, effects = T.PROBLEMS[category]
         description = f"{rng.choice(openings)}，{rng.choice(specifics)}，{rng.choice(effects)}。"
         leader = rng.choice(T.LEADERS)
@@ -151,7 +200,7 @@ class _Generator:
         }
         changes = [self._create(Problem, pid, values)]
         measures = []
-        texts = rng.sample(T.MEASURES, rng.choice([2, 3, 3, 3, 4]))
+        texts = rng.sample(T.MEASURES, rng.choice(MEASURE_COUNTS))
         for seq, text in enumerate(texts, 1):
             ongoing = rng.random() < 0.12 or (fate == LONG_TERM and seq == len(texts))
             if ongoing:
@@ -161,7 +210,7 @@ class _Generator:
             else:
                 due = found + dt.timedelta(days=rng.randint(20, 240))
                 deadline = rng.choice(T.DEADLINE_FORMS).format(y=due.year, m=due.month, d=due.day)
-            columns, parsed = deadline_fields(deadline, found)
+            columns, parsed = self.deadline_fields(deadline, found)
             owner = rng.choice(T.PEOPLE)[0]
             owner_id, owner_dept = self.people[owner]
             mid = self.new_id(Measure)
@@ -187,13 +236,20 @@ class _Generator:
         self.history(pid, found, fate, measures, values["code"])
 
     def fate(self, found: dt.date) -> str:
-        age = (self.today - found).days
-        weights = (
-            {CLOSED: 55, PENDING: 6, IN_PROGRESS: 24, LONG_TERM: 6, LISTED: 4, VOID: 3}
-            if age > 60
-            else {CLOSED: 12, PENDING: 6, IN_PROGRESS: 45, LONG_TERM: 4, LISTED: 30, VOID: 3}
-        )
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+        # what `rng.choices(statuses, weights)` draws, without rebuilding the table each time
+        statuses, cumulative = FATES[(self.today - found).days > 60]
+        point = self.rng.random() * (cumulative[-1] + 0.0)
+        return statuses[bisect.bisect(cumulative, point, 0, len(statuses) - 1)]
+
+    def deadline_fields(self, text: str, found: dt.date) -> tuple[dict, Deadline]:
+        """`services.measures.deadline_fields`, each distinct text read once."""
+        known = self.deadlines.get(text)
+        if known is None:
+            known = self.deadlines[text] = deadline_fields(text, found)
+        columns, parsed = known
+        if parsed.kind == IMMEDIATE and parsed.due is None:  # due on the day it was found
+            return deadline_fields(text, found)
+        return columns, parsed  # shared: callers only read it or copy it into a row
 
     def history(self, pid: int, found: dt.date, fate: str, measures: list, code: str) -> None:
         rng, ev = self.rng, self.ev
@@ -327,7 +383,7 @@ class _Generator:
             return
         new_due = due + dt.timedelta(days=self.rng.randint(30, 90))
         new_text = f"{new_due.year}年{new_due.month}月{new_due.day}日前"
-        columns, _ = deadline_fields(new_text, started)
+        columns, _ = self.deadline_fields(new_text, started)
         row = self.ev.rows["measure"][mid]
         ext = self._create(
             Extension,
@@ -354,12 +410,13 @@ class _Generator:
     def _evidence(self, pid: int, day: dt.date, code: str) -> None:
         shared = len(self.files) == 5
         if shared:  # one deliberate 纸面销号 for the demo: a file already used by another problem
-            content, name = self.files[0][1], "会议记录（复用）.txt"
+            content, name = self.files[0][1], SHARED_EVIDENCE_NAME
         else:
             content = f"{T.UNIT_NAME}\n问题 {code} 整改情况说明\n整改措施已全部落实，附会议记录及制度文件。\n".encode()
-            name = f"{code}整改情况说明.txt"
+            name = f"{code}{EVIDENCE_NAME}"
         sha = hashlib.sha256(content).hexdigest()
-        path = evidence_file(self.ledger, sha, name)
+        # where `evidence_file` puts it (both names end in the same suffix), built as text
+        path = os.path.join(self.evidence_dir, sha[:2], sha + self.suffixes[shared])
         self.files.append((path, content))
         eid = self.new_id(Evidence)
         at = self.at(day, 14)
@@ -386,10 +443,7 @@ class _Generator:
 
     # -- writing --------------------------------------------------------------------------------
     def write(self, progress: ProgressCallback) -> None:
-        for path, content in self.files:
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
+        self.ev.files = self.files
         self.ev.code_counters = dict(self.code_numbers)
         self.ev.write(progress)
 
@@ -424,9 +478,10 @@ def build_demo(
     ledger.clock = clock
     ledger.actor = actor or ledger.actor
     with gc_paused():
-        gen = _Generator(ledger, random.Random(seed), now, problems)
+        gen = _Generator(ledger, _Random(seed), now, problems)
         gen.dictionaries()
         for index in range(problems):
             gen.problem(index)
         gen.write(progress)
+        del gen  # freed by reference counting before the collector is back
     return ledger

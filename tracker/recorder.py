@@ -29,11 +29,6 @@ def journaled_fields(model: type[Model]) -> list:
     return [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
 
 
-def field_default(field) -> Any:
-    default = field.default
-    return default() if callable(default) else default
-
-
 def column_value(field, value: Any) -> Any:
     """What the column will really hold: a datetime given for a date column keeps only its date."""
     if isinstance(value, dt.datetime) and isinstance(field, DateField):
@@ -41,13 +36,36 @@ def column_value(field, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _row_plan(model: type[Model]) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any]]]:
+    """(every journaled field's default in journal form, in column order; the fields by name;
+    the fields whose default is made per row)."""
+    fields = journaled_fields(model)
+    dynamic = [(f.name, f.default) for f in fields if callable(f.default)]
+    template = {f.name: None if callable(f.default) else json_value(f.default) for f in fields}
+    return template, {f.name: f for f in fields}, dynamic
+
+
+_PLAIN = journal._PLAIN
+
+
 def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
-    """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal."""
-    out = {}
-    for f in journaled_fields(model):
-        out[f.name] = json_value(
-            column_value(f, values[f.name]) if f.name in values else field_default(f)
-        )
+    """A complete row (defaults filled in) in journal form, so replay needs nothing but the journal.
+
+    Bulk writers ask this for every row they make: the row starts as a copy of the defaults and
+    takes the given values, plain ones (text, numbers, ids: most of them) as they are.
+    """
+    template, fields, dynamic = _row_plan(model)
+    out = template.copy()
+    for name, value in values.items():
+        if type(value) in _PLAIN:
+            if name in out:
+                out[name] = value
+        elif name in out:
+            out[name] = json_value(column_value(fields[name], value))
+    for name, make in dynamic:
+        if name not in values:
+            out[name] = json_value(make())
     return out
 
 

@@ -19,6 +19,7 @@ removing a document's tokens needs its old text: that is why `search_doc` keeps 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
@@ -70,17 +71,30 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+# Field texts repeat (measure wording, progress notes, a campaign's causes and targets): each
+# distinct one is normalized and tokenized once. Bounded, so unique texts only pass through.
+_normalized = functools.lru_cache(maxsize=8192)(normalize)
+
+
 def body(fields: Iterable[str | None]) -> str:
-    """One problem's document: its searchable fields, normalized, separated by SEP."""
-    return normalize(SEP.join(f or "" for f in fields))
+    """One problem's document: its searchable fields, normalized, separated by SEP.
+
+    Normalizing field by field gives the text normalizing the joined fields would: SEP is a
+    control character, which NFKC neither composes with nor reorders across, and casefolding
+    maps each character on its own.
+    """
+    return SEP.join([_normalized(f or "") for f in fields])
+
+
+@functools.lru_cache(maxsize=8192)
+def _field_tokens(field: str) -> str:
+    return _HEX[ord(field[0])] + field[1:].translate(_PAIR) + END if field else ""
 
 
 def tokens(body_text: str) -> str:
     """The FTS5 text of a body: per field its bigrams then an end token, fields run together
     (the end token keeps a phrase from crossing into the next field)."""
-    return " ".join(
-        _HEX[ord(f[0])] + f[1:].translate(_PAIR) + END for f in body_text.split(SEP) if f
-    )
+    return " ".join([t for t in map(_field_tokens, body_text.split(SEP)) if t])
 
 
 def match_query(term: str) -> str | None:

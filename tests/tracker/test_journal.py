@@ -365,3 +365,53 @@ def test_history_of_a_void_and_restore(ledger):
     assert void.action == "作废" and "问题·状态：挂账 → 已作废" in void.lines
     assert "问题·作废前状态：（空） → 挂账" in void.lines
     assert restore.action == "恢复作废的问题" and "问题·状态：已作废 → 挂账" in restore.lines
+
+
+ODD_TEXTS = [
+    "",
+    "会议记录",
+    'quote " and \\ backslash',
+    "tab\tnew\nline\x1f\x00",
+    "😀 ＡＢＣ，。",
+    "\u2028",
+]
+
+
+def test_entry_text_and_hash_are_the_documented_json_whatever_the_values():
+    """Old ledgers are verified with today's code: the entry text and the hash input must stay the
+    plain `json.dumps` forms (changes: sorted keys; entry: a list), byte for byte."""
+    import hashlib
+    import json
+
+    for i, text in enumerate(ODD_TEXTS):
+        changes = [
+            {"t": "problem", "id": i, "op": "c", "f": {"z": text, "a": None, "n": 1.5, "b": True}},
+            {"t": "measure", "id": i + 1, "op": "u", "f": {"text": [text, "新"], "seq": [1, 2]}},
+        ]
+        want = json.dumps(changes, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert journal.dumps(changes) == want
+        for problem in (None, 0, 12345):
+            args = (i + 1, 1, f"2026-11-{i + 1:02d} 08:00:00", text, text + ".do", problem, want)
+            prev = journal.GENESIS if i % 2 else "ab" * 32
+            body = json.dumps([*args, prev], ensure_ascii=False, separators=(",", ":"))
+            assert journal.entry_hash(*args, prev) == hashlib.sha256(body.encode()).hexdigest()
+
+
+def test_a_row_in_journal_form_has_every_field_defaults_and_iso_dates():
+    """`row_values` (every bulk row goes through it) gives each journaled field in column order,
+    defaults for the missing ones, dates as ISO text, and drops what the journal does not keep."""
+    from tracker.models import Measure, Problem
+    from tracker.recorder import journaled_fields, row_values
+
+    found = dt.datetime(2026, 3, 5, 14, 30)
+    row = row_values(
+        Problem,
+        {"code": "2026-001", "found_on": found, "closed_on": None, "version": 7, "nearest_due": 1},
+    )
+    assert list(row) == [f.name for f in journaled_fields(Problem)]
+    assert row["code"] == "2026-001" and row["found_on"] == "2026-03-05"
+    assert row["closed_on"] is None and row["cause"] == "" and row["status_reason"] == ""
+    assert "version" not in row and "nearest_due" not in row and "id" not in row
+    measure = row_values(Measure, {"problem": 3, "deadline_date": dt.date(2026, 6, 30)})
+    assert measure["deadline_date"] == "2026-06-30" and measure["deadline_kind"] == "none"
+    assert measure["problem"] == 3
