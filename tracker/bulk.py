@@ -174,7 +174,11 @@ class BulkWriter:
                 else:
                     data = [(key, *values(row)) for key, row in rows.items()]
                 bulk_insert(db, model, columns, data)
-            nearest_due.refresh(db, (row["problem"] for row in self.rows["measure"].values()))
+            # problems with new measures, and any problem an event names (an import's updates of
+            # existing measures)
+            due = {row["problem"] for row in self.rows["measure"].values()}
+            due.update(event[4] for event in self.events if event[4] is not None)
+            nearest_due.refresh(db, due)
             start = journal.head(db)
             txn = start.seq + 1 if one_transaction else None
             prepared = (
