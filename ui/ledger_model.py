@@ -67,22 +67,24 @@ class LedgerModel(QAbstractTableModel):
         self.filter = flt
         self.requery_async() if background else self.requery()
 
-    def requery(self) -> None:
+    def requery(self, keep: int = 0) -> None:
         """Ask SQL for the ids again (filter, order); rows are re-read lazily.
 
-        The first page of ids is read at once and shown; on a large ledger the rest (100000 ids
-        take longer to list than a page takes to paint) follow from a pool thread.
+        The ids of the rows to show (a page, or the `keep` rows already loaded) are read at once;
+        on a large ledger the rest (100000 ids take longer to list than a page takes to paint)
+        follow from a pool thread.
         """
         self._reads.cancel("ids")
         if self.ledger is None:
             self._reset([])
             return
         ledger, flt, key, desc = self.ledger, self.filter, self.sort_key, self.descending
-        first = problem_ids(ledger, flt, key, desc, limit=PAGE + 1)
-        if len(first) <= PAGE:
-            self._reset(first)
+        shown = max(keep, PAGE)
+        first = problem_ids(ledger, flt, key, desc, limit=shown + 1)
+        if len(first) <= shown:
+            self._reset(first, loaded=shown)
             return
-        self._reset(first[:PAGE], complete=False)
+        self._reset(first[:shown], complete=False, loaded=shown)
         self._reads.read(
             "ids", ledger, lambda: problem_ids(ledger, flt, key, desc), self._complete_ids
         )
@@ -121,10 +123,10 @@ class LedgerModel(QAbstractTableModel):
         if self.ledger is not None:
             self._reset(ids)
 
-    def _reset(self, ids: list[int], *, complete: bool = True) -> None:
+    def _reset(self, ids: list[int], *, complete: bool = True, loaded: int = 0) -> None:
         self.beginResetModel()
         self._ids, self._complete = ids, complete
-        self._loaded = min(PAGE, len(self._ids))
+        self._loaded = min(max(loaded, PAGE), len(self._ids))
         self._cache.clear()
         self.endResetModel()
         self.query_finished.emit()
@@ -132,17 +134,8 @@ class LedgerModel(QAbstractTableModel):
     def refresh(self, changes: Changes) -> None:
         """After an action: statuses and fields may move problems in or out of the filter, so re-query,
         keeping the number of loaded rows so the view does not jump back to the top."""
-        if self.ledger is None:
-            return
-        loaded = self._loaded
-        self._reads.cancel("ids")
-        self.beginResetModel()
-        self._ids = problem_ids(self.ledger, self.filter, self.sort_key, self.descending)
-        self._complete = True
-        self._loaded = min(max(loaded, PAGE), len(self._ids))
-        self._cache.clear()
-        self.endResetModel()
-        self.query_finished.emit()
+        if self.ledger is not None:
+            self.requery(keep=self._loaded)
 
     @property
     def total(self) -> int:
@@ -160,7 +153,8 @@ class LedgerModel(QAbstractTableModel):
 
     def row_of(self, problem_id: int) -> int | None:
         """The row showing `problem_id`, loading pages up to it if needed."""
-        self._finish_ids()
+        if problem_id not in self._ids:  # perhaps among the ids still being read
+            self._finish_ids()
         try:
             position = self._ids.index(problem_id)
         except ValueError:

@@ -119,3 +119,22 @@ def test_a_row_far_down_is_found_before_the_rest_of_the_ids_arrive(demo_ledger, 
     model.set_ledger(demo_ledger)
     row = model.row_of(last)  # reads the whole list on the spot
     assert model.known_total is not None and model.id_at(row) == last
+
+
+def test_after_an_action_the_loaded_rows_stay_and_the_rest_follow(
+    qtbot, demo_ledger, monkeypatch, settle
+):
+    monkeypatch.setattr("ui.ledger_model.PAGE", 10)
+    model = LedgerModel()
+    model.set_ledger(demo_ledger)
+    settle()
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 20
+    pid = model.id_at(15)
+    changes = services.update_problem(demo_ledger, pid, remarks="已约谈")
+    model.refresh(changes)
+    assert model.rowCount() == 20 and model.known_total is None  # no jump back to the top
+    assert model.row_of(pid) == 15 and model.known_total is None  # found without the rest
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        settle()
+    assert model.known_total == demo_ledger.select(Problem).where(Problem.status != "void").count()
