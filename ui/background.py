@@ -88,12 +88,10 @@ class BackgroundReads(QObject):
         ledger: Ledger,
         query: Callable[[], Any],
         apply: Callable[[Any], None],
-        *,
-        background: bool = True,
     ) -> None:
         generation = self._generation.get(key, 0) + 1
         self._generation[key] = generation
-        if not (background and in_background(ledger)):
+        if not in_background(ledger):
             apply(query())
             return
         self._apply[key] = apply
