@@ -177,7 +177,7 @@ class BulkWriter:
             # problems with new measures, and any problem an event names (an import's updates of
             # existing measures)
             due = {row["problem"] for row in self.rows["measure"].values()}
-            due.update(event[4] for event in self.events if event[4] is not None)
+            due.update(self._named_problems())
             nearest_due.refresh(db, due)
             start = journal.head(db)
             txn = start.seq + 1 if one_transaction else None
@@ -196,6 +196,10 @@ class BulkWriter:
             self._index(db)
         return head
 
+    def _named_problems(self) -> set[int]:
+        """Every problem an event is about (new ones and, for an import's updates, existing ones)."""
+        return {event[4] for event in self.events if event[4] is not None}
+
     def _index(self, db) -> None:
         """Search documents: new problems from the rows in memory, any other problem an event
         names (an import's updates of existing problems) read back from the database."""
@@ -205,7 +209,7 @@ class BulkWriter:
             self.rows["problem"], self.rows["measure"], self.rows["progress"]
         )
         search_index.add(db, docs)
-        others = {event[4] for event in self.events if event[4] is not None} - docs.keys()
+        others = self._named_problems() - docs.keys()
         search_index.refresh(db, others)
 
 

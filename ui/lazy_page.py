@@ -18,10 +18,6 @@ class LazyPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-    @property
-    def built(self) -> bool:
-        return self._page is not None
-
     def page(self) -> QWidget:
         if self._page is None:
             self._page = self._factory()

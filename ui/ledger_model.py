@@ -153,17 +153,23 @@ class LedgerModel(QAbstractTableModel):
 
     def row_of(self, problem_id: int) -> int | None:
         """The row showing `problem_id`, loading pages up to it if needed."""
-        if problem_id not in self._ids:  # perhaps among the ids still being read
+        position = self._position(problem_id)
+        if position is None and not self._complete:  # perhaps among the ids still being read
             self._finish_ids()
-        try:
-            position = self._ids.index(problem_id)
-        except ValueError:
+            position = self._position(problem_id)
+        if position is None:
             return None
         if position >= self._loaded:
             self.beginInsertRows(QModelIndex(), self._loaded, position)
             self._loaded = position + 1
             self.endInsertRows()
         return position
+
+    def _position(self, problem_id: int) -> int | None:
+        try:
+            return self._ids.index(problem_id)
+        except ValueError:
+            return None
 
     def problem(self, row: int) -> ProblemRow | None:
         pid = self.id_at(row)

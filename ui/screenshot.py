@@ -34,8 +34,9 @@ def take_screenshot(window, location: str | None, args) -> int:
         page.table.selectRow(0)
         page.detail.tabs.setCurrentIndex(1)
     elif location:
-        key = VIEW_KEYS.get(view)
-        if key is None or not page.views.select_key(f"view:{key}"):
+        wanted = f"view:{VIEW_KEYS.get(view)}"
+        shown = page.views.current_key == wanted  # opening the ledger showed it: no second query
+        if view not in VIEW_KEYS or not (shown or page.views.select_key(wanted)):
             print(
                 f"未知视图：{view}（可用：{'、'.join(VIEW_LABELS.values())}、detail、dashboard）",
                 file=sys.stderr,

@@ -169,6 +169,10 @@ class ViewsPanel(QWidget):
             self.tree.setCurrentItem(item)
 
     # -- choosing --------------------------------------------------------------------------------
+    @property
+    def current_key(self) -> str:
+        return self._current_key
+
     def select_key(self, key: str) -> bool:
         """Select a view by key ('view:overdue', 'batch:3', 'saved:名称'); True if it exists."""
         for item in self._items():
