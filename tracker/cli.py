@@ -16,7 +16,7 @@ from .history import problem_history
 from .ledger import create_ledger, open_ledger
 from .overdue import format_rate
 from .paths import default_actor, default_db_location, is_url
-from .replay import snapshot, verify
+from .replay import reindex, snapshot, verify
 from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -181,13 +181,8 @@ def cmd_verify(args, location: str, actor: str) -> int:
 
 
 def cmd_reindex(args, location: str, actor: str) -> int:
-    from . import nearest_due, search_index
-    from .db import write_transaction
-
     with open_ledger(location, actor=actor) as ledger:
-        with write_transaction(ledger.db):
-            nearest_due.rebuild(ledger.db)
-            count = search_index.rebuild(ledger.db) if ledger.is_sqlite else None
+        count = reindex(ledger)
     print("已重建各问题的最近时限。")
     if count is None:
         print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")

@@ -36,3 +36,7 @@ class LedgerOpenError(LedgerError):
 
 class ReadOnlyError(LedgerError):
     """A write was attempted on a ledger opened read-only (a past snapshot, or a second instance)."""
+
+
+class LedgerDataError(LedgerError):
+    """The stored data is not what the program wrote (edited outside it, or refused by a constraint)."""
