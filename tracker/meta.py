@@ -51,9 +51,8 @@ class Context:
         return top
 
 
-Check = Callable[
-    [str, re.Match, Context], str | None
-]  # (value, key match, context) -> what is wrong
+# (value, the key's match, context) -> what is wrong with the value, or None
+Check = Callable[[str, re.Match, Context], str | None]
 
 
 def _exactly(expected: str) -> Check:

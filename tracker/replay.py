@@ -128,9 +128,8 @@ def reindex(ledger: Ledger) -> int | None:
     if ledger.read_only:
         raise ReadOnlyError("此台账以只读方式打开，不能重建。")
     with write_transaction(ledger.db):
-        found = check_data(
-            ledger
-        )  # inside the lock: nobody edits between the check and the rebuild
+        # inside the lock: nobody edits the rows between the check and the rebuild
+        found = check_data(ledger)
         if found:
             shown = "\n".join(f"  - {line}" for line in found[:10])
             more = f"\n  ……共 {len(found)} 处。" if len(found) > 10 else ""
