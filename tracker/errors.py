@@ -40,3 +40,27 @@ class ReadOnlyError(LedgerError):
 
 class LedgerDataError(LedgerError):
     """The stored data is not what the program wrote (edited outside it, or refused by a constraint)."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another program or window holds the ledger's write lock; the message says who, if known."""
+
+
+class LedgerDamagedError(LedgerError):
+    """The ledger file is damaged inside (found while working, not when opening)."""
+
+
+class StorageError(LedgerError):
+    """A file or folder could not be read or written (permissions, a missing folder, a full disk)."""
+
+
+class DatabaseAccessError(LedgerError):
+    """The database server refused: no permission, wrong password, the connection lost."""
+
+
+class OverwriteRefusedError(LedgerError):
+    """A file of that name exists and was not made by this program: overwriting needs consent."""
+
+    def __init__(self, message: str, path) -> None:
+        super().__init__(message)
+        self.path = path
