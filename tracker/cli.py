@@ -7,15 +7,25 @@ import datetime as dt
 import importlib
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from . import backup as backup_mod
 from .dates import format_date
 from .errors import LedgerError
+from .failures import translate
 from .history import problem_history
 from .ledger import create_ledger, open_ledger
 from .overdue import format_rate
-from .paths import default_actor, default_db_location, is_url
+from .paths import (
+    default_actor,
+    default_db_location,
+    is_url,
+    log_dir,
+    redact,
+    require_folder,
+    scrub,
+)
 from .replay import reindex, snapshot, verify
 from .stats import KEY_LABELS, stats
 
@@ -91,17 +101,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done, 1 a check (`verify`, `verify-report`) found a
+    problem, 2 anything else that went wrong (always said in a Chinese sentence)."""
     args = build_parser().parse_args(argv)
     location = args.db or default_db_location()
     actor = args.user or default_actor()
     try:
         return COMMANDS[args.command](args, location, actor)
-    except LedgerError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as error:
+        known = translate(error, location)
+        if known is None:
+            return unexpected(error, location)
+        print(f"错误：{known}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def unexpected(error: BaseException, location: str) -> int:
+    """A bug: one Chinese sentence; the traceback goes to the log, where support can read it."""
+    report = scrub("".join(traceback.format_exception(error)), location)
+    log = log_dir() / "zhenggai.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} python -m tracker: {report}\n")
+        where = f"详细信息已记录到 {log}，如需帮助请把该文件发给技术支持。"
+    except OSError:
+        print(report, file=sys.stderr)
+        where = "详细信息见上方。"
+    kind = scrub(f"{type(error).__name__}: {error}", location)
+    print(
+        f"错误：程序遇到意外错误（{kind}），操作未完成，已保存的数据不受影响。{where}",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR
 
 
 def cmd_init(args, location: str, actor: str) -> int:
@@ -113,7 +148,7 @@ def cmd_init(args, location: str, actor: str) -> int:
         actor=actor,
     ):
         pass
-    print(f"已创建台账：{location}")
+    print(f"已创建台账：{redact(location)}")
     return EXIT_OK
 
 
@@ -208,6 +243,7 @@ def cmd_backup(args, location: str, actor: str) -> int:
     target: Path = args.file
     if target.exists():
         raise LedgerError(f"备份文件 “{target}” 已存在，为避免覆盖，请换一个文件名。")
+    require_folder(target, "备份")
     with open_ledger(location, actor=actor) as ledger:
         backup_mod.backup_ledger(ledger.db, ledger.evidence_dir, target)
     print(f"已备份到：{target}")

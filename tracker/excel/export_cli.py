@@ -19,6 +19,7 @@ from ..queries import OVERDUE, Filter
 from .export import export_ledger
 from .report import build_report
 from .verify_report import check_report
+from .writer import check_overwrite, check_target
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
 Command = Callable[[argparse.Namespace, str, str], int]
@@ -40,9 +41,14 @@ def _month(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+FILE_HELP = "要保存的 .xlsx 文件（所在文件夹须已存在；同名文件若是本程序生成的则直接替换）"
+OVERWRITE_HELP = "同名文件不是本程序生成的，也覆盖它（默认拒绝，以免覆盖别人的表格）"
+
+
 def register(sub) -> dict[str, Command]:
     p = sub.add_parser("export", help="导出整改台账（Excel，每项措施一行，可按条件筛选）")
-    p.add_argument("file", type=Path, help="要保存的 .xlsx 文件（已存在则覆盖）")
+    p.add_argument("file", type=Path, help=FILE_HELP)
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--as-of", type=_date, metavar="DATE", help="导出台账在某日（YYYY-MM-DD）的样子")
     p.add_argument("--batch", metavar="NAME", help="只导出这个整改批次")
     p.add_argument(
@@ -60,7 +66,8 @@ def register(sub) -> dict[str, Command]:
     p.add_argument(
         "--month", type=_month, required=True, metavar="YYYY-MM", help="报告月份，如 2026-10"
     )
-    p.add_argument("file", type=Path, help="要保存的 .xlsx 文件（已存在则覆盖）")
+    p.add_argument("file", type=Path, help=FILE_HELP)
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
 
     p = sub.add_parser("verify-report", help="核对月报的校验码：报表之后台账历史是否被改写")
     p.add_argument("file", type=Path, help="本程序生成的月报 .xlsx")
@@ -102,6 +109,8 @@ def build_filter(ledger: Ledger, args: argparse.Namespace) -> Filter:
 
 
 def cmd_export(args, location: str, actor: str) -> int:
+    check_target(args.file)
+    check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         if args.as_of and args.as_of > ledger.today():
             raise LedgerError(f"--as-of 不能晚于今天（{format_date(ledger.today())}）。")
@@ -120,6 +129,8 @@ def cmd_export(args, location: str, actor: str) -> int:
 
 def cmd_report(args, location: str, actor: str) -> int:
     year, month = args.month
+    check_target(args.file)
+    check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         result = build_report(ledger, args.file, year, month)
     t = result.figures.total
