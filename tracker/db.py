@@ -10,6 +10,7 @@ from pathlib import Path
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from .errors import LedgerOpenError
+from .failures import translate
 from .paths import is_url, redact, require_folder, scrub
 
 APPLICATION_ID = 0x5A47545A  # "ZGTZ": marks a SQLite file as one of our ledgers
@@ -48,16 +49,18 @@ def _open_sqlite(path: Path, *, create: bool, read_only: bool) -> SqliteDatabase
         )
     else:
         require_folder(path, "台账")
+    # Read-only is `query_only` on an ordinary connection, not `mode=ro`: a read-only connection
+    # to a WAL database makes `-wal` and `-shm` files it cannot remove when it closes; an ordinary
+    # one, closing last, removes them, so a ledger only looked at is left as it was.
+    pragmas = {**SQLITE_PRAGMAS, "query_only": 1} if read_only else SQLITE_PRAGMAS
     if read_only:
-        db = SqliteDatabase(
-            f"file:{path}?mode=ro", uri=True, pragmas={"busy_timeout": BUSY_TIMEOUT_MS}
-        )
-    else:
-        db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        del pragmas["journal_mode"]  # setting it is a write; a ledger is in WAL mode already
+    db = SqliteDatabase(str(path), pragmas=pragmas, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)
     except (OperationalError, sqlite3.Error) as exc:
-        raise LedgerOpenError(f"无法打开台账文件 {path}：{exc}") from exc
+        reason = translate(exc, str(path))
+        raise LedgerOpenError(str(reason) if reason else f"无法打开台账文件 {path}。") from exc
     return db
 
 
