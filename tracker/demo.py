@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from . import busy
 from . import demo_text as T
 from .bulk import BulkWriter, ProgressCallback, gc_paused
 from .deadlines import IMMEDIATE, Deadline
@@ -482,6 +483,7 @@ def build_demo(
         gen.dictionaries()
         for index in range(problems):
             gen.problem(index)
-        gen.write(progress)
+        with busy.holding(path, "生成示例台账", ledger.actor, ledger.stamp()):
+            gen.write(progress)
         del gen  # freed by reference counting before the collector is back
     return ledger
