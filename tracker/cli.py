@@ -23,6 +23,7 @@ from .paths import (
     is_url,
     log_dir,
     redact,
+    redact_urls,
     require_folder,
     scrub,
 )
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def unexpected(error: BaseException, location: str) -> int:
     """A bug: one Chinese sentence; the traceback goes to the log, where support can read it."""
-    report = scrub("".join(traceback.format_exception(error)), location)
+    report = redact_urls(scrub("".join(traceback.format_exception(error)), location))
     log = log_dir() / "zhenggai.log"
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +132,7 @@ def unexpected(error: BaseException, location: str) -> int:
     except OSError:
         print(report, file=sys.stderr)
         where = "详细信息见上方。"
-    kind = scrub(f"{type(error).__name__}: {error}", location)
+    kind = redact_urls(scrub(f"{type(error).__name__}: {error}", location))
     print(
         f"错误：程序遇到意外错误（{kind}），操作未完成，已保存的数据不受影响。{where}",
         file=sys.stderr,

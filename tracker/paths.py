@@ -93,6 +93,14 @@ def secrets_in(location: str) -> list[str]:
     return [f for f in {*found, *(quote(f, safe="") for f in found)} if f]
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+
+
+def redact_urls(text: str) -> str:
+    """Every URL in a free text (a log line, a traceback) with its password hidden."""
+    return _URL.sub(lambda m: redact(m.group(0)), text)
+
+
 def scrub(text: str, location: str | None) -> str:
     """`text` with the location shown redacted and any password it carries removed."""
     if not location or not is_url(location):

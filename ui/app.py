@@ -50,7 +50,9 @@ def setup_logging() -> None:
     handler = logging.handlers.RotatingFileHandler(
         folder / "zhenggai.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from .errors import RedactingFormatter  # a database URL's password never reaches the log
+
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     root.addHandler(handler)

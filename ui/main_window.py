@@ -162,7 +162,9 @@ class MainWindow(QMainWindow):
         unit = ledger.unit_name or "未命名单位"
         suffix = "（只读）" if ledger.read_only else ""
         self.setWindowTitle(f"整改台账 — {unit}{suffix}")
-        self.status_ledger.setText(f"台账：{ledger.location}  ·  操作人：{ledger.actor}{suffix}")
+        self.status_ledger.setText(
+            f"台账：{ledger.display_location}  ·  操作人：{ledger.actor}{suffix}"
+        )
         self._update_enabled()
         QTimer.singleShot(0, self.ledger_page.banner.check)
 
