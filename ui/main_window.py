@@ -153,7 +153,9 @@ class MainWindow(QMainWindow):
                     lock.release()
                 raise
             return
-        run_in_background(self, "正在打开台账…", job, done, failed, cancellable=False)
+        run_in_background(
+            self, "正在打开台账…", job, done, failed, cancellable=False, location=location
+        )
 
     def _opened(self, ledger: Ledger) -> None:
         self.stack.setCurrentWidget(self.tabs)
