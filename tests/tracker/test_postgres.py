@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -24,15 +22,6 @@ pytestmark = pytest.mark.skipif(
     not pgserver.available(), reason="PostgreSQL server binaries not installed"
 )
 _names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def server():
-    root = Path(tempfile.mkdtemp(prefix="zg-pg-"))
-    pg = pgserver.PgServer(root)
-    pg.start()
-    yield pg
-    pg.stop()
 
 
 @pytest.fixture

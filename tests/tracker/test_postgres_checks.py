@@ -6,7 +6,6 @@ import itertools
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,6 @@ pytestmark = pytest.mark.skipif(
     not pgserver.available(), reason="PostgreSQL server binaries not installed"
 )
 _names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def server():
-    root = Path(tempfile.mkdtemp(prefix="zg-pgc-"))
-    pg = pgserver.PgServer(root)
-    pg.start()
-    yield pg
-    pg.stop()
 
 
 @pytest.fixture

@@ -4,22 +4,18 @@ after 覆盖 (Esc means 取消)."""
 from __future__ import annotations
 
 from openpyxl import Workbook
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from tracker.excel.writer import is_our_workbook
 from ui import excel_actions
-from ui.main_window import MainWindow
+
+from .helpers import main_window
 
 
 def window_on(qtbot, tmp_path, demo_ledger, monkeypatch, target):
-    location = demo_ledger.location
     demo_ledger.close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(location, synchronous=True)
+    window = main_window(qtbot, tmp_path, demo_ledger.location)
     monkeypatch.setattr(
         excel_actions.ExportOptions, "exec", lambda self: QDialog.DialogCode.Accepted
     )
