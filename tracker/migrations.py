@@ -12,6 +12,7 @@ from peewee import Database, SchemaManager
 
 from . import backup, nearest_due, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
+from .exchange import identity
 from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
 
 SCHEMA_KEY = "schema_version"
@@ -83,6 +84,11 @@ def _nearest_due(db: Database) -> None:
     nearest_due.rebuild(db)
 
 
+def _identity(db: Database) -> None:
+    """Version 8: the ledger's stable id and the key it signs its monthly reports with."""
+    identity.ensure(db)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -92,6 +98,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     5: _search_index,
     6: _nearest_due,
     7: _indexes,
+    8: _identity,
 }
 LATEST = max([1, *STEPS])
 
@@ -103,11 +110,12 @@ def schema_version(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
-def create_schema(db: Database, *, derived: bool = True) -> None:
+def create_schema(db: Database, *, derived: bool = True, own: bool = True) -> None:
     """Create the latest schema in an empty database, in one transaction.
 
     `derived=False` leaves out the search index (a past snapshot rebuilt from the journal is
-    searched with LIKE instead of paying for an index it would use once).
+    searched with LIKE instead of paying for an index it would use once). `own=False` leaves out
+    the ledger's identity (a snapshot is not a ledger of its own and signs nothing).
     """
     with db.atomic():
         for model in ALL_MODELS:
@@ -115,9 +123,10 @@ def create_schema(db: Database, *, derived: bool = True) -> None:
         _indexes(db)
         if derived:
             search_index.create(db)
-        Meta.insert_many(
-            [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)], fields=[Meta.key, Meta.value]
-        ).execute(db)
+        rows = [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)]
+        if own:
+            rows += identity.new_meta_rows()
+        Meta.insert_many(rows, fields=[Meta.key, Meta.value]).execute(db)
     if is_sqlite(db):
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
