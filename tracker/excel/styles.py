@@ -82,6 +82,8 @@ class Palette:
     def __init__(self, wb: Workbook) -> None:
         self._arrays: dict[str, StyleArray] = {}
         self._ids: dict[tuple[str, bool], str] = {}
+        self.formats: dict[str, str] = {}  # style id -> number format code (what a seal records)
+        self.recording: list | None = None  # the StreamSheets written, when a seal will need them
         for name, template in NAMED_STYLES.items():
             style = NamedStyle(
                 name=name,
@@ -98,6 +100,13 @@ class Palette:
             self._arrays[name] = array
             self._ids[name, False] = str(wb._cell_styles.add(StyleArray(array)))
             self._ids[name, True] = str(wb._cell_styles.add(quoted))
+            for quote in (False, True):
+                self.formats[self._ids[name, quote]] = template.number_format
+
+    def record(self) -> list:
+        """Have every sheet made with this palette record what it shows (see `StreamSheet`)."""
+        self.recording = []
+        return self.recording
 
     def __getitem__(self, name: str) -> StyleArray:
         return self._arrays[name]

@@ -32,6 +32,7 @@ from openpyxl.xml.functions import tostring
 from ..bulk import Cancelled
 from ..dates import format_date
 from ..errors import LedgerError
+from ..exchange.content import GENERAL, SheetContent, canonical
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, Ledger
 from .styles import Column, Palette, row_height, set_widths, text_lines, text_units
 
@@ -71,6 +72,11 @@ class StreamSheet:
         freeze: str | None = None,
     ) -> None:
         self.ws = wb.create_sheet(title)
+        # what the sheet shows, recorded as it is written when the palette asks (a report's seal)
+        self.capture: SheetContent | None = None
+        if palette.recording is not None:
+            self.capture = SheetContent(title)
+            palette.recording.append(self)
         self.palette = palette
         self.columns = list(columns)
         self.width = len(self.columns)
@@ -116,8 +122,25 @@ class StreamSheet:
             self._writer.write_top()
         self.row += 1
         self._writer.height = height
-        self.ws.append(list(cells))
+        cells = list(cells)
+        if self.capture is not None:
+            self._record(cells)
+        self.ws.append(cells)
         return self.row
+
+    def _record(self, cells: list) -> None:
+        record, formats, number = self.capture.cells, self.palette.formats, str(self.row)
+        for letter, cell in zip(self._writer.letters, cells, strict=False):
+            if cell is not None and cell[0] is not None:
+                value = canonical(cell[0])
+                if value is not None:
+                    record[letter + number] = (value, formats.get(cell[1], GENERAL))
+
+    def content(self) -> SheetContent:
+        """What the sheet shows, once every row is written (the merged ranges are known then)."""
+        assert self.capture is not None, "the palette was not recording"
+        self.capture.merges = list(self.merged_refs())
+        return self.capture
 
     # -- merged ranges --------------------------------------------------------------------------
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
