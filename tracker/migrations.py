@@ -13,7 +13,18 @@ from peewee import Database, SchemaManager
 from . import backup, nearest_due, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
 from .exchange import identity
-from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
+from .models import (
+    ALL_MODELS,
+    Branch,
+    BranchEntry,
+    ImportSource,
+    Journal,
+    Measure,
+    Meta,
+    Problem,
+    Progress,
+    ReceivedReport,
+)
 
 SCHEMA_KEY = "schema_version"
 APP_KEY = "application"
@@ -89,6 +100,13 @@ def _identity(db: Database) -> None:
     identity.ensure(db)
 
 
+def _committee(db: Database) -> None:
+    """Version 9: a committee's branches, the reports received from them, and its copy of each
+    branch's journal."""
+    for model in (Branch, ReceivedReport, BranchEntry):
+        SchemaManager(model, db).create_all(safe=True)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -99,6 +117,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     6: _nearest_due,
     7: _indexes,
     8: _identity,
+    9: _committee,
 }
 LATEST = max([1, *STEPS])
 

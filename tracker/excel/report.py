@@ -20,7 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from .. import journal
 from ..dates import format_date, format_month, month_end
 from ..errors import LedgerError
-from ..exchange import identity, seal
+from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
 from ..replay import settings_at, snapshot, until_stamp
@@ -148,9 +148,12 @@ def build_report(
     month: int,
     *,
     progress: ProgressCallback = None,
+    full_history: bool = False,
 ) -> ReportResult:
     """Write the 月报 of `year`-`month` to `path` (as of the month's end, or now if current).
 
+    The report carries the journal for the committee (`exchange.chain`): all of it while it is
+    small or when `full_history`, else what was written since the end of the month before last.
     Raises `tracker.bulk.Cancelled` when `progress` returns False; no file is left behind then.
     """
     target = check_target(path)
@@ -159,17 +162,18 @@ def build_report(
         info = HeaderInfo.of(ledger)
         source = ledger if moment.current else snapshot(ledger, moment.today, upto=moment.head.seq)
         try:
-            return _write(ledger, source, target, moment, info, progress)
+            return _write(ledger, source, target, moment, info, progress, full=full_history)
         finally:
             if source is not ledger:
                 source.close()
 
 
-def rebuild_report(ledger: Ledger, moment: Moment, folder: Path) -> list[SheetContent]:
+def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
     """What the report made at `moment` showed, rebuilt from the ledger's history as it is now.
 
     The data is the ledger as journal entry `moment.head` left it; the header is as of the
-    entry the report was made after. Written to a scratch file in `folder` (then removed).
+    entry the report was made after. Only the journal is read: `ledger` may be a copy of another
+    ledger's journal (a committee checking a branch's report).
     """
     source = snapshot(ledger, moment.today, upto=moment.head.seq)
     try:
@@ -180,14 +184,46 @@ def rebuild_report(ledger: Ledger, moment: Moment, folder: Path) -> list[SheetCo
             settings.get(CONTACT_PERSON, ""),
             settings.get(CONTACT_PHONE, ""),
         )
-        target = folder / "rebuilt.xlsx"
-        with source.db.atomic():
-            sheets: list[SheetContent] = []
-            _write(ledger, source, target, moment, info, None, record=sheets)
-        target.unlink(missing_ok=True)
-        return sheets
+        wb = Workbook(write_only=True)
+        try:
+            with source.db.atomic():
+                return _visible(wb, Palette(wb), source, moment, info, None).sheets
+        finally:
+            discard(wb)
     finally:
         source.close()
+
+
+@dataclass
+class _Shown:
+    title: str
+    numbers: Figures
+    detail_problems: int
+    overdue_measures: int
+    sheets: list[SheetContent]
+
+
+def _visible(
+    wb: Workbook,
+    palette: Palette,
+    source: Ledger,
+    moment: Moment,
+    info: HeaderInfo,
+    progress: ProgressCallback,
+) -> _Shown:
+    """Write the three sheets people read; return what they show."""
+    title = f"{info.unit}{format_month(moment.year, moment.month)}整改工作进展情况"
+    numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
+    ids = detail_ids(source, numbers.first)
+    late = overdue_count(source, numbers.today)
+    ticker = Ticker(progress, len(ids) + late)
+    written = palette.record()
+    _summary(wb, palette, title, info, numbers, moment)
+    details(wb, palette, title, info, source, ids, numbers, ticker)
+    overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
+    ticker.tell()
+    palette.recording = None
+    return _Shown(title, numbers, len(ids), late, [sheet.content() for sheet in written])
 
 
 def _write(
@@ -197,42 +233,38 @@ def _write(
     moment: Moment,
     info: HeaderInfo,
     progress: ProgressCallback,
-    record: list[SheetContent] | None = None,
+    *,
+    full: bool = False,
 ) -> ReportResult:
-    title = f"{info.unit}{format_month(moment.year, moment.month)}整改工作进展情况"
-    numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
-    ids = detail_ids(source, numbers.first)
-    late = overdue_count(source, numbers.today)
     wb = Workbook(write_only=True)
     try:
-        ticker = Ticker(progress, len(ids) + late)
         palette = Palette(wb)
-        written = palette.record()
-        _summary(wb, palette, title, info, numbers, moment)
-        details(wb, palette, title, info, source, ids, numbers, ticker)
-        overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
-        sheets = [sheet.content() for sheet in written]
-        if record is not None:
-            record.extend(sheets)
+        shown = _visible(wb, palette, source, moment, info, progress)
+        me = identity.identity(ledger.db)
         payload = {
             "format": seal.FORMAT,
-            "ledger": {
-                "id": identity.identity(ledger.db).ledger_id,
-                "unit": info.unit,
-                "public_key": identity.identity(ledger.db).public_key,
-            },
-            "report": {**moment.as_json(), "title": title},
-            "figures": figures_json(numbers),
-            "sheets": [sheet.as_json() for sheet in sheets],
+            "kind": "report",
+            "ledger": {"id": me.ledger_id, "unit": info.unit, "public_key": me.public_key},
+            "report": {**moment.as_json(), "title": shown.title},
+            "figures": figures_json(shown.numbers),
+            "sheets": [sheet.as_json() for sheet in shown.sheets],
+            "journal": chain.carried(ledger.db, moment.head, moment.year, moment.month, full=full),
         }
         digest = seal.write_data_sheet(wb, palette, ledger.db, payload)
-        ticker.tell()
         save_atomically(wb, target)
     except BaseException:
         discard(wb)
         raise
-    code = moment.head.code
-    return ReportResult(target, title, moment.stamp, code, numbers, len(ids), late, digest)
+    return ReportResult(
+        target,
+        shown.title,
+        moment.stamp,
+        moment.head.code,
+        shown.numbers,
+        shown.detail_problems,
+        shown.overdue_measures,
+        digest,
+    )
 
 
 def _moment_line(numbers: Figures, moment: Moment) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,8 +140,7 @@ def check_report(ledger: Ledger, path: str | os.PathLike) -> ReportCheck:
     _check_history(ledger, check, moment.head.seq, moment.stamp, moment.head.hash)
     if check.ledger_reasons and any("台账历史中已没有" in r for r in check.ledger_reasons):
         return check
-    with tempfile.TemporaryDirectory(prefix="zhenggai-verify-") as folder:
-        rebuilt = rebuild_report(ledger, moment, Path(folder))
+    rebuilt = rebuild_report(ledger, moment)
     check.ledger_reasons.extend(differences(shown_sheets(check.content), rebuilt, LEDGER_LABEL))
     return check
 

@@ -137,6 +137,19 @@ def _range_key(text: str) -> tuple[int, int]:
     return ref_key(text.split(":", 1)[0])
 
 
+def sheet_rows(sheet: SheetContent, first_row: int) -> list[list]:
+    """A sheet's rows from `first_row` on as lists of shown values (None where empty)."""
+    rows: dict[int, dict[int, str]] = {}
+    width = 0
+    for ref, (value, _fmt) in sheet.cells.items():
+        letters, row = split_ref(ref)
+        if row >= first_row:
+            col = column_number(letters)
+            rows.setdefault(row, {})[col] = value
+            width = max(width, col)
+    return [[rows[r].get(c) for c in range(1, width + 1)] for r in sorted(rows)]
+
+
 @dataclass
 class WorkbookContent:
     sheets: list[SheetContent]

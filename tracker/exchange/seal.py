@@ -53,9 +53,7 @@ def write_data_sheet(wb, palette: Palette, db: Database, payload: dict) -> str:
     sha = digest(text)
     me = identity.identity(db)
     signature = identity.sign(db, SIGNED + sha.encode())
-    recording, palette.recording = palette.recording, None  # the seal does not cover itself
-    sheet = StreamSheet(wb, palette, DATA_SHEET, COLUMNS)
-    palette.recording = recording
+    sheet = StreamSheet(wb, palette, DATA_SHEET, COLUMNS)  # not recorded: the seal is apart
     sheet.ws.sheet_state = "veryHidden"
 
     def put(key: str, value: str) -> None:
