@@ -168,6 +168,11 @@ def parse_head_code(text: str) -> HeadCode | None:
     return None
 
 
+def until_stamp(as_of: dt.date) -> str:
+    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
+    return f"{as_of.isoformat()} 23:59:59"
+
+
 def cut(db: Database, until: str) -> int | None:
     """The first entry written after `until`; history "as of" then is everything before it.
 

@@ -12,7 +12,8 @@ from peewee import DatabaseError, SqliteDatabase
 
 from . import journal, nearest_due, search_index
 from .db import bulk_insert
-from .journal import json_value
+from .exchange import held
+from .journal import json_value, until_stamp
 from .labels import TABLE_LABELS, field_label
 from .ledger import Ledger
 from .migrations import create_schema
@@ -44,11 +45,6 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
                 if updates is not None:
                     updates[(change["t"], key)] = updates.get((change["t"], key), 0) + 1
     return state
-
-
-def until_stamp(as_of: dt.date) -> str:
-    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
-    return f"{as_of.isoformat()} 23:59:59"
 
 
 @dataclass
@@ -114,6 +110,7 @@ def _verify(ledger: Ledger) -> VerifyReport:
                 f"{_row_label(table, key, expected[key])} 已从数据库中消失（被程序之外删除）。"
             )
     problems.extend(_missing_evidence(ledger))
+    problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
     stale = [] if problems else search_index.stale(ledger.db)

@@ -22,8 +22,9 @@ from ..dates import format_date, format_month, month_end
 from ..errors import LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
+from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
-from ..replay import settings_at, snapshot, until_stamp
+from ..replay import settings_at, snapshot
 from .report_figures import Figures, Line, figures, figures_json
 from .report_sheets import detail_ids, details, overdue_count, overdue_sheet, sheet_top
 from .styles import Column, Palette, row_height, set_page, text_lines

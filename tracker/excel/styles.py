@@ -67,9 +67,7 @@ NAMED_STYLES: dict[str, NamedStyle] = {
             number_format="0.0%",
         ),
         _style("台账增减", _body, _CENTER, border=BORDER, number_format="+0;-0;0"),
-        _style(
-            "台账增减百分点", _body, _CENTER, border=BORDER, number_format="+0.0%;-0.0%;0.0%"
-        ),
+        _style("台账增减百分点", _body, _CENTER, border=BORDER, number_format="+0.0%;-0.0%;0.0%"),
         _style("台账注释", Font(name=SONG, size=10), Alignment(vertical="top", wrap_text=True)),
         _style("台账校验码", Font(name=SONG, size=10, bold=True), Alignment(vertical="center")),
     )

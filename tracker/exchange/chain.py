@@ -22,7 +22,6 @@ from peewee import Database
 from .. import journal
 from ..dates import month_end
 from ..models import Journal
-from ..replay import until_stamp
 
 FULL_LIMIT = 20_000  # entries: below this a report carries the whole journal
 Entry = list  # [seq, txn, at, actor, action, problem, changes text, prev_hash, hash]
@@ -34,7 +33,7 @@ def carried(db: Database, head: journal.Head, year: int, month: int, *, full: bo
     if not full and head.seq > FULL_LIMIT:
         before_last = dt.date(year, month, 1) - dt.timedelta(days=1)
         before_last = dt.date(before_last.year, before_last.month, 1) - dt.timedelta(days=1)
-        first = journal.cut(db, until_stamp(month_end(before_last.year, before_last.month)))
+        first = journal.cut(db, journal.until_stamp(month_end(before_last.year, before_last.month)))
         start = min(first or head.seq + 1, head.seq + 1)
     rows = (
         Journal.select(*journal.COLUMNS)

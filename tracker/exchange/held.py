@@ -124,4 +124,26 @@ def problems(ledger: Ledger, limit: int = 10) -> list[str]:
                 )
         if len(out) >= limit:
             break
+    return out + _file_problems(ledger)
+
+
+def _file_problems(ledger: Ledger) -> list[str]:
+    """Every received report's file is kept, unchanged (it is what a drill-down shows)."""
+    import hashlib
+
+    from ..services.evidence import evidence_file
+
+    out = []
+    rows = ledger.select(
+        ReceivedReport, ReceivedReport.sha256, ReceivedReport.file_name, ReceivedReport.size
+    )
+    for sha, name, size in rows.tuples():
+        path = evidence_file(ledger, sha, name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            out.append(f"收到的报表“{name}”的文件不见了：{path}")
+            continue
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+            out.append(f"收到的报表“{name}”的文件被改动或替换：{path}")
     return out
