@@ -186,9 +186,11 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
             settings.get(CONTACT_PHONE, ""),
         )
         wb = Workbook(write_only=True)
+        palette = Palette(wb)
+        palette.dry = True  # only what the sheets show is wanted, not a file
         try:
             with source.db.atomic():
-                return _visible(wb, Palette(wb), source, moment, info, None).sheets
+                return _visible(wb, palette, source, moment, info, None).sheets
         finally:
             discard(wb)
     finally:

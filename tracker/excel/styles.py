@@ -86,6 +86,9 @@ class Palette:
         self._ids: dict[tuple[str, bool], str] = {}
         self.formats: dict[str, str] = {}  # style id -> number format code (what a seal records)
         self.recording: list | None = None  # the StreamSheets written, when a seal will need them
+        self.dry = (
+            False  # record what sheets show without writing them (a report rebuilt to compare)
+        )
         for name, template in NAMED_STYLES.items():
             style = NamedStyle(
                 name=name,

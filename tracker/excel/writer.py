@@ -125,16 +125,24 @@ class StreamSheet:
         cells = list(cells)
         if self.capture is not None:
             self._record(cells)
-        self.ws.append(cells)
+        if not self.palette.dry:
+            self.ws.append(cells)
         return self.row
 
     def _record(self, cells: list) -> None:
+        """What the row shows, in the reader's canonical form (asked for every cell of a report)."""
         record, formats, number = self.capture.cells, self.palette.formats, str(self.row)
         for letter, cell in zip(self._writer.letters, cells, strict=False):
-            if cell is not None and cell[0] is not None:
-                value = canonical(cell[0])
-                if value is not None:
-                    record[letter + number] = (value, formats.get(cell[1], GENERAL))
+            if cell is None:
+                continue
+            value = cell[0]
+            if type(value) is str:
+                if "_x" in value or "\r" in value:
+                    value = canonical(value)
+            elif value is not None:
+                value = canonical(value)
+            if value:
+                record[letter + number] = (value, formats.get(cell[1], GENERAL))
 
     def content(self) -> SheetContent:
         """What the sheet shows, once every row is written (the merged ranges are known then)."""

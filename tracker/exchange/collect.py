@@ -30,7 +30,7 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..models import ReceivedReport
 from ..recorder import Unit
-from . import branches, held, identity
+from . import branches, chain, held, identity
 from .compare import differences
 from .content import SheetContent, WorkbookContent, sheet_rows
 from .seal import shown_sheets
@@ -67,6 +67,7 @@ class Incoming:
     figures: dict = field(default_factory=dict)
     overdue: list = field(default_factory=list)
     carried: dict | None = None
+    held: chain.Held | None = None  # the branch's held chain head its entries were checked on
     branch: branches.BranchRow | None = None
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -201,10 +202,12 @@ def _check_chain_and_rebuild(
     ledger: Ledger, incoming: Incoming, payload: dict, content: WorkbookContent
 ) -> None:
     branch_id = incoming.branch.id if incoming.branch else None
+    checked_on = held.head(ledger, branch_id)
     found = held.continuation_problems(ledger, branch_id, incoming.carried, incoming.head)
     if found:
         incoming.reasons.extend(found)
         return
+    incoming.held = checked_on
     history = held.journal_ledger(ledger, branch_id, incoming.carried, incoming.head.seq)
     try:
         rebuilt = rebuilder(incoming.kind)(history, payload)
@@ -227,7 +230,7 @@ def receive(ledger: Ledger, incoming: Incoming, *, branch_name: str | None = Non
     with Unit(ledger, "report.receive") as unit:
         branch_id = _branch_for(ledger, unit, incoming, branch_name)
         if incoming.verified:
-            held.store(ledger, branch_id, incoming.carried, incoming.head)
+            held.store(ledger, branch_id, incoming.carried, incoming.head, incoming.held)
         old = (
             ledger.select(ReceivedReport, ReceivedReport.id)
             .where(

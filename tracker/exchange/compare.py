@@ -54,6 +54,8 @@ def differences(
                 out.append(f"报表中多出工作表“{sheet.name}”（{label}没有）。")
             continue
         expected = wanted[sheet.name]
+        if _same(sheet, expected):  # the usual case, decided at C speed
+            continue
         if sheet.state != expected.state:
             out.append(
                 f"工作表“{sheet.name}”的状态被改为{STATES.get(sheet.state, sheet.state)}"
@@ -65,6 +67,17 @@ def differences(
     if len(out) > limit:
         out = out[:limit] + [f"……另有更多不同之处未列出（共 {len(out)} 处以上）。"]
     return out
+
+
+def _same(a: SheetContent, b: SheetContent) -> bool:
+    return (
+        a.state == b.state
+        and a.cells == b.cells
+        and sorted(a.merges) == sorted(b.merges)
+        and sorted(a.hidden_rows) == sorted(b.hidden_rows)
+        and sorted(a.hidden_cols) == sorted(b.hidden_cols)
+        and sorted(a.extras) == sorted(b.extras)
+    )
 
 
 def _rows(sheet: SheetContent) -> tuple[list[int], list[Row]]:

@@ -91,7 +91,8 @@ class SheetContent:
         return {
             "name": self.name,
             "state": self.state,
-            "cells": [[ref, *self.cells[ref]] for ref in sorted(self.cells, key=ref_key)],
+            # in the order written or read (row by row): equal content compares equal as a dict
+            "cells": [[ref, value, fmt] for ref, (value, fmt) in self.cells.items()],
             "merges": sorted(self.merges, key=_range_key),
             "hidden_rows": sorted(self.hidden_rows),
             "hidden_cols": sorted(self.hidden_cols, key=column_number),
@@ -185,11 +186,13 @@ class _Parts:
         return _Capped(self.zip.open(name), name, self.path.name)
 
     def elements(self, name: str, tags: tuple[str, ...]) -> Iterator[etree._Element]:
-        """The elements named `tags` of part `name` as they end (cleared by the caller's loop)."""
+        """The elements named `tags` of part `name` as they end; each is cleared after the
+        caller's loop body, with the siblings before it (memory stays flat on long sheets)."""
         with self.open(name) as fh:
             parser = etree.iterparse(
                 fh,
-                events=("start", "end"),
+                events=("end",),
+                tag=tags,
                 resolve_entities=False,
                 no_network=True,
                 load_dtd=False,
@@ -197,7 +200,7 @@ class _Parts:
             )
             checked = False
             try:
-                for event, el in parser:
+                for _event, el in parser:
                     if not checked:
                         checked = True
                         if el.getroottree().docinfo.doctype:
@@ -205,8 +208,12 @@ class _Parts:
                                 f"“{self.path.name}” 的 {name} 含有文档类型声明（DOCTYPE），"
                                 "Excel 工作簿不会有它，可能是恶意构造的文件，拒绝读取。"
                             )
-                    if event == "end" and el.tag in tags:
-                        yield el
+                    yield el
+                    el.clear(keep_tail=False)
+                    parent = el.getparent()
+                    if parent is not None:
+                        while el.getprevious() is not None:
+                            del parent[0]
             except etree.XMLSyntaxError as exc:
                 raise ContentError(f"“{self.path.name}” 的 {name} 已损坏：{exc}") from None
 
@@ -376,10 +383,13 @@ def _read_sheet(
         f"{MAIN}sheetFormatPr",
         *(f"{MAIN}{x}" for x in EXTRAS),
     )
+    number = 0
     for el in parts.elements(name, tags):
         tag = el.tag[len(MAIN) :]
         if tag == "row":
-            _read_row(el, sheet, strings, formats)
+            r = el.get("r")
+            number = int(r) if r else number + 1
+            _read_row(el, number, sheet, strings, formats)
         elif tag == "col":
             width = el.get("width")
             if el.get("hidden") in ("1", "true") or (width is not None and float(width) < 0.5):
@@ -393,7 +403,6 @@ def _read_sheet(
                 sheet.extras.append("zeroHeight")
         elif tag in EXTRAS:
             sheet.extras.append(f"{tag}:{etree.tostring(el, method='c14n').decode()[:2000]}")
-        el.clear()
 
 
 def column_letters(number: int) -> str:
@@ -404,37 +413,56 @@ def column_letters(number: int) -> str:
     return out
 
 
-def _read_row(el, sheet: SheetContent, strings: list[str], formats: list[str]) -> None:
-    r = el.get("r")
+_C, _F, _V, _IS = f"{MAIN}c", f"{MAIN}f", f"{MAIN}v", f"{MAIN}is"
+
+
+def _read_row(el, number: int, sheet: SheetContent, strings: list[str], formats: list[str]) -> None:
+    """One `<row>` (number `number` when it does not say) into `sheet`.
+
+    Asked for every row of every report a committee collects: the children of each cell are
+    walked once (a cell holds `<f>`, `<v>` or `<is>`), not searched for by tag.
+    """
     height = el.get("ht")
-    if r is not None and (
-        el.get("hidden") in ("1", "true") or (height is not None and float(height) < 1.5)
-    ):
-        sheet.hidden_rows.append(int(r))
-    for c in el.iterchildren(f"{MAIN}c"):
+    if el.get("hidden") in ("1", "true") or (height is not None and float(height) < 1.5):
+        sheet.hidden_rows.append(number)
+    cells, general, known = sheet.cells, GENERAL, len(formats)
+    last = ""
+    for c in el.iterchildren(_C):
         ref = c.get("r")
-        if ref is None:
-            raise ContentError(f"工作表“{sheet.name}”中有没有地址的单元格，不是本程序生成的报表。")
-        value = _cell_value(c, strings)
-        formula = c.find(f"{MAIN}f")
+        if ref is None:  # optional in the format: the cell after the previous one
+            column = column_number(last.rstrip("0123456789")) + 1 if last else 1
+            ref = f"{column_letters(column)}{number}"
+        last = ref
+        kind = c.get("t")
+        text = formula = value = None
+        for child in c:
+            tag = child.tag
+            if tag == _V:
+                text = child.text
+            elif tag == _IS:
+                value = canonical_text(_string_item(child)) or None
+            elif tag == _F:
+                formula = child.text or ""
+        if kind != "inlineStr":
+            value = _cell_value(kind, text, strings)
         if formula is not None:
-            value = f"{value or ''}\u0192={formula.text or ''}"  # shown value ƒ= its formula
+            value = f"{value or ''}\u0192={formula}"  # shown value ƒ= its formula
         if value is None:
             continue
-        s = int(c.get("s", "0"))
-        fmt = formats[s] if s < len(formats) else GENERAL
-        sheet.cells[ref] = (value, fmt)
+        s = c.get("s")
+        index = int(s) if s else 0
+        cells[ref] = (value, formats[index] if index < known else general)
 
 
-def _cell_value(c, strings: list[str]) -> str | None:
-    kind = c.get("t", "n")
-    if kind == "inlineStr":
-        inline = c.find(f"{MAIN}is")
-        return canonical_text(_string_item(inline)) or None if inline is not None else None
-    v = c.find(f"{MAIN}v")
-    if v is None or v.text is None:
+def _cell_value(kind: str | None, text: str | None, strings: list[str]) -> str | None:
+    """The canonical value of a non-inline cell of type `kind` whose `<v>` holds `text`."""
+    if text is None:
         return None
-    text = v.text
+    if kind is None or kind == "n":
+        try:
+            return canonical_number(float(text))
+        except ValueError:
+            return canonical_text(text) or None
     if kind == "s":
         index = int(text)
         return canonical_text(strings[index]) or None if index < len(strings) else None

@@ -8,13 +8,12 @@ an unbroken chain reaching every report received from it (`problems`).
 
 from __future__ import annotations
 
-from peewee import SqliteDatabase
+from peewee import SchemaManager, SqliteDatabase
 
 from .. import journal
 from ..db import bulk_insert
 from ..errors import LedgerError
 from ..ledger import Ledger
-from ..migrations import create_schema
 from ..models import BranchEntry, Journal, ReceivedReport
 from . import chain
 
@@ -56,12 +55,23 @@ def continuation_problems(
     return chain.check(carried, report_head, head(ledger, branch_id), known.get)
 
 
-def store(ledger: Ledger, branch_id: int, carried: dict, report_head: journal.Head) -> None:
-    """Append the carried entries the committee does not hold yet (inside the caller's write)."""
-    found = continuation_problems(ledger, branch_id, carried, report_head)
-    if found:  # another receiver got in first with a different chain
-        raise LedgerError("；".join(found))
+def store(
+    ledger: Ledger,
+    branch_id: int,
+    carried: dict,
+    report_head: journal.Head,
+    checked: chain.Held | None = None,
+) -> None:
+    """Append the carried entries the committee does not hold yet (inside the caller's write).
+
+    `checked` is the held head the entries were checked against before the write lock was
+    taken; if another receiver has moved it since, they are checked again.
+    """
     held = head(ledger, branch_id)
+    if held != checked:
+        found = continuation_problems(ledger, branch_id, carried, report_head)
+        if found:  # another receiver got in first with a different chain
+            raise LedgerError("；".join(found))
     new = [(branch_id, *e) for e in carried["entries"] if e[0] > held.seq]
     bulk_insert(ledger.db, BranchEntry, ["branch", *_NAMES], new)
 
@@ -70,7 +80,7 @@ def journal_ledger(ledger: Ledger, branch_id: int | None, carried: dict, upto: i
     """A read-only, in-memory ledger holding only a branch's journal up to entry `upto`: the
     chain held for it before the carried part, then the carried entries."""
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
-    create_schema(db, derived=False, own=False)
+    SchemaManager(Journal, db).create_all()  # a replay reads nothing else
     start = int(carried["from"])
     with db.atomic():
         if branch_id is not None and start > 1:

@@ -129,8 +129,10 @@ def rebuild_rollup(history: Ledger, payload: dict) -> list[SheetContent]:
         result = rollup(source, moment.year, moment.month)
         result.unit = info.unit
         wb = Workbook(write_only=True)
+        palette = Palette(wb)
+        palette.dry = True  # only what the sheets show is wanted, not a file
         try:
-            return _visible(wb, Palette(wb), result, info, moment)
+            return _visible(wb, palette, result, info, moment)
         finally:
             discard(wb)
     finally:
