@@ -32,7 +32,11 @@ from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Modules that add commands: each has `register(subparsers) -> {name: function(args, location, actor)}`.
-EXTENSIONS: list[str] = ["tracker.excel.import_cli", "tracker.excel.export_cli"]
+EXTENSIONS: list[str] = [
+    "tracker.excel.import_cli",
+    "tracker.excel.export_cli",
+    "tracker.exchange.cli",
+]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -76,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--problems", type=int, default=300, help="问题数量（默认 300，可到 100000）")
     p.add_argument(
         "--seed", type=int, default=2026, help="随机种子：相同种子、相同日期生成相同台账"
+    )
+    p.add_argument(
+        "--unit",
+        help="示例台账的填报单位名称（如“第三党支部”；不同名称生成不同内容，可模拟多个支部）",
     )
 
     p = sub.add_parser("stats", help="统计问题与措施数量、逾期、销号率")
@@ -160,7 +168,9 @@ def cmd_demo(args, location: str, actor: str) -> int:
         raise LedgerError("--problems 不能为负数。")
     if is_url(location):
         raise LedgerError("示例台账只能创建为本地文件，请用 --db 指定一个 .db 文件。")
-    with build_demo(location, problems=args.problems, seed=args.seed, actor=actor) as ledger:
+    with build_demo(
+        location, problems=args.problems, seed=args.seed, actor=actor, unit=args.unit
+    ) as ledger:
         numbers = stats(ledger)
     print(f"已创建示例台账：{location}")
     print(

@@ -22,6 +22,11 @@ class WorkflowError(LedgerError):
     """A status change the workflow does not allow now; the message says why."""
 
 
+class SamePersonError(WorkflowError):
+    """The reviewer is the one who requested the 销号: allowed on a single-user ledger only after
+    the user confirms (the call is repeated with `same_person_confirmed=True`)."""
+
+
 class ConflictError(LedgerError):
     """The record changed underneath the caller (another user or program saved first)."""
 

@@ -8,6 +8,7 @@ required key present, and each value pass its key's check. To add a key, add one
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import cached_property
 
 from peewee import Database, fn
 
+from .exchange.identity import LEDGER_ID_KEY, SIGNING_KEY
 from .ledger import Ledger
 from .migrations import APP_KEY, APP_NAME, LATEST, SCHEMA_KEY
 from .models import Meta, Problem
@@ -64,6 +66,21 @@ def _exactly(expected: str) -> Check:
     return check
 
 
+def _matching(pattern: str, what: str) -> Check:
+    def check(value: str, _key: re.Match, _ctx: Context) -> str | None:
+        return None if re.fullmatch(pattern, value) else f"不是{what}（现在为 {value!r}）"
+
+    return check
+
+
+def _signing_key(value: str, _key: re.Match, _ctx: Context) -> str | None:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raw = b""
+    return None if len(raw) == 32 else "不是一把完整的签名密钥"
+
+
 def _code_counter(value: str, key: re.Match, ctx: Context) -> str | None:
     if not NUMBER.fullmatch(value):
         return f"的值 {value!r} 不是一个编号数字"
@@ -84,6 +101,10 @@ class Key:
 KEYS = [
     Key(SCHEMA_KEY, "结构版本", _exactly(str(LATEST)), required=True),
     Key(APP_KEY, "程序标识", _exactly(APP_NAME), required=True),
+    Key(
+        LEDGER_ID_KEY, "台账标识", _matching(r"[0-9a-f]{32}", "32 位十六进制的标识"), required=True
+    ),
+    Key(SIGNING_KEY, "报表签名密钥", _signing_key, required=True),
     Key(re.escape(COUNTER_PREFIX) + r"(\d{4})", "问题编号计数器", _code_counter),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,9 +13,11 @@ from peewee import DatabaseError, SqliteDatabase
 from . import journal, meta, nearest_due, search_index, stored
 from .db import bulk_insert, write_transaction
 from .errors import LedgerDataError, ReadOnlyError
+from .exchange import held
+from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
-from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence
+from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence, Journal
 
 MAX_REPORTED = stored.MAX_REPORTED
 
@@ -44,11 +47,6 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
     return state
 
 
-def until_stamp(as_of: dt.date) -> str:
-    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
-    return f"{as_of.isoformat()} 23:59:59"
-
-
 @dataclass
 class VerifyReport:
     ok: bool
@@ -76,6 +74,7 @@ def _verify(ledger: Ledger) -> VerifyReport:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head, checked = _check_data(ledger)
     problems.extend(_missing_evidence(ledger))
+    problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
     problems.extend([] if problems else _stale_derived(ledger))
@@ -168,12 +167,17 @@ def _missing_evidence(ledger: Ledger) -> list[str]:
     return out
 
 
-def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
-    """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only."""
+def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:
+    """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only.
+
+    With `upto`, the ledger as journal entry `upto` left it, with `as_of` as its "today" (a
+    report is rebuilt at the exact entry it was made from, not at the end of its day).
+    """
     updates: dict = {}
-    state = replay(journal.change_lists(ledger.db, until=until_stamp(as_of)), updates)
+    until = None if upto is not None else until_stamp(as_of)
+    state = replay(journal.change_lists(ledger.db, until=until, upto=upto), updates)
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
-    create_schema(db, derived=False)
+    create_schema(db, derived=False, own=False)
     with db.atomic():
         indexes = _drop_indexes(db)
         for table, model in JOURNALED.items():
@@ -195,7 +199,7 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
         for sql in indexes:
             db.execute_sql(sql)
         nearest_due.rebuild(db)  # derived, not journaled
-    head = journal.head(ledger.db, until=until_stamp(as_of))
+    head = journal.head(ledger.db, until=until, upto=upto)
     snap = Ledger(
         db,
         f"{ledger.location}@{as_of.isoformat()}",
@@ -207,6 +211,27 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
     )
     snap.snapshot_head = head
     return snap
+
+
+def settings_at(ledger: Ledger, upto: int) -> dict[str, str]:
+    """The business settings (unit name, contact …) as journal entry `upto` left them."""
+    values: dict[str, str] = {}
+    rows = (
+        Journal.select(Journal.changes)
+        .where((Journal.seq <= upto) & Journal.changes.contains('"t":"setting"'))
+        .order_by(Journal.seq)
+        .bind(ledger.db)
+        .tuples()
+    )
+    for (text,) in rows.iterator():
+        for change in json.loads(text):
+            if change["t"] != "setting":
+                continue
+            if change["op"] == "c":
+                values[change["id"]] = change["f"].get("value", "")
+            elif "value" in change["f"]:
+                values[change["id"]] = change["f"]["value"][1]
+    return values
 
 
 def _drop_indexes(db: SqliteDatabase) -> list[str]:

@@ -40,6 +40,7 @@ def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     from .excel_actions import export_ledger, monthly_report
+    from .report_check import check_report_file
 
     a = {
         "new_ledger": _action(window, "新建台账…", window.new_ledger, tip="创建一个新的空台账"),
@@ -64,6 +65,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             "生成月报…",
             lambda: monthly_report(window),
             tip="生成某月的整改工作进展情况月报",
+        ),
+        "verify_report": _action(
+            window,
+            "核对月报…",
+            lambda: check_report_file(window),
+            tip="核对一份月报：生成后是否被改动；如果是本台账的月报，再由台账历史重新生成逐格对照",
         ),
         "backup": _action(
             window,
@@ -115,6 +122,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "import",
         "export",
         "report",
+        "verify_report",
         None,
         "backup",
         None,

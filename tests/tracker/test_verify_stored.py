@@ -165,3 +165,18 @@ def test_measures_and_progress_of_an_honest_ledger_keep_verifying(ledger, clock)
     services.add_progress(ledger, first, "制定会议清单")
     services.extend_deadline(ledger, first, "2026年5月31日", "等上级文件")
     assert replay.verify(ledger).ok
+
+
+def test_a_damaged_signing_key_is_named_without_showing_the_key(ledger):
+    key = ledger.db.execute_sql("SELECT value FROM meta WHERE key = 'signing_key'").fetchone()[0]
+    set_meta(ledger, "signing_key", key[:-8])
+
+    (message,) = findings(ledger)
+    assert "报表签名密钥" in message and key[:12] not in message
+
+
+def test_a_ledger_id_rewritten_is_named(ledger):
+    set_meta(ledger, "ledger_id", "another-ledger")
+
+    (message,) = findings(ledger)
+    assert "台账标识" in message and "another-ledger" in message

@@ -36,6 +36,7 @@ from openpyxl.xml.functions import tostring
 from ..bulk import Cancelled
 from ..dates import format_date
 from ..errors import LedgerError, OverwriteRefusedError, StorageError
+from ..exchange.content import GENERAL, SheetContent, canonical
 from ..failures import os_reason
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, Ledger
 from ..paths import require_folder
@@ -77,6 +78,11 @@ class StreamSheet:
         freeze: str | None = None,
     ) -> None:
         self.ws = wb.create_sheet(title)
+        # what the sheet shows, recorded as it is written when the palette asks (a report's seal)
+        self.capture: SheetContent | None = None
+        if palette.recording is not None:
+            self.capture = SheetContent(title)
+            palette.recording.append(self)
         self.palette = palette
         self.columns = list(columns)
         self.width = len(self.columns)
@@ -122,8 +128,33 @@ class StreamSheet:
             self._writer.write_top()
         self.row += 1
         self._writer.height = height
-        self.ws.append(list(cells))
+        cells = list(cells)
+        if self.capture is not None:
+            self._record(cells)
+        if not self.palette.dry:
+            self.ws.append(cells)
         return self.row
+
+    def _record(self, cells: list) -> None:
+        """What the row shows, in the reader's canonical form (asked for every cell of a report)."""
+        record, formats, number = self.capture.cells, self.palette.formats, str(self.row)
+        for letter, cell in zip(self._writer.letters, cells, strict=False):
+            if cell is None:
+                continue
+            value = cell[0]
+            if type(value) is str:
+                if "_x" in value or "\r" in value:
+                    value = canonical(value)
+            elif value is not None:
+                value = canonical(value)
+            if value:
+                record[letter + number] = (value, formats.get(cell[1], GENERAL))
+
+    def content(self) -> SheetContent:
+        """What the sheet shows, once every row is written (the merged ranges are known then)."""
+        assert self.capture is not None, "the palette was not recording"
+        self.capture.merges = list(self.merged_refs())
+        return self.capture
 
     # -- merged ranges --------------------------------------------------------------------------
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
