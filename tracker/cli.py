@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command. Exit status: 0 done, 1 a check (`verify`, `verify-report`) found a
-    problem, 2 anything else that went wrong (always said in a Chinese sentence)."""
+    """Run one command. Exit status: 0 done, 1 a check found a problem (`verify`,
+    `verify-report`, a report `collect` refused), 2 anything else that went wrong (always said
+    in a Chinese sentence)."""
     args = build_parser().parse_args(argv)
     location = args.db or default_db_location()
     actor = args.user or default_actor()
