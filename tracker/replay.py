@@ -19,7 +19,7 @@ from .ledger import Ledger
 from .migrations import create_schema
 from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence, Journal
 
-MAX_REPORTED = stored.MAX_REPORTED
+MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
 State = dict[str, dict]  # table -> id -> {field: json value}
 

@@ -33,7 +33,7 @@ from .labels import TABLE_LABELS, field_label
 from .ledger import Ledger
 from .models import JOURNALED, UNJOURNALED_FIELDS
 
-MAX_REPORTED = 30
+MAX_DETAILED = 20  # row findings written out in full; the rest are counted by kind
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TYPE_NAMES = {
     int: "整数",
@@ -131,13 +131,37 @@ def row_label(table: str, key, row: dict) -> str:
     return f"{name}（id {key}）"
 
 
+class Findings:
+    """Row findings: the first MAX_DETAILED in full, then how many more of each kind (a table's
+    column, added rows, vanished rows), so that a flood of one kind does not hide another."""
+
+    def __init__(self, out: list[str]) -> None:
+        self.out = out  # where the summary lines go
+        self.detailed = 0
+        self.more: dict[str, int] = {}
+
+    def wants(self, kind: str) -> bool:
+        """Should a finding of `kind` be written out? If not, it is counted."""
+        if self.detailed < MAX_DETAILED:
+            self.detailed += 1
+            return True
+        self.more[kind] = self.more.get(kind, 0) + 1
+        return False
+
+    def close(self) -> None:
+        for kind, count in self.more.items():
+            self.out.append(f"……另有 {count} 处{kind}，未逐条列出。")
+
+
 def check_rows(ledger: Ledger, state: dict[str, dict], updates: dict, problems: list[str]) -> int:
     """Compare every journaled row, as stored, with the replayed journal `state`; append what is
-    wrong to `problems` (stopping early when there is a flood). Returns the rows read."""
+    wrong to `problems`. Returns the rows read."""
     form = FormCheck(ledger.is_sqlite)
+    found = Findings(problems)
     checked = 0
     for table, model in JOURNALED.items():
         expected = state[table]
+        name = TABLE_LABELS[table]
         fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
         kinds = [kind_of(f) for f in fields]
         versioned = "version" in model._meta.fields
@@ -151,35 +175,38 @@ def check_rows(ledger: Ledger, state: dict[str, dict], updates: dict, problems: 
             values = raw_row[1 : 1 + len(fields)]
             if want is None:
                 named = {f.name: v for f, v in zip(fields, values, strict=True)}
-                problems.append(
-                    f"{row_label(table, key, named)} 不在历史记录中：它是在程序之外被加入的。"
-                )
+                if found.wants(f"{name}不在历史记录中（在程序之外加入）"):
+                    problems.append(
+                        f"{row_label(table, key, named)} 不在历史记录中：它是在程序之外被加入的。"
+                    )
                 continue
             label = row_label(table, key, want)
             if versioned:
-                _check_version(problems, label, raw_row[-1], updates.get((table, key), 0))
+                done = updates.get((table, key), 0)
+                if raw_row[-1] != 1 + done and found.wants(f"{name}的修改次数与历史记录不符"):
+                    problems.append(_version_sentence(label, raw_row[-1], done))
             for f, kind, raw in zip(fields, kinds, values, strict=True):
                 journaled = want.get(f.name)
                 target = stored_value(kind, journaled, sqlite=form.sqlite)
                 if type(raw) is type(target) and raw == target and form.ok(kind, raw):
                     continue
-                problems.append(_difference(form, label, table, f, kind, journaled, raw))
-            if len(problems) > MAX_REPORTED:
-                return checked
+                if found.wants(f"{name}的“{field_label(table, f.name)}”被程序之外改动"):
+                    problems.append(_difference(form, label, table, f, kind, journaled, raw))
         for key in expected.keys() - seen:
-            problems.append(
-                f"{row_label(table, key, expected[key])} 已从数据库中消失（被程序之外删除）。"
-            )
+            if found.wants(f"{name}从数据库中消失"):
+                problems.append(
+                    f"{row_label(table, key, expected[key])} 已从数据库中消失（被程序之外删除）。"
+                )
+    found.close()
     return checked
 
 
-def _check_version(problems: list[str], label: str, version, journaled_updates: int) -> None:
-    if version != 1 + journaled_updates:
-        shown = version - 1 if type(version) is int else version
-        problems.append(
-            f"{label} 的修改次数与历史记录不符（记录 {journaled_updates} 次，"
-            f"数据显示 {shown} 次）：历史记录可能被删改。"
-        )
+def _version_sentence(label: str, version, journaled_updates: int) -> str:
+    shown = version - 1 if type(version) is int else version
+    return (
+        f"{label} 的修改次数与历史记录不符（记录 {journaled_updates} 次，"
+        f"数据显示 {shown} 次）：历史记录可能被删改。"
+    )
 
 
 def _difference(

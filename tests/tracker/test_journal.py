@@ -308,7 +308,7 @@ def test_a_flood_of_damage_is_reported_briefly(ledger):
 
     found = messages(ledger)
     assert len(found) <= replay.MAX_REPORTED + 1
-    assert found[-1] == "……另有更多问题未列出。"
+    assert found[-1] == "……另有 20 处问题的“问题描述”被程序之外改动，未逐条列出。"
 
 
 def test_verify_only_reads(ledger):

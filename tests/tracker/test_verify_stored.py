@@ -180,3 +180,19 @@ def test_a_ledger_id_rewritten_is_named(ledger):
 
     (message,) = findings(ledger)
     assert "台账标识" in message and "another-ledger" in message
+
+
+def test_a_flood_of_one_edit_does_not_hide_another(ledger, tmp_path):
+    """Hundreds of rewritten dates are counted, and the flag and the counter still get a line."""
+    for n in range(30):
+        make_problem(ledger, f"问题{n}", deadlines=("2026年4月30日", "2026年5月31日"))
+    ready_for_closure(ledger, 1, tmp_path / "files")
+    ledger.db.execute_sql("UPDATE measure SET deadline_date = '2026-4-30'")
+    ledger.db.execute_sql("UPDATE evidence SET active = 2")
+    set_meta(ledger, "code_counter.2026", "1")
+
+    found = findings(ledger)
+
+    assert any(line.startswith("……另有 ") and "到期日期" in line for line in found)
+    assert any("佐证材料" in line and "“有效”" in line for line in found)
+    assert any("问题编号计数器" in line for line in found)
