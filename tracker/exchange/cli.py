@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from ..errors import LedgerError, NotFoundError
+from ..excel.export_cli import OVERWRITE_HELP
+from ..excel.writer import check_overwrite
 from ..ledger import open_ledger
 from ..overdue import format_rate
 from . import branches
@@ -41,6 +43,7 @@ def register(sub) -> dict:
     p.add_argument("--month", type=_month, required=True, metavar="YYYY-MM", help="汇总月份")
     p.add_argument("file", type=Path, nargs="?", help="要保存的汇总表 .xlsx（用 --json 时可省略）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总数字")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
 
     p = sub.add_parser("branch", help="支部名单：list 列出，add 登记，edit 修改，retire 停用")
     verbs = p.add_subparsers(dest="verb", metavar="操作")
@@ -109,6 +112,8 @@ def cmd_rollup(args, location: str, actor: str) -> int:
     year, month = args.month
     if args.file is None and not args.json:
         raise LedgerError("请指定要保存的汇总表文件（.xlsx），或用 --json 输出汇总数字。")
+    if args.file is not None:
+        check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         if args.file is not None:
             path, result = build_rollup(ledger, args.file, year, month)
