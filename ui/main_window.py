@@ -55,10 +55,12 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage()
         self.ledger_page = LedgerPage(self.session, settings)
         self.dashboard_tab = LazyPage(self._build_dashboard)  # QtCharts and all, when first opened
+        self.rollup_tab = LazyPage(self._build_rollup)  # the committee's page of branch reports
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.ledger_page, "整改台账")
         self.tabs.addTab(self.dashboard_tab, "统计分析")
+        self.tabs.addTab(self.rollup_tab, "汇总")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
@@ -93,6 +95,15 @@ class MainWindow(QMainWindow):
         page = DashboardPage(self.session)
         page.open_problem.connect(self.show_problem)
         return page
+
+    @property
+    def rollup(self):
+        return self.rollup_tab.page()
+
+    def _build_rollup(self):
+        from .committee.rollup_page import RollupPage
+
+        return RollupPage(self.session, self.settings)
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
