@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -42,6 +42,16 @@ HEADER_KEY = (
 )
 
 
+def default_size() -> tuple[int, int]:
+    """1480×900, or less on a small screen (1366×768): the whole window, title bar and status
+    bar included, must be on screen before the user has saved a size of their own."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1480, 900
+    free = screen.availableGeometry()
+    return min(1480, free.width()), min(900, free.height() - 40)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, actor: str | None = None) -> None:
         super().__init__()
@@ -50,7 +60,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.lock: LedgerLock | None = None
         self.setWindowTitle("整改台账")
-        self.resize(1480, 900)
+        self.resize(*default_size())
 
         self.welcome = WelcomePage()
         self.ledger_page = LedgerPage(self.session, settings)

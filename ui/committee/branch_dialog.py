@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.changes import Changes
+from tracker.dates import format_month
 from tracker.exchange import branches as service
 from tracker.exchange.branches import BranchRow
 from tracker.exchange.identity import key_fingerprint
@@ -35,12 +36,21 @@ from tracker.exchange.identity import key_fingerprint
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
 
-COLUMNS = ["名称", "联系人", "电话", "状态", "签名密钥指纹", "停用"]
+COLUMNS = ["名称", "联系人", "电话", "状态", "签名密钥指纹", "最近报送", "停用"]
 MUTED = QColor("#9aa3ad")
 
 
-def state(branch: BranchRow) -> str:
-    return "已登记签名" if branch.bound else "尚未报送"
+def state(branch: BranchRow, latest: tuple[int, int, bool] | None) -> str:
+    if branch.bound:
+        return "已登记签名"
+    return "手工台账（无签名）" if latest else "尚未报送"
+
+
+def latest_text(latest: tuple[int, int, bool] | None) -> str:
+    if latest is None:
+        return "—"
+    year, month, verified = latest
+    return format_month(year, month) + ("" if verified else "（未校验）")
 
 
 class BranchForm(QDialog):
@@ -146,6 +156,7 @@ class BranchListDialog(QDialog):
         keep = select if select is not None else self.selected_id()
         ledger = self.session.ledger
         self.rows = service.branches(ledger, include_retired=True) if ledger else []
+        latest = service.latest_reports(ledger) if ledger else {}
         self.table.setRowCount(len(self.rows))
         for r, branch in enumerate(self.rows):
             fingerprint = key_fingerprint(branch.public_key) if branch.bound else "—"
@@ -153,8 +164,9 @@ class BranchListDialog(QDialog):
                 branch.name,
                 branch.contact,
                 branch.phone,
-                state(branch),
+                state(branch, latest.get(branch.id)),
                 fingerprint,
+                latest_text(latest.get(branch.id)),
                 "" if branch.active else "已停用",
             ]
             for c, text in enumerate(values):

@@ -105,6 +105,7 @@ class DetailDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)  # the sheet has its own 序号
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.resizeColumnsToContents()
         for column in range(self.model.columnCount()):

@@ -21,6 +21,7 @@ from tracker.ledger import Ledger
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], bool] | None
+REPLACES = "收取这一份将替换它"  # the note on a file that replaces a report already received
 
 
 def _checked(read: Callable[[], Incoming], path: Path) -> Incoming:
@@ -69,6 +70,10 @@ def inspect_handkept_file(
     return incoming
 
 
+def replaces(incoming: Incoming) -> bool:
+    return any(REPLACES in note for note in incoming.notes)
+
+
 def note_replacements(ledger: Ledger, incomings: list[Incoming]) -> None:
     """Say beforehand which files will replace a report already received for the same month."""
     by_month: dict[tuple[int, int], dict[int, object]] = {}
@@ -83,7 +88,7 @@ def note_replacements(ledger: Ledger, incomings: list[Incoming]) -> None:
             what = "月报" if line.verified else "手工台账（未校验）"
             incoming.notes.append(
                 f"已收到“{line.branch.name}”{format_month(*month)}的{what}"
-                f"（{line.received_at[:16]} 收取）；收取这一份将替换它，原报表保留在历史中。"
+                f"（{line.received_at[:16]} 收取）；{REPLACES}，原报表保留在历史中。"
             )
 
 

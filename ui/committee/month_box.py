@@ -48,6 +48,7 @@ class MonthBox(QWidget):
         self.next.setToolTip("看下一个月")
         for widget in (self.previous, self.combo, self.next):
             layout.addWidget(widget)
+        layout.addStretch(1)  # in a wide form field the buttons keep their size
         self.previous.clicked.connect(lambda: self._step(1))
         self.next.clicked.connect(lambda: self._step(-1))
         self.combo.currentIndexChanged.connect(self._picked)

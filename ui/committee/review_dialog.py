@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from tracker.exchange.collect import KINDS, Incoming
 
+from .jobs import replaces
+
 COLUMNS = ["文件", "单位", "月份", "结果", "登记为新支部"]
 GREEN, AMBER, RED = "#1b6e20", "#a15c00", "#b00020"
 
@@ -45,6 +47,8 @@ def verdict(incoming: Incoming, confirmed: bool) -> tuple[str, str]:
         return "将收取（未校验）", AMBER
     if incoming.branch is not None and not incoming.branch.bound:
         return "将收取（首次报送，登记签名）", GREEN
+    if replaces(incoming):
+        return "将收取（替换已收到的）", GREEN
     return "将收取", GREEN
 
 
@@ -219,12 +223,10 @@ class CollectReview(QDialog):
         for row, incoming in enumerate(self.incomings):
             text, colour = verdict(incoming, self.confirmed(row))
             what = KINDS.get(incoming.kind, incoming.kind)
-            heading = (
-                f"{row + 1}. {html.escape(incoming.path.name)}　{html.escape(_unit(incoming))}"
-                f"{incoming.month_label}{what}"
-            )
+            heading = f"{row + 1}. {html.escape(_unit(incoming))}　{incoming.month_label}{what}"
             parts.append(
                 f'<a name="f{row}"></a><h3>{heading}：<span style="color:{colour}">{text}</span></h3>'
+                f'<p style="color:#5f6b7a">文件：{html.escape(str(incoming.path))}</p>'
             )
             parts.extend(_paragraphs(incoming))
         scroll = self.details.verticalScrollBar().value()

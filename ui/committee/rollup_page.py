@@ -47,6 +47,7 @@ QFrame#missingBox[complete="true"] { background: #edf7ee; border: 1px solid #b9d
 QFrame#missingBox[complete="true"] QLabel#missingTitle { color: #1b6e20; }
 QLabel#missingTitle { font-weight: bold; color: #b00020; font-size: 11pt; }
 QLabel#missingEntry { color: #b00020; }
+QLabel#missingName { color: #b00020; font-weight: bold; }
 QLabel#emptyHint { font-size: 12pt; color: #2d3748; background: white; border: 1px solid #e1e5eb;
                    border-radius: 8px; padding: 24px; }
 """
@@ -114,10 +115,10 @@ class RollupPage(QWidget):
         self.export_button.setToolTip("生成本月的汇总表 Excel（带校验码，可报送上级）")
         self.branches_button = QPushButton("支部名单…")
         self.branches_button.setToolTip("登记、修改、停用需要报送月报的支部")
-        self.collect_button.clicked.connect(self.collect_reports)
-        self.handkept_button.clicked.connect(self.collect_handkept)
-        self.export_button.clicked.connect(self.export_rollup)
-        self.branches_button.clicked.connect(self.open_branches)
+        self.collect_button.clicked.connect(lambda: self.collect_reports())
+        self.handkept_button.clicked.connect(lambda: self.collect_handkept())
+        self.export_button.clicked.connect(lambda: self.export_rollup())
+        self.branches_button.clicked.connect(lambda: self.open_branches())
         for button in (
             self.collect_button,
             self.handkept_button,
@@ -155,7 +156,11 @@ class RollupPage(QWidget):
         self.table.cellDoubleClicked.connect(self._open_row)
         self.no_reports = QLabel()
         self.no_reports.setObjectName("sectionNote")
+        self.uneven = QLabel()
+        self.uneven.setObjectName("sectionNote")
+        self.uneven.setWordWrap(True)
         layout.addWidget(self.table)
+        layout.addWidget(self.uneven)
         layout.addWidget(self.no_reports)
         self.missing = MissingBox()
         layout.addWidget(self.missing)
@@ -232,12 +237,15 @@ class RollupPage(QWidget):
         self.branches_button.setEnabled(ledger is not None)
         if ledger is None:
             self.result = None
+            self.month.setVisible(False)
             self.summary.setText("未打开台账")
             self.stack.setCurrentIndex(0)
             return
         self._ensure_months(ledger)
         year, month = self.month.value()
-        if not branches(ledger, include_retired=True):
+        empty = not branches(ledger, include_retired=True)
+        self.month.setVisible(not empty)
+        if empty:
             self.result = None
             self.summary.setText("支部名单为空，还没有收到任何支部的月报。")
             self.stack.setCurrentIndex(0)
@@ -259,7 +267,10 @@ class RollupPage(QWidget):
         else:
             text += "。"
         self.summary.setText(text)
-        self.table.fill(result)
+        uneven = self._uneven(result)
+        self.table.fill(result, uneven)
+        self.uneven.setText(f"※ {uneven}")
+        self.uneven.setVisible(bool(uneven and result.lines and result.change))
         self.table.setVisible(bool(result.lines))
         self.no_reports.setText(
             ""
@@ -280,6 +291,28 @@ class RollupPage(QWidget):
             self.overdue_title.setText(
                 f"逾期整改措施（{count} 项）" if count else "没有逾期的整改措施"
             )
+
+    def _uneven(self, result: Rollup) -> str:
+        """Why the 合计's 较上月 is not like for like: the branches that reported differ."""
+        if result.previous_total is None:
+            return ""
+        now = {line.branch.name for line in result.lines}
+        before = {
+            line.branch.name
+            for line in rollup(self.session.ledger, *shift((result.year, result.month), -1)).lines
+        }
+        if now == before:
+            return ""
+        parts = []
+        if before - now:
+            parts.append(f"本月未报送的{'、'.join(sorted(before - now))}计入了上月合计")
+        if now - before:
+            parts.append(f"上月未报送的{'、'.join(sorted(now - before))}计入了本月合计")
+        return (
+            "合计的“较上月”是两个月各自已报送支部的合计之差，两月报送的支部不同："
+            + "，".join(parts)
+            + "。"
+        )
 
     # -- drilling down ---------------------------------------------------------------------------
     def _open_row(self, row: int, _column: int) -> None:

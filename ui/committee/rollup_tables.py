@@ -3,8 +3,6 @@ and every overdue measure across the branches (a small list, sorted in memory)."
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -120,13 +118,14 @@ class BranchTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the spare width
 
-    def fill(self, result: Rollup) -> None:
+    def fill(self, result: Rollup, uneven: str = "") -> None:
+        """`uneven`: why the 合计's 较上月 compares different sets of branches (empty: it does not)."""
         lines = result.lines
         self.setRowCount(len(lines) + (1 if lines else 0))
         for row, line in enumerate(lines):
             self._fill_line(row, line)
         if lines:
-            self._fill_total(len(lines), result)
+            self._fill_total(len(lines), result, uneven)
         self.fit_height()
 
     def _fill_line(self, row: int, line: BranchLine) -> None:
@@ -152,14 +151,14 @@ class BranchTable(QTableWidget):
             check.setBackground(QColor(AMBER_BACK))
         self.setItem(row, CHECK_COL, check)
 
-    def _fill_total(self, row: int, result: Rollup) -> None:
+    def _fill_total(self, row: int, result: Rollup, uneven: str) -> None:
         bold = QFont(self.font())
         bold.setBold(True)
         unverified = sum(1 for line in result.lines if not line.verified)
         cells = [
             f"合计（{len(result.lines)}个支部）",
             *(figure(result.total, key) for _, key, _ in FIGURES),
-            change_text(result.change),
+            change_text(result.change) + ("※" if uneven and result.change else ""),
             "",
             f"含未校验 {unverified} 份" if unverified else "",
         ]
@@ -167,6 +166,7 @@ class BranchTable(QTableWidget):
             tip = "比率由合计数计算（不是各支部比率的平均）" if column in (8, 9) else text
             if column == CHANGE_COL:
                 tip = change_tip(result.total, result.previous_total)
+                tip += f"\n※ {uneven}" if uneven and result.change else ""
             item = _item(text, LEFT if column == 0 else CENTER, tip)
             item.setFont(bold)
             item.setBackground(QColor(TOTAL_BACK))
@@ -189,9 +189,10 @@ class BranchTable(QTableWidget):
 
 
 class MissingBox(QFrame):
-    """The branches that have not reported, in red, with whom to call: three to a line."""
+    """The branches that have not reported, in red, with whom to call: two to a line, each as
+    name | 联系人 | 电话 in aligned columns (easy to read down, and to copy a number from)."""
 
-    PER_LINE = 3
+    PER_LINE = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,46 +204,45 @@ class MissingBox(QFrame):
         self.title.setObjectName("missingTitle")
         layout.addWidget(self.title)
         self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(28)
+        self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(4)
         layout.addLayout(self.grid)
-        self.entries: list[QLabel] = []
+        self.entries: list[str] = []
 
     def fill(self, missing: list[BranchRow], reported: int) -> None:
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         self.entries = []
         if not missing:
             self.title.setText(f"各支部均已报送（{reported}个）。" if reported else "")
-            self.setProperty("complete", True)
         else:
             self.title.setText(f"未报送（{len(missing)}个支部），请催报：")
-            self.setProperty("complete", False)
+        self.setProperty("complete", not missing)
         for widget in (self, self.title):  # the [complete] style rules follow the property
             widget.style().unpolish(widget)
             widget.style().polish(widget)
         for index, branch in enumerate(missing):
-            who = f"联系人：{branch.contact or '未登记'}　电话：{branch.phone or '未登记'}"
-            label = QLabel(f"<b>{html.escape(branch.name)}</b>　{html.escape(who)}")
-            label.setToolTip(f"{branch.name}　{who}")
-            label.setObjectName("missingEntry")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.grid.addWidget(label, index // self.PER_LINE, index % self.PER_LINE)
-            self.entries.append(label)
-        self.grid.setColumnStretch(self.PER_LINE, 1)
+            parts = (
+                branch.name,
+                f"联系人：{branch.contact or '未登记'}",
+                f"电话：{branch.phone or '未登记'}",
+            )
+            row, first = index // self.PER_LINE, (index % self.PER_LINE) * 4
+            for offset, text in enumerate(parts):
+                label = QLabel(text)
+                label.setObjectName("missingName" if offset == 0 else "missingEntry")
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.grid.addWidget(label, row, first + offset)
+            self.entries.append("　".join(parts))
+        for column in range(self.PER_LINE * 4):
+            self.grid.setColumnStretch(column, 1 if column % 4 == 3 else 0)
+        self.grid.setColumnMinimumWidth(3, 40)  # a gap between the two entries of a line
 
     def texts(self) -> list[str]:
-        return [e.toolTip() for e in self.entries]
-
-
-class OverdueProxy(QSortFilterProxyModel):
-    """Sorts by each column's sort key (branch order, days as a number), never by shown text."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
+        return list(self.entries)
 
 
 class OverdueTable(QTableView):
@@ -252,7 +252,8 @@ class OverdueTable(QTableView):
         super().__init__(parent)
         self.source = QStandardItemModel(0, len(OVERDUE_COLUMNS), self)
         self.source.setHorizontalHeaderLabels([c[0] for c in OVERDUE_COLUMNS])
-        self.proxy = OverdueProxy(self)
+        self.proxy = QSortFilterProxyModel(self)  # sorts by each cell's key, never by its text:
+        self.proxy.setSortRole(SORT_ROLE)  # branches in list order, days as numbers
         self.proxy.setSourceModel(self.source)
         self.setModel(self.proxy)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -50,7 +50,7 @@ def test_add_edit_retire_and_restore(dialog, committee, monkeypatch, message_box
     )
     dialog.add()
     dialog.add()
-    assert cells(dialog, 0) == ["第一党支部", "王敏", "0571-1", "尚未报送", "—", ""]
+    assert cells(dialog, 0) == ["第一党支部", "王敏", "0571-1", "尚未报送", "—", "—", ""]
     assert dialog.selected().name == "第二党支部"  # the one just added is selected
 
     dialog.add()
@@ -67,10 +67,10 @@ def test_add_edit_retire_and_restore(dialog, committee, monkeypatch, message_box
     assert dialog.retire_button.text() == "停用"
     dialog.retire_button.click()  # confirmed (the message box fixture answers 是)
     assert message_boxes[-1][:2] == ("question", "停用支部")
-    assert cells(dialog, 0)[5] == "已停用" and dialog.retire_button.text() == "恢复"
+    assert cells(dialog, 0)[6] == "已停用" and dialog.retire_button.text() == "恢复"
     assert [b.name for b in branches(committee)] == ["第二党支部（机关服务中心）"]
     dialog.retire_button.click()
-    assert find_branch(committee, "第一党支部").active and cells(dialog, 0)[5] == ""
+    assert find_branch(committee, "第一党支部").active and cells(dialog, 0)[6] == ""
 
 
 def test_a_read_only_ledger_lists_but_does_not_change(qtbot, committee_session, committee):
@@ -85,3 +85,14 @@ def test_a_read_only_ledger_lists_but_does_not_change(qtbot, committee_session, 
         assert not widget.add_button.isEnabled() and not widget.retire_button.isEnabled()
     finally:
         committee.read_only = False
+
+
+def test_the_list_shows_who_has_a_key_on_record_and_their_latest_report(
+    qtbot, collected, committee_session
+):
+    from tracker.exchange.identity import key_fingerprint
+
+    widget = BranchListDialog(committee_session)
+    qtbot.addWidget(widget)
+    first = branches(collected)[0]
+    assert cells(widget, 0)[3:6] == ["已登记签名", key_fingerprint(first.public_key), "2026年11月"]

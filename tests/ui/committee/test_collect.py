@@ -108,7 +108,9 @@ def test_escape_in_the_review_keeps_nothing_and_a_new_branch_left_unchecked_is_n
 
     reviews = capture(monkeypatch, CollectReview, press_escape)
     summaries = capture(monkeypatch, SummaryDialog)
-    page.collect_reports([str(reports[NAMES[0]][1]), str(reports[NAMES[1]][1])])
+    chosen = [str(reports[NAMES[0]][1]), str(reports[NAMES[1]][1])]
+    monkeypatch.setattr(collecting, "choose_reports", lambda *a: chosen)
+    page.collect_button.click()
     qtbot.waitUntil(lambda: bool(reviews), timeout=30000)
     qtbot.wait(200)
     assert reviews[0].result() == QDialog.DialogCode.Rejected

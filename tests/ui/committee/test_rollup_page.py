@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from tracker.exchange.branches import add_branch
 from tracker.exchange.rollup import branch_detail, rollup
@@ -64,8 +64,10 @@ def test_the_branch_that_has_not_reported_is_red_with_its_contact(page):
     assert page.missing.title.text() == "未报送（1个支部），请催报："
     assert page.missing.texts() == ["第四党支部　联系人：钱进　电话：0571-4"]
     assert page.missing.property("complete") is False
-    assert page.missing.isVisible() and page.missing.entries[0].isVisible()
-    assert "#b00020" in page.styleSheet() and page.missing.entries[0].objectName() == "missingEntry"
+    shown = [w for w in page.missing.findChildren(QLabel) if w.isVisible()]
+    name = next(w for w in shown if w.objectName() == "missingName")
+    assert name.text() == "第四党支部" and "电话：0571-4" in [w.text() for w in shown]
+    assert "QLabel#missingName { color: #b00020;" in page.styleSheet()  # red
 
 
 def test_overdue_measures_are_sorted_by_days_and_by_branch(page, collected):
