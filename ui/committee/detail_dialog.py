@@ -37,12 +37,29 @@ def _text(value) -> str:
     return str(value)
 
 
+def _filled(row: list) -> int:
+    return sum(1 for v in row if v not in (None, ""))
+
+
+def column_widths(view: QTableView, headings: list[str], rows: list[list]) -> list[int]:
+    """Each column as wide as its heading and the table's own rows (the first 200), at most
+    WIDE: a note or signature line under the table, filled in one cell, does not widen it."""
+    metrics = view.fontMetrics()
+    table = [r for r in rows[:200] if _filled(r) >= 3]
+    out = []
+    for column, heading in enumerate(headings):
+        texts = [_text(r[column]) for r in table if column < len(r)]
+        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        out.append(min(max(widest, metrics.horizontalAdvance(heading) + 12) + 16, WIDE))
+    return out
+
+
 def heading_row(rows: list[list]) -> int:
     """Where the table's heading is: the first row of a sealed 明细; a hand-kept workbook may
     open with title and 填报单位 lines, so take the first row about as full as the widest."""
-    widest = max((sum(1 for v in r if v not in (None, "")) for r in rows[:12]), default=0)
+    widest = max((_filled(r) for r in rows[:12]), default=0)
     for index, row in enumerate(rows[:12]):
-        if sum(1 for v in row if v not in (None, "")) * 2 >= widest:
+        if _filled(row) * 2 >= widest:
             return index
     return 0
 
@@ -107,9 +124,8 @@ class DetailDialog(QDialog):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)  # the sheet has its own 序号
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), WIDE))
+        for column, size in enumerate(column_widths(self.view, self.model.headings, body)):
+            self.view.setColumnWidth(column, size)
         layout.addWidget(self.view, 1)
         if not body:
             layout.addWidget(QLabel("这份报表没有明细行。"))

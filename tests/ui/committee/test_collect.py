@@ -14,6 +14,7 @@ from tracker.models import ReceivedReport
 from tracker.replay import verify
 from ui.committee import collecting
 from ui.committee.collecting import SummaryDialog
+from ui.committee.detail_dialog import DetailDialog
 from ui.committee.handkept_dialog import HandkeptDialog
 from ui.committee.review_dialog import CollectReview
 
@@ -156,6 +157,15 @@ def test_a_hand_kept_workbook_is_collected_for_a_branch_and_month_as_unverified(
     check = page.table.item(0, 12)
     assert check.text() == "未校验（手工台账）"
     assert check.foreground().color().name() == "#a15c00"  # amber
+    # its detail is the workbook as it came: the heading row found under the title lines,
+    # dates shown as dates
+    details = capture(monkeypatch, DetailDialog)
+    page.table.cellDoubleClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: bool(details), timeout=10000)
+    model = details[0].model
+    assert model.headings[:2] == ["序号", "问题来源"] and "未校验" in details[0].header.text()
+    cells = [model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(16)]
+    assert "2025-12-31" in cells
 
 
 def test_the_hand_kept_dialog_names_what_is_missing(qtbot, committee, message_boxes):
