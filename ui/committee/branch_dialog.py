@@ -11,12 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -35,6 +32,7 @@ from tracker.exchange.identity import key_fingerprint
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
+from ..widgets import ok_cancel, read_only_rows
 
 COLUMNS = ["名称", "联系人", "电话", "状态", "签名密钥指纹", "最近报送", "停用"]
 MUTED = QColor("#9aa3ad")
@@ -83,14 +81,7 @@ class BranchForm(QDialog):
             note.setWordWrap(True)
             note.setStyleSheet("color: #5f6b7a;")
             form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "保存", self._save))
 
     def _save(self) -> None:
         if not self.name.text().strip():
@@ -119,13 +110,7 @@ class BranchListDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        read_only_rows(self.table, stretch=0)
         self.table.cellDoubleClicked.connect(lambda *_: self.edit())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

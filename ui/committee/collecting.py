@@ -12,14 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,8 @@ from tracker.exchange.collect import KINDS, Incoming
 
 from ..operations import run_in_background
 from ..session import Session
+from ..widgets import headline as headline_label
+from ..widgets import report_text
 from . import jobs
 from .review_dialog import CollectReview
 
@@ -186,24 +186,15 @@ class SummaryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("收取完成")
         self.resize(820, 460)
-        headline, details = summary(outcome, refused, left)
+        title, details = summary(outcome, refused, left)
         layout = QVBoxLayout(self)
-        self.headline = QLabel(headline)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.headline.setFont(font)
-        self.headline.setWordWrap(True)
+        self.headline = headline_label(title)
         layout.addWidget(self.headline)
-        self.text = QPlainTextEdit(details)
-        self.text.setReadOnly(True)
-        body = QFont(self.text.font())
-        body.setPointSizeF(max(body.pointSizeF(), 11.0))
-        self.text.setFont(body)
+        self.text = report_text(details)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         copy = buttons.addButton("复制结果", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(headline + "\n" + details))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(title + "\n" + details))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from tracker.exchange.branches import branches
 from ..dialogs.reason_dialog import field_error
 from ..operations import run_in_background
 from ..session import Session
+from ..widgets import ok_cancel
 from . import jobs
 from .collecting import Done, remember_folder, review_and_receive, start_folder
 from .month_box import Month, MonthBox, shift
@@ -74,14 +74,7 @@ class HandkeptDialog(QDialog):
         current = (today.year, today.month)
         self.month.set_range(shift(current, -23), current, month or current)
         form.addRow("月份：", self.month)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("读取并核对…")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "读取并核对…", self._accept))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -12,12 +12,10 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableWidget,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from tracker.exchange.collect import KINDS, Incoming
 
+from ..widgets import headline, read_only_rows, readable
 from .jobs import replaces
 
 COLUMNS = ["文件", "单位", "月份", "结果", "登记为新支部"]
@@ -96,32 +95,18 @@ class CollectReview(QDialog):
         self.setWindowTitle(f"{title} — 核对结果")
         self.resize(1000, 640)
         layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        font = self.summary.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.summary.setFont(font)
-        self.summary.setWordWrap(True)
+        self.summary = headline(scale=1.25)
         layout.addWidget(self.summary)
 
         self.table = QTableWidget(len(incomings), len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        read_only_rows(self.table, stretch=0)
         for row, incoming in enumerate(incomings):
             self._fill_row(row, incoming)
         self.table.currentCellChanged.connect(lambda row, *_: self._scroll_to(row))
 
-        self.details = QTextBrowser()
+        self.details = readable(QTextBrowser())
         self.details.setOpenLinks(False)
-        body = QFont(self.details.font())
-        body.setPointSizeF(max(body.pointSizeF(), 11.0))
-        self.details.setFont(body)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.details)

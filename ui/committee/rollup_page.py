@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -29,6 +28,7 @@ from tracker.exchange.collect import Incoming
 from tracker.exchange.rollup import Rollup, rollup
 from tracker.overdue import format_rate
 
+from ..lazy_page import RefreshWhenShown
 from ..operations import run_in_background
 from ..session import Session
 from .month_box import Month, MonthBox, shift
@@ -73,7 +73,7 @@ def default_month(ledger, today) -> Month:
     return before if rollup(ledger, *before).lines else now
 
 
-class RollupPage(QWidget):
+class RollupPage(RefreshWhenShown, QWidget):
     def __init__(
         self, session: Session, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
@@ -81,7 +81,6 @@ class RollupPage(QWidget):
         self.session = session
         self.settings = settings
         self.result: Rollup | None = None
-        self.dirty = True
         self._range_for = None  # the ledger the month list was set up for
         self.setObjectName("rollupPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -192,17 +191,6 @@ class RollupPage(QWidget):
     def _changed(self, changes) -> None:
         if changes.committee or changes.settings:
             self._stale()
-
-    def _stale(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.dirty = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self.dirty:
-            self.refresh()
 
     def _ensure_months(self, ledger) -> None:
         """A newly opened ledger: offer two years of months and show the likeliest one."""

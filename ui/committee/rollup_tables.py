@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHeaderView,
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
 from tracker.exchange.branches import BranchRow
 from tracker.exchange.rollup import BranchLine, Rollup
 from tracker.overdue import format_rate
+
+from ..widgets import read_only_rows
 
 RED, AMBER, AMBER_BACK, TOTAL_BACK = "#b00020", "#a15c00", "#fff3df", "#eef1f5"
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -106,17 +107,10 @@ class BranchTable(QTableWidget):
         self.horizontalHeaderItem(CHECK_COL).setToolTip(
             "已校验：本程序生成、签名和内容核对无误的月报；未校验：手工填写的台账，无法证明未被改动"
         )
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_rows(self, stretch=0)  # the branch's name gets the spare width
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the spare width
+        self.horizontalHeader().setHighlightSections(False)
 
     def fill(self, result: Rollup, uneven: str = "") -> None:
         """`uneven`: why the 合计's 较上月 compares different sets of branches (empty: it does not)."""
@@ -256,11 +250,9 @@ class OverdueTable(QTableView):
         self.proxy.setSortRole(SORT_ROLE)  # branches in list order, days as numbers
         self.proxy.setSourceModel(self.source)
         self.setModel(self.proxy)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
