@@ -178,3 +178,36 @@ def test_the_hand_kept_dialog_names_what_is_missing(qtbot, committee, message_bo
     assert message_boxes[-1][1] == "“支部”填写有误"
     assert dialog.month.value() == (2026, 11)  # this month unless told otherwise
     assert not dialog.month.set_value((2026, 12))  # a month still to come is not offered
+
+
+def test_a_file_that_fails_while_kept_stops_nothing_and_cancel_keeps_what_is_in(
+    committee, reports, tmp_path
+):
+    from ui.committee import jobs
+
+    inbox = tmp_path / "收件箱"
+    paths = [copy(reports[name][1], inbox) for name in NAMES]
+    checked = jobs.inspect_files(committee, [str(inbox)])
+    assert [x.ok for x in checked] == [True, True, True]
+    paths[0].unlink()  # gone between the check and 收取
+    outcome = jobs.receive_files(committee, checked)
+    assert len(outcome.failed) == 1 and len(outcome.received) == 2
+    assert outcome.failed[0][0].path == paths[0]
+
+    again = jobs.inspect_files(committee, [str(p) for p in paths[1:]])
+    answers = iter([True, False])
+    outcome = jobs.receive_files(committee, again, lambda done, total: next(answers, False))
+    assert len(outcome.received) == 1 and len(outcome.skipped) == 1
+    assert "已由这一份替换" in outcome.warnings[0]
+
+
+def test_the_menu_entries_follow_a_read_only_ledger(window, committee):
+    assert window.menu_actions["collect"].isEnabled()
+    committee.read_only = True
+    try:
+        window._update_enabled()
+        assert not window.menu_actions["collect"].isEnabled()
+        assert not window.menu_actions["collect_handkept"].isEnabled()
+        assert window.menu_actions["branches"].isEnabled()  # the list can still be read
+    finally:
+        committee.read_only = False
