@@ -189,6 +189,10 @@ class MainWindow(QMainWindow):
             f"台账：{ledger.display_location}  ·  操作人：{ledger.actor}{suffix}"
         )
         self._update_enabled()
+        from .committee.actions import opens_on_rollup
+
+        if opens_on_rollup(ledger):
+            self.tabs.setCurrentWidget(self.rollup_tab)
         QTimer.singleShot(0, self.ledger_page.banner.check)
 
     def _release_lock(self) -> None:

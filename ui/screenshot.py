@@ -33,10 +33,12 @@ def take_screenshot(window, location: str | None, args) -> int:
     elif location and view in ROLLUP_VIEWS:  # the committee's page of branch reports
         window.tabs.setCurrentWidget(window.rollup_tab)
     elif location and view == "detail":  # an overdue problem with its measures shown
+        window.tabs.setCurrentWidget(page)
         page.views.select_key("view:overdue")
         page.table.selectRow(0)
         page.detail.tabs.setCurrentIndex(1)
     elif location:
+        window.tabs.setCurrentWidget(page)  # a committee's ledger opens on 汇总
         wanted = f"view:{VIEW_KEYS.get(view)}"
         shown = page.views.current_key == wanted  # opening the ledger showed it: no second query
         if view not in VIEW_KEYS or not (shown or page.views.select_key(wanted)):

@@ -201,6 +201,18 @@ def test_a_file_that_fails_while_kept_stops_nothing_and_cancel_keeps_what_is_in(
     assert "已由这一份替换" in outcome.warnings[0]
 
 
+def test_a_committees_ledger_opens_on_the_rollup_tab(qtbot, tmp_path, collected):
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="沈卫红")
+    qtbot.addWidget(win)
+    win.session.open(collected)
+    assert win.tabs.currentWidget() is win.rollup_tab
+    win.session.ledger = None
+
+
 def test_the_menu_entries_follow_a_read_only_ledger(window, committee):
     assert window.menu_actions["collect"].isEnabled()
     committee.read_only = True
