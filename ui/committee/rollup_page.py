@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -349,19 +348,16 @@ class RollupPage(RefreshWhenShown, QWidget):
     def export_rollup(self) -> None:
         from tracker.exchange.rollup_book import build_rollup
 
-        from ..excel_actions import offer_to_open
+        from ..excel_actions import _save_path, offer_to_open
 
         ledger = self.session.ledger
         if ledger is None:
             return
         year, month = self.current_month()
         name = f"{ledger.unit_name}{format_month(year, month)}各支部整改工作进展汇总表.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "导出汇总表", str(Path.home() / name), "Excel 工作簿 (*.xlsx)"
-        )
-        if not path:
+        target = _save_path(self, "导出汇总表", name)  # with the overwrite rule (覆盖 / 取消)
+        if target is None:
             return
-        target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
 
         def done(answer) -> None:
             saved, result = answer

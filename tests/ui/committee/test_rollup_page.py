@@ -148,3 +148,20 @@ def test_the_screenshot_flag_shows_the_rollup_page(tmp_path, collected):
     )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_exporting_the_rollup_runs_in_the_background_and_offers_the_file(
+    qtbot, page, tmp_path, monkeypatch
+):
+    from tracker.excel.verify_report import check_file
+    from ui import excel_actions
+
+    target = tmp_path / "汇总表.xlsx"
+    monkeypatch.setattr(excel_actions, "_save_path", lambda *a: target)
+    offered = []
+    monkeypatch.setattr(excel_actions, "offer_to_open", lambda *a: offered.append(a))
+    page.export_button.click()
+    qtbot.waitUntil(lambda: bool(offered), timeout=20000)
+    _parent, title, text, path = offered[0]
+    assert title == "汇总表已生成" and path == target and "未报送 1 个" in text
+    assert check_file(target).ok
