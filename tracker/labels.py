@@ -121,6 +121,11 @@ ACTION_LABELS = {
     "demo.create": "生成示例数据",
     "import": "从Excel导入",
     "undo": "撤销",
+    "branch.create": "登记支部",
+    "branch.edit": "修改支部",
+    "branch.retire": "停用支部",
+    "branch.restore": "恢复支部",
+    "report.receive": "收取月报",
 }
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from .operations import run_in_background
+from .widgets import headline, report_text
 
 if TYPE_CHECKING:
     from tracker.excel.verify_report import ReportCheck
@@ -55,12 +54,7 @@ class ReportCheckDialog(QDialog):
         self.setWindowTitle(f"核对月报 — {check.path.name}")
         self.resize(760, 460)
         layout = QVBoxLayout(self)
-        verdict = QLabel()
-        font = verdict.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        verdict.setFont(font)
-        verdict.setWordWrap(True)
+        verdict = headline(scale=1.4)
         if check.ok:
             verdict.setText(
                 "✔ 核对通过：报表生成后没有被改动"
@@ -71,11 +65,7 @@ class ReportCheckDialog(QDialog):
             verdict.setText("✘ 核对未通过：报表或它所依据的台账历史被改动过，详见下面各条。")
             verdict.setStyleSheet("color: #b00020;")
         layout.addWidget(verdict)
-        self.text = QPlainTextEdit("\n".join(describe(check)))
-        self.text.setReadOnly(True)
-        body = QFont(self.text.font())
-        body.setPointSizeF(max(body.pointSizeF(), 11.0))
-        self.text.setFont(body)
+        self.text = report_text("\n".join(describe(check)))
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("复制结果", QDialogButtonBox.ButtonRole.ActionRole)

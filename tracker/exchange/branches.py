@@ -51,6 +51,24 @@ def branches(ledger: Ledger, *, include_retired: bool = False) -> list[BranchRow
     return [BranchRow(*row) for row in query.tuples()]
 
 
+def latest_reports(ledger: Ledger) -> dict[int, tuple[int, int, bool]]:
+    """branch id -> (year, month, verified) of the latest month it reported (its active report)."""
+    from ..models import ReceivedReport
+
+    query = (
+        ledger.select(
+            ReceivedReport,
+            ReceivedReport.branch,
+            ReceivedReport.year,
+            ReceivedReport.month,
+            ReceivedReport.verified,
+        )
+        .where(ReceivedReport.active == True)  # noqa: E712
+        .order_by(ReceivedReport.year, ReceivedReport.month, ReceivedReport.id)
+    )
+    return {branch_id: (year, month, bool(ok)) for branch_id, year, month, ok in query.tuples()}
+
+
 def branch(ledger: Ledger, branch_id: int) -> BranchRow:
     for row in branches(ledger, include_retired=True):
         if row.id == branch_id:

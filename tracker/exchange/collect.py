@@ -118,6 +118,7 @@ def inspect(ledger: Ledger, path: str | Path) -> Incoming:
     incoming.reasons.extend(check.file_reasons)
     payload = check.payload
     if not payload or incoming.reasons:
+        _claimed(incoming, payload)
         return incoming
     _read_payload(incoming, payload)
     if incoming.reasons:
@@ -152,6 +153,19 @@ def _read_payload(incoming: Incoming, payload: dict) -> None:
         incoming.reasons.append(f"本程序不认识这种报表（{incoming.kind}），请升级程序后再收取。")
         return
     incoming.overdue = overdue_rows(payload)
+
+
+def _claimed(incoming: Incoming, payload: dict | None) -> None:
+    """Who a refused file says it is from, and for which month (to name it to the user; the
+    claim itself is not trusted)."""
+    try:
+        incoming.unit = str(payload["ledger"]["unit"])
+        incoming.kind = str(payload.get("kind", "report"))
+        year, month = int(payload["report"]["year"]), int(payload["report"]["month"])
+    except (KeyError, TypeError, ValueError):
+        return
+    if 1 <= month <= 12:
+        incoming.year, incoming.month = year, month
 
 
 def overdue_rows(payload: dict) -> list[list]:

@@ -138,15 +138,38 @@ def _range_key(text: str) -> tuple[int, int]:
     return ref_key(text.split(":", 1)[0])
 
 
-def sheet_rows(sheet: SheetContent, first_row: int) -> list[list]:
-    """A sheet's rows from `first_row` on as lists of shown values (None where empty)."""
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def as_date(value: str, fmt: str) -> str:
+    """A serial number under a date format, as the date it shows (`2025-12-31`); else `value`.
+
+    Hand-kept workbooks store dates as numbers; the committee reading one should see the date.
+    """
+    pattern = _QUOTED.sub("", (fmt or "").split(";")[0]).lower()
+    if not value or fmt == GENERAL or not any(ch in pattern for ch in "ymd"):
+        return value
+    try:
+        day = float(value)
+    except ValueError:
+        return value
+    if not 0 < day < 2958466:  # Excel's last day, 9999-12-31
+        return value
+    import datetime as dt
+
+    return (dt.date(1899, 12, 30) + dt.timedelta(days=int(day))).isoformat()
+
+
+def sheet_rows(sheet: SheetContent, first_row: int, *, dates: bool = False) -> list[list]:
+    """A sheet's rows from `first_row` on as lists of shown values (None where empty); with
+    `dates`, numbers under a date format as their dates."""
     rows: dict[int, dict[int, str]] = {}
     width = 0
-    for ref, (value, _fmt) in sheet.cells.items():
+    for ref, (value, fmt) in sheet.cells.items():
         letters, row = split_ref(ref)
         if row >= first_row:
             col = column_number(letters)
-            rows.setdefault(row, {})[col] = value
+            rows.setdefault(row, {})[col] = as_date(value, fmt) if dates else value
             width = max(width, col)
     return [[rows[r].get(c) for c in range(1, width + 1)] for r in sorted(rows)]
 

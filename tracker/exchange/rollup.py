@@ -180,8 +180,8 @@ def branch_detail(ledger: Ledger, report_id: int) -> list[list]:
         sheet = next((s for s in found.payload["sheets"] if s["name"] == "明细"), None)
         if sheet is not None:
             return sheet_rows(SheetContent.from_json(sheet), first_row=4)
-    sheet = content.sheets[0] if content.sheets else None
-    return sheet_rows(sheet, first_row=1) if sheet else []
+    sheet = content.sheets[0] if content.sheets else None  # a hand-kept workbook, as it came
+    return sheet_rows(sheet, first_row=1, dates=True) if sheet else []
 
 
 def rollup_json(result: Rollup) -> dict:
