@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .safe_files import PART, copy_file, is_part, remove_leftovers, sync_dir
+from .safe_files import PART, copy_file, is_part, remove_leftovers, sync_dir, sync_file
 from .safe_files import temporary as temporary_for
 
 if TYPE_CHECKING:
@@ -143,31 +144,33 @@ def files(folder: Path) -> Iterable[Path]:
             yield path
 
 
-def copy_store(source: Path, target: Path, *, link: bool = False, check: bool = False) -> int:
+def copy_store(source: Path, target: Path, *, link: bool = False, live: bool = False) -> int:
     """Copy every stored file of `source` into `target` (same relative names); returns how many.
 
-    A file the target already has is kept — after rehashing it when `check` (the live store a
-    restore adds to: a damaged file there is replaced by the backup's copy). With `link` the
-    files are hard-linked where the disk allows it (a safety copy beside the ledger costs no
-    space; stored files are never changed in place, only replaced).
+    Into a folder being built (a backup's temporary folder) files are copied directly — hard-linked
+    with `link` where the disk allows it (a safety copy beside the ledger costs no space; stored
+    files are only ever replaced, never changed in place). Into a store in use (`live`: a restore
+    adding to the ledger's) each file is written whole under a temporary name, and one already
+    there is kept only if its content still has its hash (a damaged one is replaced).
     """
     copied = 0
     for file in files(source):
         dest = target / file.relative_to(source)
-        if dest.exists() and (not check or is_sound(dest, file.name[:64])):
+        if live and is_sound(dest, file.name[:64]):
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if not (link and _linked(file, dest)):
+        if live:
             copy_file(file, dest, sync=True)
+        elif not (link and _linked(file, dest)):
+            shutil.copy2(file, dest)
+            sync_file(dest)
         copied += 1
     return copied
 
 
 def _linked(file: Path, dest: Path) -> bool:
     try:
-        with temporary_for(dest) as tmp:
-            os.link(file, tmp)
-            os.replace(tmp, dest)
+        os.link(file, dest)
         return True
     except OSError:  # another disk, or a file system without hard links: copy instead
         return False
