@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def backup_ledger(
     evidence = evidence_dir_of_file(dest)
     with writing_into(folder, "备份"):
         folder.mkdir(parents=True, exist_ok=True)
-        clear_leftovers(dest)
+        _clear_leftovers(dest)
         if dest.exists():
             raise LedgerError(f"备份文件“{dest}”已存在，为避免覆盖，请换一个文件名。")
         if evidence.exists():
@@ -158,7 +159,7 @@ def backup_ledger(
             (_sqlite_backup if is_sqlite(db) else _tables_backup)(db, db_part)
             evidence_part.mkdir()
             note = evidence_part / INCOMPLETE
-            note.write_text(json.dumps({"pid": os.getpid()}), encoding="utf-8")
+            note.write_text(json.dumps(_whose()), encoding="utf-8")
             copy_store(evidence_dir, evidence_part, link=link)
             os.replace(evidence_part, evidence)
             os.replace(db_part, dest)
@@ -167,18 +168,24 @@ def backup_ledger(
     return dest
 
 
-def clear_leftovers(dest: Path) -> list[Path]:
+def _whose() -> dict:
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _clear_leftovers(dest: Path) -> None:
     """Remove what killed attempts at writing the backup `dest` left: temporary files and folders,
-    and an evidence folder renamed into place whose database never followed."""
+    and an evidence folder renamed into place whose database never followed (its note names a
+    process of this computer that is gone; one of another computer on a shared folder is left)."""
     evidence = evidence_dir_of_file(dest)
-    removed = remove_leftovers(dest) + remove_leftovers(evidence)
+    remove_leftovers(dest)
+    remove_leftovers(evidence)
     note = evidence / INCOMPLETE
-    if not dest.exists() and note.is_file():
-        try:
-            pid = int(json.loads(note.read_text(encoding="utf-8"))["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pid = 0
-        if pid <= 0 or not process_alive(pid):
-            remove(evidence)
-            removed.append(evidence)
-    return removed
+    if dest.exists() or not note.is_file():
+        return
+    try:
+        whose = json.loads(note.read_text(encoding="utf-8"))
+        pid, host = int(whose["pid"]), whose["host"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if host == socket.gethostname() and not process_alive(pid):
+        remove(evidence)

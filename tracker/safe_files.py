@@ -56,15 +56,33 @@ def is_part(name: str) -> bool:
 
 
 def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this computer still runs (when unsure: yes, leave its files be)."""
     if pid == os.getpid():
         return True
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there
+        return _windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # exists, but is someone else's (or this system cannot tell): assume alive
+    except OSError:  # exists, but is someone else's (or this system cannot tell)
         return True
     return True
+
+
+def _windows_process_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return kernel32.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _owner(path: Path) -> int | None:
@@ -129,17 +147,6 @@ def temporary(target: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             remove(tmp)
-
-
-def write_bytes(target: Path, content: bytes, *, sync: bool = False) -> None:
-    """Write `content` to `target` whole: it appears under its name only when complete."""
-    with temporary(target) as tmp:
-        with open(tmp, "wb") as out:
-            out.write(content)
-            if sync:
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(tmp, target)
 
 
 def copy_file(source: Path, target: Path, *, sync: bool = False) -> None:

@@ -365,3 +365,24 @@ def test_a_demo_run_again_over_a_cut_short_evidence_file_writes_it_whole(tmp_pat
     with build_demo(path, problems=30) as again:
         assert cut.read_bytes() == whole
         assert replay.verify(again).ok
+
+
+def test_the_command_line_rehashes_showing_progress_and_quick_compares_sizes(
+    ledger, tmp_path, capsys
+):
+    from tracker.cli import main
+
+    pid = make_problem(ledger)
+    path = stored(
+        ledger,
+        services.add_evidence(ledger, pid, write_file(tmp_path, "照片.jpg", PHOTO)).created_id,
+    )
+    path.write_bytes(PHOTO[::-1])
+
+    assert main(["--db", ledger.location, "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "核对佐证材料：100%" in err and "内容与记录不符" in err
+
+    assert main(["--db", ledger.location, "verify", "--quick"]) == 0
+    out, err = capsys.readouterr()
+    assert "只核对了文件大小" in out and "核对佐证材料" not in err
