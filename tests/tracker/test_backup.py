@@ -16,7 +16,7 @@ from tracker.integrity import check_integrity
 from tracker.ledger import create_ledger, open_ledger
 from tracker.models import Evidence
 
-from .factories import close_problem, make_problem, measure_ids, write_file
+from .factories import close_problem, make_problem, measure_ids, try_write_now, write_file
 
 
 def fingerprint(path: Path) -> str:
@@ -291,7 +291,7 @@ def test_a_restore_holds_the_write_lock_and_says_so_to_waiting_writers(
     real = search_index.rebuild
 
     def rebuild_while_someone_tries_to_write(db):
-        seen.append((busy.current(worked_on.location), try_to_write(worked_on.location)))
+        seen.append((busy.current(worked_on.location), try_write_now(worked_on.location)))
         return real(db)
 
     monkeypatch.setattr(search_index, "rebuild", rebuild_while_someone_tries_to_write)
@@ -301,19 +301,7 @@ def test_a_restore_holds_the_write_lock_and_says_so_to_waiting_writers(
     assert (holder.what, holder.who) == ("恢复台账", "王敏")
     assert attempt == "database is locked"
     assert busy.current(worked_on.location) is None
-    assert try_to_write(worked_on.location) == "written"
-
-
-def try_to_write(path) -> str:
-    conn = sqlite3.connect(str(path), timeout=0)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.rollback()
-        return "written"
-    except sqlite3.OperationalError as error:
-        return str(error)
-    finally:
-        conn.close()
+    assert try_write_now(worked_on.location) == "written"
 
 
 # -- a damaged ledger, a folder that cannot be written --------------------------------------------

@@ -18,7 +18,7 @@ from tracker.models import Problem
 from tracker.services import problems as problems_service
 from tracker.services import transitions
 
-from .factories import make_problem, measure_ids, problem, ready_for_closure
+from .factories import make_problem, measure_ids, problem, ready_for_closure, try_write_now
 
 
 @pytest.fixture
@@ -159,19 +159,6 @@ def test_two_busy_writers_keep_one_unbroken_history(ledger):
     assert problem(ledger, second)["version"] == 16
 
 
-def _try_write_now(path) -> str:
-    """Another process's write attempt that will not wait: 'written' or the refusal it got."""
-    conn = sqlite3.connect(str(path), timeout=0)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.rollback()
-        return "written"
-    except sqlite3.OperationalError as error:
-        return str(error)
-    finally:
-        conn.close()
-
-
 def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monkeypatch):
     """王敏 asks for 销号 while 李娜 tries to void the same problem: the guard reads the problem
     inside the write transaction, so 李娜's write has to wait until 王敏's decision is saved —
@@ -182,7 +169,7 @@ def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monke
     seen = []
 
     def read_while_colleague_tries(led, row, **extra):
-        seen.append(_try_write_now(ledger.location))
+        seen.append(try_write_now(ledger.location))
         return real(led, row, **extra)
 
     monkeypatch.setattr(transitions, "problem_facts", read_while_colleague_tries)
@@ -190,7 +177,7 @@ def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monke
 
     assert seen == ["database is locked"]
     assert problem(ledger, pid)["status"] == "pending_closure"
-    assert _try_write_now(ledger.location) == "written"  # and the lock is released afterwards
+    assert try_write_now(ledger.location) == "written"  # and the lock is released afterwards
 
 
 def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, monkeypatch):
@@ -204,7 +191,7 @@ def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, mo
     seen = []
 
     def check_while_colleague_tries(row, doing):
-        seen.append(_try_write_now(ledger.location))
+        seen.append(try_write_now(ledger.location))
         real(row, doing)
 
     monkeypatch.setattr(problems_service, "require_editable", check_while_colleague_tries)
