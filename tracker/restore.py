@@ -46,9 +46,12 @@ class Summary:
     last_actor: str
     last_at: str  # "YYYY-MM-DD HH:MM:SS", or "" for a ledger without history
 
+    def last_change(self) -> str:
+        return f"{self.last_actor}，{self.last_at[:16]}" if self.last_at else "尚无修改"
+
     def text(self) -> str:
-        last = f"最后修改：{self.last_actor}，{self.last_at[:16]}" if self.last_at else "尚无修改"
-        return f"填报单位：{self.unit or '（未填写）'}；问题 {self.problems} 个；{last}"
+        unit = self.unit or "（未填写）"
+        return f"填报单位：{unit}；问题 {self.problems} 个；最后修改：{self.last_change()}"
 
 
 def summarize(ledger: Ledger) -> Summary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -257,9 +258,11 @@ def test_restoring_another_units_backup_shows_both_sides_and_can_be_declined(
 
     ((title, text),) = asked
     assert "核对" in title
-    assert "备份：填报单位：市直机关第二党支部；问题 1 个；最后修改：刘洋" in text
+    cells = [re.sub("<[^>]+>", "", c) for c in re.findall("<td[^>]*>.*?</td>", text)]
     listed = ledger.select(Problem).where(Problem.status != "void").count()
-    assert f"当前：填报单位：{ledger.unit_name}；问题 {listed} 个；最后修改：" in text
+    assert cells[:3] == ["填报单位", "市直机关第二党支部", ledger.unit_name]
+    assert cells[3:6] == ["问题", "1 个", f"{listed} 个"]
+    assert cells[6] == "最后修改" and cells[7].startswith("刘洋，")
     assert "填报单位不同" in text
     assert ledger.select(Problem).count() == before and dialog.operation is op
     assert not list(Path(ledger.location).parent.glob("*.before-restore-*"))

@@ -9,6 +9,7 @@ care is needed when the unit differs or the ledger is shared); then the restore 
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QUrl, Signal
@@ -41,6 +42,7 @@ from .reason_dialog import field_error
 from .settings_directory import DirectoryTab
 
 USER_NAME_KEY = "user/name"
+WARN = "color: #b00020;"
 UNIT_FIELDS = (
     ("unit_name", UNIT_NAME, "填报单位"),
     ("contact_person", CONTACT_PERSON, "联系人"),
@@ -213,14 +215,12 @@ class SettingsDialog(QDialog):
         return path
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        """Yes or no (no by default), wide enough for the side-by-side table of a restore."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def open_folder(self, folder: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
@@ -300,12 +300,7 @@ class SettingsDialog(QDialog):
             return
         ledger = self.session.ledger
         reason = confirmation_needed(ledger, current, incoming)
-        text = (
-            f"将用备份文件\n{source}\n替换当前台账的全部内容（问题、措施、名录、历史记录）。\n\n"
-            f"备份：{incoming.text()}\n当前：{current.text()}\n\n"
-            + (f"请注意：{reason}。\n\n" if reason else "")
-            + "恢复前，当前内容会另存为一份带时间的副本，可用它再恢复回去。确定要恢复吗？"
-        )
+        text = restore_question(source, incoming, current, reason)
         title = "恢复：请核对双方内容" if reason else "从备份恢复"
         if not self.confirm(title, text):
             return
@@ -329,3 +324,31 @@ class SettingsDialog(QDialog):
             f"已从备份恢复台账。\n恢复前的内容已另存为：{safety}\n（需要时可用它再恢复回去）",
         )
         self.restore_finished.emit(safety)
+
+
+def restore_question(source: Path, incoming: Summary, current: Summary, reason: str | None) -> str:
+    """The restore confirmation: the backup and the ledger it replaces side by side (rich text),
+    what differs in red, and why care is needed when it is more than an earlier state."""
+    rows = [
+        ("填报单位", incoming.unit or "（未填写）", current.unit or "（未填写）"),
+        ("问题", f"{incoming.problems} 个", f"{current.problems} 个"),
+        ("最后修改", incoming.last_change(), current.last_change()),
+    ]
+    cells = "".join(
+        f"<tr><td>{label}</td>"
+        + "".join(
+            f'<td style="{WARN if label == "填报单位" and a != b else ""}">{escape(v)}</td>'
+            for v in (a, b)
+        )
+        + "</tr>"
+        for label, a, b in rows
+    )
+    warning = f'<p style="{WARN}"><b>请注意：{escape(reason)}。</b></p>' if reason else ""
+    return (
+        f"<p>将用备份文件<br><b>{escape(str(source))}</b><br>"
+        "替换当前台账的全部内容（问题、措施、名录、历史记录）。</p>"
+        '<table border="1" cellspacing="0" cellpadding="4">'
+        "<tr><th></th><th>备份（恢复后）</th><th>当前台账（将被替换）</th></tr>"
+        f"{cells}</table>{warning}"
+        "<p>恢复前，当前内容会另存为一份带时间的副本，可用它再恢复回去。确定要恢复吗？</p>"
+    )
