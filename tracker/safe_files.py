@@ -4,46 +4,23 @@ A process killed while writing (SIGKILL, a power cut, a pulled USB stick) must n
 half-written file under the name a reader trusts. Everything the ledger writes outside its
 database (evidence files, backups, safety copies) is therefore written as `NAME.part-PID-XXXX`
 and renamed to NAME when complete. What a killed attempt leaves behind is recognised by that
-name: its process is gone, so the next attempt removes it. OS errors are put into Chinese here
-too, for the messages about the folders these files go to.
+name: its process is gone, so the next attempt removes it. `writing_into` names the folder these
+files go to when the system refuses (the reason in words from `failures.os_reason`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import LedgerError
+from .errors import StorageError
+from .failures import os_reason
 
 PART = ".part-"
-
-REASONS = {
-    getattr(errno, code): reason
-    for code, reason in (
-        ("EACCES", "没有权限"),
-        ("EPERM", "没有权限"),
-        ("EROFS", "所在磁盘是只读的"),
-        ("ENOSPC", "磁盘空间不足"),
-        ("EDQUOT", "磁盘配额已用完"),
-        ("ENAMETOOLONG", "文件名过长"),
-        ("ENOTDIR", "路径中有一段是文件而不是文件夹"),
-        ("EEXIST", "已有同名的文件"),
-        ("EISDIR", "这是一个文件夹"),
-        ("ENOENT", "文件或文件夹不存在"),
-        ("EIO", "磁盘读写出错"),
-    )
-    if hasattr(errno, code)
-}
-
-
-def os_reason(error: OSError) -> str:
-    """The reason of an OS error in words a user understands."""
-    return REASONS.get(error.errno, error.strerror or str(error))
 
 
 def part_path(target: Path) -> Path:
@@ -173,6 +150,6 @@ def writing_into(folder: Path, what: str) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise LedgerError(
+        raise StorageError(
             f"无法把{what}写入文件夹“{folder}”：{os_reason(error)}。请换一个可以写入的位置。"
         ) from error

@@ -308,7 +308,7 @@ def test_a_file_name_too_long_for_the_disk_is_refused_in_words(ledger, tmp_path)
     with pytest.raises(ValidationError) as caught:
         services.add_evidence(ledger, pid, tmp_path / name)
 
-    assert caught.value.field == "佐证材料" and "文件名过长" in str(caught.value)
+    assert caught.value.field == "佐证材料" and "文件名或路径太长" in str(caught.value)
     assert ledger.select(Evidence).count() == 0
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from .. import evidence_store
 from ..changes import Changes
-from ..errors import LedgerError, ValidationError, WorkflowError
+from ..errors import StorageError, ValidationError, WorkflowError
+from ..failures import os_reason
 from ..ledger import Ledger
 from ..models import Evidence, Problem
 from ..recorder import Unit
-from ..safe_files import os_reason
 from ..workflow import VOID
 from .lookup import measure_row, problem_row, require_accepts_work
 
@@ -43,7 +43,9 @@ def store_file(ledger: Ledger, source: Path, name: str | None = None) -> tuple[s
         ) from None
     except OSError as error:
         if error.filename and Path(error.filename).is_relative_to(store):
-            raise LedgerError(f"无法把佐证材料存入文件夹“{store}”：{os_reason(error)}。") from error
+            raise StorageError(
+                f"无法把佐证材料存入文件夹“{store}”：{os_reason(error)}。"
+            ) from error
         # the user's file: a name too long, no permission, a failing disk
         raise ValidationError(
             "佐证材料", f"无法读取文件（{os_reason(error)}）：{source}"
