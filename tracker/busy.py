@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .paths import is_url
+from .safe_files import process_alive
 
 SUFFIX = ".busy"
 
@@ -47,15 +48,7 @@ def note_path(location: str | os.PathLike) -> Path | None:
 def _alive(holder: Holder) -> bool:
     if holder.host != socket.gethostname():
         return True  # a process on another PC (a shared folder): cannot tell, trust the note
-    if holder.pid == os.getpid():
-        return True
-    try:
-        os.kill(holder.pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+    return process_alive(holder.pid)
 
 
 def current(location: str | os.PathLike) -> Holder | None:

@@ -338,6 +338,21 @@ def test_a_ledger_damaged_inside_is_not_backed_up(worked_on, tmp_path, clock):
     assert not dest.exists() and not list(tmp_path.glob("backup*"))
 
 
+def test_a_ledger_damaged_inside_gives_no_monthly_report(worked_on, tmp_path, clock):
+    from tracker.excel.report import build_report
+
+    for n in range(30):
+        make_problem(worked_on, f"问题{n}：" + "会议记录不完整" * 40)
+    location = Path(worked_on.location)
+    worked_on.close()
+    damage_the_last_page(location)
+    with open_ledger(location, clock=clock) as damaged:
+        with pytest.raises(LedgerError) as caught:
+            build_report(damaged, tmp_path / "月报.xlsx", clock.now.year, clock.now.month)
+    assert "不能生成月报" in str(caught.value) and "已损坏" in str(caught.value)
+    assert not (tmp_path / "月报.xlsx").exists()
+
+
 def test_a_backup_into_a_folder_that_is_really_a_file_is_refused_in_words(worked_on, tmp_path):
     not_a_folder = write_file(tmp_path, "U盘", "这是一个文件")
     dest = not_a_folder / "台账备份.db"

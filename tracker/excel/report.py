@@ -19,9 +19,10 @@ from openpyxl.worksheet.pagebreak import Break
 
 from .. import journal
 from ..dates import format_date, format_month, month_end
-from ..errors import LedgerError
+from ..errors import LedgerDamagedError, LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
+from ..integrity import check_integrity
 from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
 from ..replay import settings_at, snapshot
@@ -159,6 +160,9 @@ def build_report(
     Raises `tracker.bulk.Cancelled` when `progress` returns False; no file is left behind then.
     """
     target = check_target(path)
+    damage = check_integrity(ledger.db)
+    if damage:  # a report from a damaged file would look fine and be wrong
+        raise LedgerDamagedError("不能生成月报：" + damage[0])
     with ledger.db.atomic():  # one read: the moment, the header and the figures agree
         moment = report_moment(ledger, year, month)
         info = HeaderInfo.of(ledger)
