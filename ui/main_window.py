@@ -24,7 +24,7 @@ from tracker.ledger import Ledger, create_ledger, open_ledger
 from tracker.paths import default_actor, demo_db_path, is_url
 
 from .errors import report_failure
-from .instance_lock import LedgerLock
+from .instance_lock import LedgerLock, offer_read_only
 from .lazy_page import LazyPage
 from .ledger_model import COLUMNS
 from .ledger_page import LedgerPage
@@ -142,15 +142,10 @@ class MainWindow(QMainWindow):
             if not lock.acquire():
                 if synchronous:
                     read_only = True
-                else:
-                    answer = QMessageBox.question(
-                        self,
-                        "台账已被打开",
-                        f"该台账正在被{lock.holder()}使用。\n为避免同时修改，可以以只读方式打开查看。\n\n是否以只读方式打开？",
-                    )
-                    if answer != QMessageBox.StandardButton.Yes:
-                        return
+                elif offer_read_only(self, lock):
                     read_only = True
+                else:
+                    return
                 lock = None
 
         def job(progress):
