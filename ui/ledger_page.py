@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -126,8 +126,17 @@ class LedgerPage(QWidget):
 
     def _selection(self) -> None:
         ids = self.selected_ids()
-        self.detail.show_problem(ids[0] if len(ids) == 1 else None)
+        if not self.detail.show_problem(ids[0] if len(ids) == 1 else None):
+            # 取消 on unsaved edits: back to the problem being edited, once the click is done
+            QTimer.singleShot(0, lambda pid=self.detail.problem_id: self._reselect(pid))
+            return
         self.selection_changed.emit(ids)
+
+    def _reselect(self, problem_id: int | None) -> None:
+        row = self.model.row_of(problem_id) if problem_id is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def select_problem(self, problem_id: int) -> bool:
         row = self.model.row_of(problem_id)

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -31,6 +32,7 @@ from .ledger_page import LedgerPage
 from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
+from .unsaved import install_save_key, press_save
 from .workflow_actions import WorkflowActions
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.actor = actor or settings.value(USER_NAME, "") or default_actor()
         self.session = Session(self)
+        install_save_key(QApplication.instance())  # Ctrl+S in dialogs with a 保存 button
         self.lock: LedgerLock | None = None
         self.setWindowTitle("整改台账")
         self.resize(*default_size())
@@ -135,6 +138,8 @@ class MainWindow(QMainWindow):
         asking, and a LedgerError is raised to the caller.
         """
         location = str(location)
+        if not self.ledger_page.detail.maybe_save():  # 取消: go on editing the open ledger
+            return
         read_only = False
         lock = None
         if not is_url(location):
@@ -265,6 +270,11 @@ class MainWindow(QMainWindow):
         ids = self.ledger_page.selected_ids()
         if ids:
             self.ledger_page.detail.focus_editor()
+
+    def save_form(self) -> None:
+        """Ctrl+S: the 保存 of the form being worked in (基本信息, 添加进展)."""
+        if not press_save(self):
+            self.statusBar().showMessage("没有需要保存的修改", 3000)
 
     def undo(self) -> None:
         self.session.perform(self, services.undo_last)

@@ -17,6 +17,7 @@ NEEDS_LEDGER = (
     "report",
     "backup",
     "close",
+    "save",
     "new_problem",
     "edit",
     "undo",
@@ -102,6 +103,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         ),
         "close": _action(window, "关闭台账", window.close_ledger, tip="关闭当前台账，回到欢迎页"),
         "quit": _action(window, "退出", window.close, QKeySequence.StandardKey.Quit, "退出程序"),
+        "save": _action(
+            window,
+            "保存修改",
+            window.save_form,
+            QKeySequence.StandardKey.Save,
+            "保存正在编辑的内容，与表单上的“保存”按钮相同（Ctrl+S）",
+        ),
         "undo": _action(
             window,
             "撤销",
@@ -156,7 +164,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     ):
         file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
     edit_menu = bar.addMenu("编辑(&E)")
-    for key in ("undo", None, "new_problem", "edit", None, "find", "refresh"):
+    for key in ("save", "undo", None, "new_problem", "edit", None, "find", "refresh"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
     work_menu = bar.addMenu("整改(&W)")
     for action in window.workflow.actions():

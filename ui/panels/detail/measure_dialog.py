@@ -22,6 +22,7 @@ from tracker.detail import MeasureView
 from tracker.ledger import Ledger
 from tracker.models import Person
 from tracker.services import MeasureInput
+from ui.unsaved import mark_save_button
 from ui.widgets import DeadlineEdit, DictionaryCombo
 
 from .common import select_entry
@@ -87,6 +88,7 @@ class MeasureDialog(QDialog):
                 )
             )
         box, self.ok = _buttons(self, "保存" if measure else "添加")
+        mark_save_button(self.ok)  # Ctrl+S adds a new measure too
         layout.addWidget(box)
         self.owner.currentIndexChanged.connect(self._owner_picked)
         self.text.textChanged.connect(self._check)
