@@ -103,6 +103,12 @@ def run(argv: list[str] | None = None) -> int:
         os.environ[ENV_DATA_DIR] = args.data_dir
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from .display_check import missing_desktop
+
+    reason = missing_desktop()
+    if reason:  # Qt would abort with English messages (exit 134): say it in words instead
+        print(reason, file=sys.stderr)
+        return 2
     setup_logging()
     app = make_application()
     from PySide6.QtCore import QSettings
