@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.ui.helpers import first
@@ -137,17 +137,18 @@ def test_dropping_files_onto_the_tab_adds_them(panel, session, minutes, tmp_path
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(minutes)), QUrl.fromLocalFile(str(photo))])
     args = (
-        QPointF(20, 20),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
     # Offscreen Qt delivers no synthetic drops without a drag in progress: call the handlers.
-    enter = QDragEnterEvent(*args)
+    # (Qt's signatures: QDragEnterEvent takes a QPoint, QDropEvent a QPointF; PySide6 6.12
+    # no longer converts one into the other.)
+    enter = QDragEnterEvent(QPoint(20, 20), *args)
     panel.evidence.dragEnterEvent(enter)
     assert enter.isAccepted() and "松开" in panel.evidence.hint.text()
-    panel.evidence.dropEvent(QDropEvent(*args))
+    panel.evidence.dropEvent(QDropEvent(QPointF(20, 20), *args))
     names = [row[0] for row in evidence_rows(panel.evidence)]
     assert names[-2:] == ["专题会议纪要.txt", "现场照片.jpg"]
     assert ledger.select(Evidence).where(Evidence.problem == pid).count() == 2
