@@ -46,7 +46,10 @@ def apt_wait(tmp_path, locked: int, wait: int = 30, fail_otherwise: bool = False
 def test_a_held_lock_is_waited_for_with_a_message(tmp_path):
     result, calls = apt_wait(tmp_path, locked=3)
     assert result.returncode == 0 and calls == 4
-    assert result.stdout.count("另一个程序正在使用 apt 安装或更新软件（进程 4242，unattended-upgr）") == 1
+    assert (
+        result.stdout.count("另一个程序正在使用 apt 安装或更新软件（进程 4242，unattended-upgr）")
+        == 1
+    )
     assert "等它结束后继续" in result.stdout
 
 
