@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
+    QFrame,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -16,6 +17,16 @@ from PySide6.QtWidgets import (
 from tracker.queries import Filter
 
 from .ledger_model import COLUMNS, ID_ROLE, LedgerModel
+from .page_layout import (
+    CENTRE_MIN,
+    DETAIL_MIN_HEIGHT,
+    DETAIL_MIN_WIDTH,
+    SIDE_KEY,
+    SIDE_MIN,
+    SIDE_WIDTH,
+    ColumnFitter,
+    DetailPlacement,
+)
 from .panels.detail import DetailPanel
 from .panels.filter_bar import FilterBar
 from .panels.reminder import ReminderBanner
@@ -51,33 +62,51 @@ class LedgerPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionsMovable(True)
         for i, (_, _, width) in enumerate(COLUMNS):
             self.table.setColumnWidth(i, width)
+        self.columns = ColumnFitter(self.table, [key for _, key, _ in COLUMNS])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.detail = DetailPanel(session)
 
         centre = QWidget()
+        centre.setMinimumWidth(CENTRE_MIN)  # fixed: the filter row or banner never widen it
         column = QVBoxLayout(centre)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.banner)
         column.addWidget(self.filters)
         column.addWidget(self.table, 1)
         column.addWidget(self.count)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.detail_area = QScrollArea()  # its minimum is fixed; the tabs scroll if narrower
+        self.detail_area.setObjectName("detailArea")
+        self.detail_area.setWidgetResizable(True)
+        self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_area.setWidget(self.detail)
+        self.detail_area.setMinimumSize(DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT)
+        self.body = QSplitter(Qt.Orientation.Horizontal)  # the list and the detail panel
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(centre)
+        self.body.addWidget(self.detail_area)
+        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(1, 0)
+        self.views.setMinimumWidth(SIDE_MIN)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)  # the side list and the rest
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.views)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.body)
+        self.splitter.setStretchFactor(0, 0)  # a wider window widens the list, not the side
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900, 470])
+        self.splitter.setSizes([SIDE_WIDTH, 1200])
+        self.views.setVisible(settings.value(SIDE_KEY, True, type=bool))
+        self.placement = DetailPlacement(
+            self.body, self.detail_area, settings, self.columns.list_needs
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self.keep_minimum()
 
         self.views.view_selected.connect(self._view_chosen)
         self.views.save_requested.connect(self._save_view)
@@ -89,6 +118,32 @@ class LedgerPage(QWidget):
         self.model.rowsInserted.connect(lambda *_: self._update_count())
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self.placement.apply()  # 自动: right of the list on a wide window, under it on a narrow one
+        self.columns.fit()
+
+    def show_side_list(self, shown: bool) -> None:
+        self.views.setVisible(shown)
+        self.settings.setValue(SIDE_KEY, shown)
+        self.keep_minimum()
+
+    def choose_detail_place(self, place: str) -> None:
+        self.placement.choose(place)
+        self.keep_minimum()
+
+    def keep_minimum(self) -> None:
+        """The page's minimum width, set explicitly: with 自动 the narrow layout's (the detail
+        moves under the list as the window narrows), so that the window can be made narrow."""
+        side = SIDE_MIN + 8 if self.views.isVisibleTo(self) else 0
+        detail = DETAIL_MIN_WIDTH + 8 if self.placement.choice == "right" else 0
+        self.setMinimumWidth(side + CENTRE_MIN + detail)
+
+    def save_layout(self) -> None:
+        self.placement.save()
+        self.settings.setValue("window/splitter", self.splitter.saveState())
 
     # -- filter ----------------------------------------------------------------------------------
     def current_filter(self) -> Filter:

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from tracker import services
 from tracker.changes import Changes
 from tracker.errors import LedgerError
 from tracker.ledger import Ledger, create_ledger, open_ledger
@@ -33,25 +32,17 @@ from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
 from .unsaved import install_save_key, press_save
+from .window_geometry import centre_on_screen, default_size, fit_on_screen, small_screen
 from .workflow_actions import WorkflowActions
 
 log = logging.getLogger(__name__)
 LAST_LEDGER = "ledger/last"
+SIDE_SPLIT = "layout/side-split"  # the side list's width
 USER_NAME = "user/name"
 # The saved column layout is only valid for the same columns: the key names them.
 HEADER_KEY = (
     "table/header-" + hashlib.sha1("|".join(c[1] for c in COLUMNS).encode()).hexdigest()[:8]
 )
-
-
-def default_size() -> tuple[int, int]:
-    """1480×900, or less on a small screen (1366×768): the whole window, title bar and status
-    bar included, must be on screen before the user has saved a size of their own."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return 1480, 900
-    free = screen.availableGeometry()
-    return min(1480, free.width()), min(900, free.height() - 40)
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +53,6 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         install_save_key(QApplication.instance())  # Ctrl+S in dialogs with a 保存 button
         self.lock: LedgerLock | None = None
-        self.setWindowTitle("整改台账")
         self.resize(*default_size())
 
         self.welcome = WelcomePage()
@@ -184,7 +174,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue(LAST_LEDGER, ledger.location)
         unit = ledger.unit_name or "未命名单位"
         suffix = "（只读）" if ledger.read_only else ""
-        self.setWindowTitle(f"整改台账 — {unit}{suffix}")
+        self.setWindowTitle(f"{unit}{suffix}")  # Qt adds " — 整改台账" (the display name)
         self.status_ledger.setText(
             f"台账：{ledger.display_location}  ·  操作人：{ledger.actor}{suffix}"
         )
@@ -252,7 +242,7 @@ class MainWindow(QMainWindow):
             return
         self.session.close()
         self._release_lock()
-        self.setWindowTitle("整改台账")
+        self.setWindowTitle("")
         self.status_ledger.clear()
         self.show_welcome()
 
@@ -277,7 +267,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("没有需要保存的修改", 3000)
 
     def undo(self) -> None:
-        self.session.perform(self, services.undo_last)
+        from tracker.services import undo_last
+
+        self.session.perform(self, undo_last)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.ledger_page)
@@ -328,6 +320,46 @@ class MainWindow(QMainWindow):
     def open_readme(self) -> None:
         QDesktopServices.openUrl(Path(__file__).resolve().parents[1].joinpath("README.md").as_uri())
 
+    def choose_font_size(self, key: str) -> None:
+        """Kept in the settings; Qt applies a scale at start, so offer to restart now."""
+        from .font_size import KEY, SIZES, current_size
+
+        if key == current_size(self.settings):
+            return
+        self.settings.setValue(KEY, key)
+        self.settings.sync()
+        box = QMessageBox(self)
+        box.setWindowTitle("字体大小")
+        box.setText(f"字体大小已改为“{SIZES[key][0]}”，重新启动程序后生效。")
+        box.setInformativeText("现在重新启动吗？未保存的修改会先询问是否保存。")
+        now = box.addButton("立即重新启动", QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton("稍后", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(now)
+        box.setEscapeButton(later)
+        box.exec()
+        if box.clickedButton() is now:
+            self.restart()
+
+    def restart(self) -> bool:
+        """Close as the user would (unsaved edits asked about), then start the program again."""
+        from PySide6.QtCore import QProcess, QProcessEnvironment
+
+        from .font_size import restart_command, restart_environment
+
+        if not self.close():
+            return False
+        program, arguments = restart_command()
+        process = QProcess()
+        environment = QProcessEnvironment()
+        for name, value in restart_environment().items():
+            environment.insert(name, value)
+        process.setProcessEnvironment(environment)
+        process.setProgram(program)
+        process.setArguments(arguments)
+        process.startDetached()
+        QApplication.instance().quit()
+        return True
+
     def about(self) -> None:
         QMessageBox.about(
             self, "关于整改台账", "整改台账\n问题挂账、整改落实、审核销号，每一处修改都有据可查。"
@@ -344,24 +376,34 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.first_start = geometry is None or not self.restoreGeometry(geometry)
+        if not self.first_start:
+            fit_on_screen(self)  # saved on a larger screen: shrink it to this one
         header = self.settings.value(HEADER_KEY)
         if header is not None:
             self.ledger_page.table.horizontalHeader().restoreState(header)
-        splitter = self.settings.value("window/splitter")
+        splitter = self.settings.value(SIDE_SPLIT)
         if splitter is not None:
             self.ledger_page.splitter.restoreState(splitter)
+
+    def show_on_screen(self) -> None:
+        """First start: maximized on a screen smaller than the preferred size, else centred at
+        that size; later starts: where the user left it, inside this screen."""
+        if self.first_start and small_screen():
+            self.showMaximized()
+            return
+        if self.first_start:
+            centre_on_screen(self)
+        self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.session.ledger is not None and not self.ledger_page.detail.maybe_save():
             event.ignore()  # the user chose to keep editing
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue(
-            "table/header", self.ledger_page.table.horizontalHeader().saveState()
-        )
-        self.settings.setValue("window/splitter", self.ledger_page.splitter.saveState())
+        self.settings.setValue(HEADER_KEY, self.ledger_page.table.horizontalHeader().saveState())
+        self.settings.setValue(SIDE_SPLIT, self.ledger_page.splitter.saveState())
+        self.ledger_page.placement.save()
         self.session.close()
         self._release_lock()
         super().closeEvent(event)

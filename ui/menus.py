@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyle, QToolBar, QToolButton
 
 from tracker.services import describe_last
+
+from .page_layout import PLACES, SIDE_KEY
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -169,6 +172,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     work_menu = bar.addMenu("整改(&W)")
     for action in window.workflow.actions():
         work_menu.addAction(action)
+    build_view_menu(window, bar.addMenu("查看(&V)"))
     tools = bar.addMenu("工具(&T)")
     tools.addAction(a["settings"])
     tools.addAction(a["verify"])
@@ -180,7 +184,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar = QToolBar("常用")
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
+    style = ToolbarStyle(toolbar.style().name())  # a wide, labelled overflow button
+    style.setParent(QApplication.instance())  # outlives every window that uses it
+    toolbar.setStyle(style)
     window.addToolBar(toolbar)
+    a["undo"].setIconText("撤销")  # the toolbar keeps one width; the menu names what is undone
     for key in ("new_problem", "edit", "undo"):
         toolbar.addAction(a[key])
     toolbar.addSeparator()
@@ -189,7 +197,54 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar.addSeparator()
     for key in ("import", "export", "report"):
         toolbar.addAction(a[key])
+    overflow = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if overflow is not None:  # shown when the window is too narrow for every button
+        overflow.setText("更多»")
+        overflow.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        overflow.setToolTip("窗口较窄，放不下的按钮在这里")
     return a
+
+
+class ToolbarStyle(QProxyStyle):
+    """Qt's overflow button is 12 px wide with a small arrow: too small to find or hit."""
+
+    def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802
+        if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
+            return QFontMetrics(QApplication.font()).horizontalAdvance("更多»") + 16
+        return super().pixelMetric(metric, option, widget)
+
+
+def build_view_menu(window: MainWindow, menu: QMenu) -> None:
+    """查看: the side list, where the detail panel goes, the font size."""
+    from .font_size import SIZES, current_size
+
+    page = window.ledger_page
+    side = menu.addAction("左侧视图列表")
+    side.setCheckable(True)
+    side.setChecked(window.settings.value(SIDE_KEY, True, type=bool))
+    side.setToolTip("显示或隐藏左侧的视图与整改批次列表，隐藏后台账列表更宽")
+    side.toggled.connect(page.show_side_list)
+    places = menu.addMenu("详情面板")
+    group = QActionGroup(places)
+    for key, label in PLACES.items():
+        action = places.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(page.placement.choice == key)
+        action.setData(key)
+        group.addAction(action)
+        action.triggered.connect(lambda _c=False, k=key: page.choose_detail_place(k))
+    places.setToolTip("自动：窗口宽时放在列表右侧，窄时（如 1366×768 的笔记本）放在列表下方")
+    menu.addSeparator()
+    sizes = menu.addMenu("字体大小")
+    group = QActionGroup(sizes)
+    chosen = current_size(window.settings)
+    for key, (label, _) in SIZES.items():
+        action = sizes.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(key == chosen)
+        group.addAction(action)
+        action.triggered.connect(lambda _c=False, k=key: window.choose_font_size(k))
+    window.view_actions = {"side": side, "places": places, "sizes": sizes}
 
 
 def update_enabled(window: MainWindow) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from tracker.workflow import STATUS_LABELS
 
+from ..flow_layout import FlowLayout, flowing
 from ..session import Session
 from ..widgets import DateEdit, DictionaryCombo, from_qdate
 
@@ -53,8 +54,8 @@ class FilterBar(QWidget):
         outer.addLayout(top)
 
         self.panel = QWidget()
-        row = QHBoxLayout(self.panel)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(self.panel)  # wraps on a narrow window instead of widening it
+        flowing(self.panel)
         self.status = QComboBox()
         self.status.setToolTip("问题状态")
         self.status.addItem("全部状态", None)
@@ -109,7 +110,6 @@ class FilterBar(QWidget):
         self.deadline_on.toggled.connect(lambda _v: self.changed.emit())
         self.deadline_from.dateChanged.connect(self._dates_changed)
         self.deadline_to.dateChanged.connect(self._dates_changed)
-        self._row.addStretch(1)
 
     def _reload_combos(self, changes) -> None:
         if changes.dictionaries and self.session.ledger is not None:
