@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.errors import LedgerError
+from tracker.errors import Cancelled, LedgerError
 from tracker.failures import translate
 from tracker.paths import log_dir, redact_urls
 
@@ -67,8 +67,6 @@ def crash_report(exc: BaseException, tb_text: str | None = None) -> str:
 
 def report_failure(parent: QWidget | None, error: Any) -> None:
     """For background jobs: a refusal, a cancellation or an unexpected exception."""
-    from tracker.bulk import Cancelled  # the bulk writer loads with the first long job
-
     if isinstance(error, Cancelled):
         return
     if isinstance(error, LedgerError):
