@@ -5,9 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QLabel,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -79,12 +77,9 @@ class LedgerPage(QWidget):
         column.addWidget(self.filters)
         column.addWidget(self.table, 1)
         column.addWidget(self.count)
-        self.detail_area = QScrollArea()  # its minimum is fixed; the tabs scroll if narrower
-        self.detail_area.setObjectName("detailArea")
-        self.detail_area.setWidgetResizable(True)
-        self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.detail_area.setWidget(self.detail)
-        self.detail_area.setMinimumSize(DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT)
+        # A fixed minimum, not the tabs' wishes: showing a problem never moves the splitters.
+        self.detail.setMinimumSize(DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT)
+        self.detail_area = self.detail
         self.body = QSplitter(Qt.Orientation.Horizontal)  # the list and the detail panel
         self.body.setChildrenCollapsible(False)
         self.body.addWidget(centre)

@@ -38,7 +38,6 @@ def main(location: str, settings_file: str) -> int:
     window.show_problem(first(window.session.ledger, "in_progress"))  # an editable form
     page.detail.tabs.setCurrentWidget(page.detail.basic)
     app.processEvents()
-    page.detail_area.ensureWidgetVisible(page.detail.basic.save_button)
     app.processEvents()
     header = page.table.horizontalHeader()
     from ui.ledger_model import COLUMNS
