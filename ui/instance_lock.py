@@ -7,6 +7,8 @@ import socket
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from .questions import Role, ask
+
 
 class LedgerLock:
     """A lock file beside the ledger (`ledger.db.lock`); stale locks of crashed instances are taken over."""
@@ -42,16 +44,14 @@ class LedgerLock:
 
 def offer_read_only(parent: QWidget, lock: LedgerLock) -> bool:
     """Ask whether to open a ledger someone else is writing read-only; Esc and 取消 open nothing."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("台账已被打开")
-    box.setText(f"该台账正在被{lock.holder()}使用。")
-    box.setInformativeText(
-        "为避免两处同时修改，这里可以以只读方式打开查看；要修改，请到正在使用它的窗口中操作。"
+    answer = ask(
+        parent,
+        "台账已被打开",
+        f"该台账正在被{lock.holder()}使用。",
+        [("以只读方式打开", Role.AcceptRole), ("取消", Role.RejectRole)],
+        default="以只读方式打开",
+        escape="取消",
+        details="为避免两处同时修改，这里可以以只读方式打开查看；要修改，请到正在使用它的窗口中操作。",
+        icon=QMessageBox.Icon.Information,
     )
-    read_only = box.addButton("以只读方式打开", QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(read_only)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is read_only
+    return answer == "以只读方式打开"

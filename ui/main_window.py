@@ -30,6 +30,7 @@ from .ledger_model import COLUMNS
 from .ledger_page import LedgerPage
 from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
+from .questions import Role, ask
 from .session import Session, show_error
 from .unsaved import install_save_key, press_save
 from .window_geometry import centre_on_screen, default_size, fit_on_screen, small_screen
@@ -328,16 +329,16 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue(KEY, key)
         self.settings.sync()
-        box = QMessageBox(self)
-        box.setWindowTitle("字体大小")
-        box.setText(f"字体大小已改为“{SIZES[key][0]}”，重新启动程序后生效。")
-        box.setInformativeText("现在重新启动吗？未保存的修改会先询问是否保存。")
-        now = box.addButton("立即重新启动", QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton("稍后", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(now)
-        box.setEscapeButton(later)
-        box.exec()
-        if box.clickedButton() is now:
+        answer = ask(
+            self,
+            "字体大小",
+            f"字体大小已改为“{SIZES[key][0]}”，重新启动程序后生效。",
+            [("立即重新启动", Role.AcceptRole), ("稍后", Role.RejectRole)],
+            default="立即重新启动",
+            escape="稍后",
+            details="现在重新启动吗？未保存的修改会先询问是否保存。",
+        )
+        if answer == "立即重新启动":
             self.restart()
 
     def restart(self) -> bool:

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox, QWidget
 
+from .questions import Role, ask
+
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 SAVE_PROPERTY = "savesForm"
 
@@ -21,19 +23,17 @@ SAVE_PROPERTY = "savesForm"
 def ask_unsaved(parent: QWidget, text: str) -> str:
     """SAVE, DISCARD or CANCEL. 保存 is the default (Enter keeps the work); Esc and closing the
     box are 取消, which leaves everything as it was."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("保存修改？")
-    box.setText(text)
-    box.setInformativeText("保存：保存后继续；不保存：放弃这些修改；取消：回去继续编辑。")
-    save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(save)
-    box.setEscapeButton(cancel)
-    box.exec()
-    clicked = box.clickedButton()
-    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
+    answer = ask(
+        parent,
+        "保存修改？",
+        text,
+        [("保存", Role.AcceptRole), ("不保存", Role.DestructiveRole), ("取消", Role.RejectRole)],
+        default="保存",
+        escape="取消",
+        details="保存：保存后继续；不保存：放弃这些修改；取消：回去继续编辑。",
+        icon=QMessageBox.Icon.Warning,
+    )
+    return {"保存": SAVE, "不保存": DISCARD}.get(answer, CANCEL)
 
 
 # -- Ctrl+S ----------------------------------------------------------------------------------------

@@ -49,3 +49,21 @@ def answer_box(qtbot, *, button: str | None = None, key=None, seen: list | None 
             next(b for b in box.buttons() if b.text() == button).click()
 
     QTimer.singleShot(0, answer)
+
+
+def run_python(args: list, env: dict | None = None, timeout: int = 120):
+    """A fresh Python process in the repository (the program, a screenshot, a probe): the things
+    a test cannot do inside its own process (Qt's scale factor, no display, a second program)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

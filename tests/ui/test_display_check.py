@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.helpers import run_python
 from ui.display_check import missing_desktop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,14 +24,7 @@ def start(tmp_path, **env) -> subprocess.CompletedProcess:
         if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     }
     clean.update(env, ZHENGGAI_DATA_DIR=str(tmp_path / "data"))
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py")],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python(["main.py"], clean, timeout=60)
 
 
 def test_no_display_is_explained_in_chinese_with_the_command_line(tmp_path):

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from tests.ui.helpers import run_python
 from ui import font_size
 from ui.screenshot import offscreen_platform
 
@@ -36,14 +35,7 @@ def probe(tmp_path, ledger_file, size_key: str) -> dict:
     env["ZHENGGAI_DATA_DIR"] = str(tmp_path / "data")
     scale = font_size.SIZES[size_key][1]
     env[font_size.ENV] = f"{scale:g}"  # what apply_before_start sets from the setting
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.ui.layout_probe", str(ledger_file), str(settings)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python(["-m", "tests.ui.layout_probe", ledger_file, settings], env)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
-from tests.ui.helpers import first
+from tests.ui.helpers import first, run_python
 from ui import window_geometry
 from ui.ledger_model import COLUMNS
 from ui.main_window import MainWindow
@@ -170,23 +168,8 @@ def test_screenshot_renders_at_the_size_asked(tmp_path, demo_ledger):
     demo_ledger.close()
     out = tmp_path / "small.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ZHENGGAI_DATA_DIR": str(tmp_path / "d")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "main.py",
-            "--db",
-            location,
-            "--screenshot",
-            str(out),
-            "--size",
-            "1366x768",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    args = ["main.py", "--db", location, "--screenshot", out, "--size", "1366x768"]
+    result = run_python(args, env)
     assert result.returncode == 0, result.stderr
     from PySide6.QtGui import QImage
 

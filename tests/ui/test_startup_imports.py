@@ -4,9 +4,9 @@ no PostgreSQL driver, no Excel library, no signing keys, no charts."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.ui.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_BEFORE_FIRST_PAINT = ("psycopg2", "psycopg", "openpyxl", "python_calamine", "lxml")
@@ -31,9 +31,7 @@ def test_nothing_but_the_sqlite_ledger_is_loaded_before_the_first_paint(tmp_path
     names = set(NOT_BEFORE_FIRST_PAINT)
     code = PROBE.format(names=names, ledger=location, png=str(tmp_path / "x.png"))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ZHENGGAI_DATA_DIR": str(tmp_path / "d")}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(["-c", code], env)
     assert result.returncode == 0, result.stderr[-1500:]
     lines = [line for line in result.stdout.splitlines() if line.startswith("usable:")]
     assert lines == ["usable: "], f"loaded before the first paint: {result.stdout}"
