@@ -106,7 +106,8 @@ class DetailPlacement:
             height = self.body.height()
             if height < 2 * DETAIL_MIN_HEIGHT:
                 return
-            detail = min(DETAIL_HEIGHT, height // 2)  # half a small screen, the list the rest
+            # two fifths of a small screen, the list the rest (the list comes first)
+            detail = max(DETAIL_MIN_HEIGHT, min(DETAIL_HEIGHT, height * 2 // 5))
             self.body.setSizes([height - detail, detail])
         else:
             width = self.body.width()
