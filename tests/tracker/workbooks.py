@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -334,3 +335,202 @@ def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
             ws.merged_cells.add(f"{letter}{first}:{letter}{row - 1}")
     wb.save(path)
     return path
+
+
+# -- workbooks written as raw XML: huge, hostile or odd files openpyxl would not write ----------
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    "</Relationships>"
+)
+
+
+class RawXml(str):
+    """Cell text written into the XML as it is (an entity reference, say), not escaped."""
+
+
+def _escape(text: str) -> str:
+    if isinstance(text, RawXml):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(ref: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = value if isinstance(value, RawXml) else str(value)
+    return f'<c r="{ref}" t="inlineStr"><is><t>{_escape(text)}</t></is></c>'
+
+
+def raw_xlsx(
+    path: Path,
+    rows,
+    *,
+    merges: list[str] = (),
+    dimension: str | None = None,
+    prolog: str = "",
+    parts: dict[str, bytes] | None = None,
+) -> Path:
+    """One sheet named 台账, written straight as XML and streamed (a million rows in seconds).
+
+    `prolog` goes between the XML declaration and the root (a DOCTYPE, say); `parts` adds or
+    replaces archive members as raw bytes.
+    """
+    members = {
+        "[Content_Types].xml": _CONTENT_TYPES.encode(),
+        "_rels/.rels": _ROOT_RELS.encode(),
+        "xl/workbook.xml": _WORKBOOK.encode(),
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.encode(),
+        **(parts or {}),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + prolog
+            head += '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            head += f'<dimension ref="{dimension or "A1"}"/>'  # as Excel writes it
+            out.write((head + "<sheetData>").encode("utf-8"))
+            batch = []
+            for r, row in enumerate(rows, 1):
+                cells = "".join(
+                    _cell(f"{get_column_letter(c)}{r}", v) for c, v in enumerate(row, 1)
+                )
+                batch.append(f'<row r="{r}">{cells}</row>')
+                if len(batch) >= 2000:
+                    out.write("".join(batch).encode("utf-8"))
+                    batch = []
+            tail = "".join(batch) + "</sheetData>"
+            if merges:
+                tail += f'<mergeCells count="{len(merges)}">'
+                tail += "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
+            out.write((tail + "</worksheet>").encode("utf-8"))
+    return path
+
+
+def official_rows(problems: int, measures_per_problem: int = 3):
+    """Header and data rows of a big official-layout ledger (for `raw_xlsx`), with merges."""
+    rows = [["大型台账（性能测试）"], OFFICIAL_HEADINGS]
+    merges = []
+    statuses = ["已销号", "正在整改", "长期坚持", "未完成"]
+    for n in range(1, problems + 1):
+        first = len(rows) + 1
+        for k in range(measures_per_problem):
+            problem_cells = (
+                [
+                    n,
+                    "组织生活会",
+                    "作风建设",
+                    f"第{n}号问题：会议多文件多，督查检查频繁，基层负担仍然较重（具体表现{n}）",
+                    "形式主义、官僚主义思想仍有市场，统筹不够",
+                    "会议、文件、督查检查数量明显压减",
+                ]
+                if k == 0
+                else [None] * 6
+            )
+            deadline = ["2026年6月底前", "2026年6月底前", "长期坚持"][k % 3]
+            rows.append(
+                problem_cells
+                + [
+                    f"措施{k + 1}：建立会议文件统筹机制，严格审核把关，按月通报执行情况",
+                    "张伟" if k == 0 else None,
+                    f"科室{n % 7}",
+                    f"干部{n % 40}",
+                    deadline,
+                    "已制定方案，正在推进" if k == 0 else None,
+                    statuses[n % 4] if k == 0 else None,
+                ]
+            )
+        last = len(rows)
+        merges += [f"{letter}{first}:{letter}{last}" for letter in "ABCDEFHM"]
+    return rows, merges
+
+
+def _deflate(data: bytes, final: bool) -> bytes:
+    """A raw deflate segment that stands alone: segments joined in order make one valid stream."""
+    z = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return z.compress(data) + z.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+def bomb_xlsx(path: Path, padding: int, *, declare: int | None = None) -> Path:
+    """A real ledger (header and one problem) whose sheet XML carries `padding` bytes of blanks
+    between rows — legal XML that inflates to `padding` bytes from a few hundred KB.
+
+    The zip is written by hand so that gigabytes need never be compressed: one deflated MiB of
+    spaces is repeated. `declare` writes another uncompressed size into the zip directory (a
+    file that lies about its size).
+    """
+    head = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + f'<row r="1">{_cell("A1", "序号")}{_cell("B1", "问题描述")}{_cell("C1", "整改措施")}'
+        + f"{_cell('D1', '责任人')}</row>"
+        + f'<row r="2">{_cell("A2", 1)}{_cell("B2", "会议多")}{_cell("C2", "精简会议")}'
+        + f"{_cell('D2', '张伟')}</row>"
+    ).encode()
+    tail = b"</sheetData></worksheet>"
+    block = b" " * (1 << 20)
+    repeats, rest = divmod(padding, len(block))
+    block_z = _deflate(block, False)
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(b" " * rest + tail, crc)
+    size = len(head) + padding + len(tail)
+    sheet = _deflate(head, False) + block_z * repeats + _deflate(b" " * rest + tail, True)
+    members = [
+        ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+        ("_rels/.rels", _ROOT_RELS.encode()),
+        ("xl/workbook.xml", _WORKBOOK.encode()),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
+    ]
+    parts = [(n, _deflate(d, True), zlib.crc32(d), len(d)) for n, d in members]
+    parts.append(("xl/worksheets/sheet1.xml", sheet, crc, declare if declare else size))
+    _write_zip(path, parts)
+    return path
+
+
+def _write_zip(path: Path, parts: list[tuple[str, bytes, int, int]]) -> None:
+    """Deflated members given as (name, raw deflate data, crc, uncompressed size)."""
+    import struct
+
+    directory = b""
+    with path.open("wb") as out:
+        for name, data, crc, size in parts:
+            offset = out.tell()
+            encoded = name.encode()
+            fields = (20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0)
+            out.write(b"PK\x03\x04" + struct.pack("<5H3L2H", *fields) + encoded + data)
+            directory += (
+                b"PK\x01\x02" + struct.pack("<6H3L5H2L", 20, *fields, 0, 0, 0, 0, offset) + encoded
+            )
+        start = out.tell()
+        out.write(directory)
+        count = len(parts)
+        out.write(
+            b"PK\x05\x06" + struct.pack("<4H2LH", 0, 0, count, count, len(directory), start, 0)
+        )

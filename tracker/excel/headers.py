@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # The fields a column can feed, in the order the wizard lists them.
@@ -161,6 +162,11 @@ _NOT: dict[str, tuple[str, ...]] = {
 KEYWORD_CHARS = frozenset("".join(w for w, _, _ in _SYNONYMS) + "".join(sum(_NOT.values(), ())))
 MIN_CONFIDENCE = 0.5
 MAX_HEADING = 16  # a cell longer than this (outside brackets) is data, not a heading
+MAX_HEADING_CELL = 60  # with its brackets: longer cells are not even looked at
+HEADER_SEARCH_ROWS = 50  # a sheet's first header is looked for in its first 50 rows only
+# A header names the problem or its measures: a row without one of these words in a short cell
+# is not a header, and is passed over without matching every cell against every wording.
+HEADER_WORDS = ("问题", "表现", "措施", "举措", "任务", "方案")
 _BRACKETS = re.compile(r"[（(【\[<《{][^）)】\]>》}]*[）)】\]>》}]?")
 _NOISE = re.compile(r"[\s:：*※★☆、，,。.;；!！?？\"“”'‘’/\\|_\-—~·]+")
 _NUMBERING = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)(?=[、.．])[、.．]")
@@ -183,8 +189,14 @@ def normalise(text: str) -> tuple[str, str]:
 
 def match_heading(text: Any) -> Match | None:
     """The field a heading names, or None; never raises, whatever the cell holds."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_HEADING_CELL:
         return None
+    return _match_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _match_text(text: str) -> Match | None:
+    """Remembered: a sheet repeats the same short texts (and headings) thousands of times."""
     main, aside = normalise(text)
     if not main and not aside:
         return None
@@ -285,13 +297,25 @@ def looks_like_data(row: list[Any]) -> bool:
     return any(v is not None and not isinstance(v, str) for v in row)
 
 
-def find_header(rows: list[list[Any]], start: int = 0, limit: int = 40) -> HeaderGuess | None:
+def may_be_header(row: list[Any]) -> bool:
+    """Cheap test before `find_header`: some short cell names the problem or its measures."""
+    return any(
+        isinstance(v, str) and len(v) <= MAX_HEADING_CELL and any(w in v for w in HEADER_WORDS)
+        for v in row
+    )
+
+
+def find_header(
+    rows: list[list[Any]], start: int = 0, limit: int = HEADER_SEARCH_ROWS
+) -> HeaderGuess | None:
     """The best header within `limit` rows from `start`, one row or two, or None."""
     best: HeaderGuess | None = None
     end = min(len(rows), start + limit)
     for r in range(start, end):
         row = rows[r]
         if len([v for v in row if v is not None]) < 3 or looks_like_data(row):
+            continue
+        if not may_be_header(row) and not (r + 1 < end and may_be_header(rows[r + 1])):
             continue
         headings, matches = _single(row)
         guess = HeaderGuess((r,), headings, matches, _score(matches))

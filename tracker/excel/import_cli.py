@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from ..ledger import open_ledger
@@ -40,6 +41,23 @@ def register(sub) -> dict:
     return {"import": cmd_import}
 
 
+class StderrProgress:
+    """`progress(done, total)` for the command line: “正在读取工作簿… 40%” on stderr, one line per
+    tenth (rewritten in place on a terminal), so a big file shows it is moving."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label, self.stream, self.shown = label, stream or sys.stderr, -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        tenth = min(10, done * 10 // max(total, 1))
+        if tenth > self.shown:
+            self.shown = tenth
+            end = "\r" if self.stream.isatty() and tenth < 10 else "\n"
+            self.stream.write(f"{self.label}… {tenth * 10}%{end}")
+            self.stream.flush()
+        return True
+
+
 def cmd_import(args, location: str, actor: str) -> int:
     options = ImportOptions(
         sheets=args.sheet,
@@ -49,12 +67,12 @@ def cmd_import(args, location: str, actor: str) -> int:
         update=args.update,
     )
     with open_ledger(location, actor=actor) as ledger:
-        plan = build_plan(ledger, args.file, options)
+        plan = build_plan(ledger, args.file, options, progress=StderrProgress("正在读取工作簿"))
         print_plan(plan)
         if args.dry_run:
             print("（试运行：未写入任何数据。）")
             return EXIT_OK
-        result = apply_plan(ledger, plan)
+        result = apply_plan(ledger, plan, progress=StderrProgress("正在写入台账"))
     for warning in result.warnings:
         print(f"  {warning}")
     codes = result.codes

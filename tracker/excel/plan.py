@@ -18,7 +18,7 @@ from ..bulk import ProgressCallback
 from ..ledger import Ledger
 from ..models import Batch, Category, Department, ImportSource, Person, Problem, Source
 from .cells import as_text, fingerprint
-from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data
+from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data, may_be_header
 from .parse import (
     Column,
     ImportWarning,
@@ -244,9 +244,22 @@ def _table_warnings(table: Table) -> list[ImportWarning]:
 
 
 # -- finding the tables ------------------------------------------------------------------------------
+MAX_CANDIDATES = 1000  # distinct header-like rows weighed per sheet below its first table
+
+
 def _header_like(row: list[Any]) -> bool:
     cells = [v for v in row if v is not None]
     return len(cells) >= 3 and not looks_like_data(row) and all(len(v) <= 24 for v in cells)
+
+
+def _moved(guess: HeaderGuess, row: int) -> HeaderGuess:
+    """A remembered guess for an identical row elsewhere, placed at `row`."""
+    if guess.rows[0] == row:
+        return guess
+    shift = row - guess.rows[0]
+    return HeaderGuess(
+        tuple(r + shift for r in guess.rows), guess.headings, guess.matches, guess.score
+    )
 
 
 def _title(sheet: Sheet, above: range) -> str:
@@ -280,18 +293,31 @@ def _table(sheet: Sheet, guess: HeaderGuess, end: int, title: str) -> Table:
 
 
 def find_tables(sheet: Sheet) -> list[Table]:
-    """Every ledger table on a sheet: a header found by content, its body up to the next header."""
+    """Every ledger table on a sheet: a header found by content, its body up to the next header.
+
+    Below the first table only rows that look like a header (short words, one of them naming the
+    problem or its measures) are weighed, each distinct row once, and at most MAX_CANDIDATES
+    distinct rows per sheet: a sheet of short words in every row stays linear.
+    """
     tables: list[Table] = []
     guess = find_header(sheet.rows, 0)
     previous_end = 0
+    weighed: dict[tuple, HeaderGuess | None] = {}
     while guess is not None:
         nxt = None
         for r in range(guess.rows[-1] + 1, len(sheet.rows)):
-            if _header_like(sheet.rows[r]):
-                candidate = find_header(sheet.rows, r, limit=1)
-                if candidate is not None and candidate.score >= 0.6 * guess.score:
-                    nxt = candidate
+            row = sheet.rows[r]
+            if not _header_like(row) or not may_be_header(row):
+                continue
+            key = (tuple(row), tuple(sheet.rows[r + 1]) if r + 1 < len(sheet.rows) else ())
+            if key not in weighed:
+                if len(weighed) >= MAX_CANDIDATES:
                     break
+                weighed[key] = find_header(sheet.rows, r, limit=1)
+            candidate = weighed[key]
+            if candidate is not None and candidate.score >= 0.6 * guess.score:
+                nxt = _moved(candidate, r)
+                break
         end = nxt.rows[0] if nxt else len(sheet.rows)
         top = guess.rows[0]
         title = _title(sheet, range(top - 1, max(previous_end, top - 5) - 1, -1))
