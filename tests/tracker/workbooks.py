@@ -337,6 +337,106 @@ def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
     return path
 
 
+def _sheet(
+    path: Path, title: str, lines: list[list], headings: list[str], rows: list[list]
+) -> Path:
+    """A plain ledger: a title, header lines (填报单位 …), the header row, the data rows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for line in lines:
+        ws.append(line)
+    ws.append(headings)
+    for row in rows:
+        ws.append(row)
+    _style(ws, len(lines) + 1, ws.max_row, len(headings))
+    wb.save(path)
+    return path
+
+
+def two_vocabularies(path: Path) -> Path:
+    """已完成 for a finished measure, 已销号 for a crossed-off problem, and a 销号时间 column."""
+    headings = ["序号", "问题描述", "整改措施", "责任人", "整改时限", "完成情况", "销号时间"]
+    d = dt.datetime
+    rows = [
+        [1, "会议多，陪会多", "精简会议", "李娜", "2026年1月底前", "已完成", None],
+        [None, None, "压缩陪会", "李娜", "2026年2月底前", "已完成", None],
+        [
+            2,
+            "文件多，照搬照抄",
+            "制定发文审核制度",
+            "王敏",
+            d(2025, 12, 31),
+            "已销号",
+            d(2026, 1, 15),
+        ],
+        [None, None, "开展文风培训", "王敏", "2026年1月底前", "已完成", None],
+        [3, "调研少，走马观花", "蹲点调研", "周杰", "2026年6月底前", "基本完成", None],
+        [4, "督查多，层层加码", "合并督查事项", "吴昊", "2026年3月底前", "已完成", None],
+        [None, None, "建立督查计划管理机制", "吴昊", "长期坚持", "长期坚持", None],
+        [5, "学习少，以会代学", "开展专题学习", "刘洋", "2026年1月底前", None, d(2026, 2, 10)],
+        [
+            6,
+            "记录缺，补记代记",
+            "规范会议记录",
+            "陈晨",
+            "2026年1月底前",
+            "正在整改",
+            d(2026, 2, 11),
+        ],
+    ]
+    lines = [
+        ["机关第三党支部作风建设问题整改台账"],
+        ["填报单位：机关第三党支部", None, None, None, "填报日期：2026年2月20日"],
+    ]
+    return _sheet(path, "台账", lines, headings, rows)
+
+
+def free_text_status(path: Path) -> Path:
+    """A 完成情况 column of sentences beside the real 整改状态 column of short words."""
+    headings = ["序号", "问题描述", "整改措施", "责任人", "完成情况", "整改状态", "备注"]
+    rows = [
+        [1, "调查研究不深入", "蹲点调研", "周杰", "已完成第一次蹲点调研。", "整改中", None],
+        [
+            2,
+            "学习走过场",
+            "专题学习",
+            "刘洋",
+            "已完成全部专题学习，学习笔记已检查。",
+            "已销号",
+            None,
+        ],
+        [3, "台账不全", "补齐台账", "王敏", "正在补齐2025年台账，已完成一半。", None, "年底前补齐"],
+        [4, "值班脱岗", "加强值班检查", "李娜", None, "未整改", None],
+    ]
+    return _sheet(path, "Sheet1", [["整改情况统计表"]], headings, rows)
+
+
+INSPECTION_HEADINGS = [
+    "序号", "具体表现", "整改专项", "是否重点关注", "措施内容", "措施类型",
+    "预计完成时间", "完成情况", "问题完成情况概述", "是否常态化坚持",
+]  # fmt: skip
+
+
+def inspection_system(path: Path) -> Path:
+    """An export of a 巡察整改 system: problem cells repeated on every measure row, no 销号 at all."""
+    d = dt.datetime
+    a = "干部作风不实，调研走过场"
+    b = "窗口服务态度生硬"
+    c = "审批时限过长"
+    e = "公车管理不规范"
+    rows = [
+        [1, a, "作风专项", "是", "建立调研报告评审制度", "制度建设", d(2026, 3, 31), "已完成", "已建立制度并运行", "否"],
+        [1, a, "作风专项", "是", "每季度开展蹲点调研", "长效机制", d(2026, 12, 31), "已完成", "已建立制度并运行", "是"],
+        [2, b, "服务专项", "否", "开展服务礼仪培训", "教育培训", d(2026, 2, 28), "已完成", "培训已全部完成", "否"],
+        [2, b, "服务专项", "否", "设立群众意见箱", "制度建设", d(2026, 2, 28), "已完成", "培训已全部完成", "否"],
+        [3, c, "服务专项", "是", "压缩审批时限", "流程优化", d(2026, 6, 30), "基本完成", "已压缩至10个工作日", "否"],
+        [4, e, "纪律专项", "否", "完善派车单制度", "制度建设", d(2026, 1, 31), "已完成", "派车单已启用", "否"],
+        [4, e, "纪律专项", "否", "建立月度检查", "监督检查", d(2026, 12, 31), "未完成", "派车单已启用", "否"],
+    ]  # fmt: skip
+    return _sheet(path, "巡察整改", [], INSPECTION_HEADINGS, rows)
+
+
 # -- workbooks written as raw XML: huge, hostile or odd files openpyxl would not write ----------
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

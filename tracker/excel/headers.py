@@ -30,7 +30,9 @@ FIELDS: dict[str, str] = {
     "deadline": "整改时限",
     "progress": "整改进展",
     "status": "完成情况",
+    "long_term": "是否长期坚持",
     "closed_on": "销号时间",
+    "done_on": "措施完成时间",
     "found_on": "查摆时间",
     "evidence": "佐证材料",
     "remarks": "备注",
@@ -121,6 +123,9 @@ _SYNONYMS: list[tuple[str, str, float]] = [
             "时间节点",
             "完成期限",
             "计划完成时间",
+            "预计完成时间",
+            "计划完成日期",
+            "预计完成日期",
             "时限",
             "期限",
         )
@@ -143,9 +148,22 @@ _SYNONYMS: list[tuple[str, str, float]] = [
         (w, "status", 1.0)
         for w in ("完成情况", "是否完成", "整改状态", "是否销号", "办结情况", "整改结果", "状态")
     ],
+    *[(w, "closed_on", 1.0) for w in ("销号时间", "销号日期", "销号")],
     *[
-        (w, "closed_on", 1.0)
-        for w in ("销号时间", "销号日期", "实际完成时间", "办结时间", "完成日期", "销号")
+        (w, "done_on", 1.0)
+        for w in ("实际完成时间", "实际完成日期", "办结时间", "办结日期", "完成日期")
+    ],
+    *[
+        (w, "long_term", 1.0)
+        for w in (
+            "是否常态化坚持",
+            "常态化坚持",
+            "是否长期坚持",
+            "长期坚持",
+            "是否常态化",
+            "常态化",
+            "是否长效",
+        )
     ],
     *[(w, "found_on", 1.0) for w in ("查摆时间", "发现时间", "查摆日期", "提出时间", "反馈时间")],
     *[(w, "evidence", 1.0) for w in ("佐证材料", "佐证", "支撑材料", "印证材料", "证明材料")],
@@ -154,6 +172,8 @@ _SYNONYMS: list[tuple[str, str, float]] = [
 _SYNONYMS.sort(key=lambda s: -len(s[0]))
 # Wordings that look like a field but are not it: a cooperating unit is not the responsible one.
 _NOT: dict[str, tuple[str, ...]] = {
+    "category": ("措施",),  # 措施类型 describes a measure, not the problem's category
+    "measure": ("类型", "类别", "分类"),  # … and is not the measure either
     "department": ("配合", "协助", "协办", "参与"),
     "owner": ("配合", "协助", "协办"),
     "leader": ("配合", "协助"),

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from ..dates import format_date
 from ..deadlines import NONE, UNKNOWN, Deadline, parse_deadline
 from ..workflow import (
     CLOSED,
@@ -23,17 +25,19 @@ from ..workflow import (
     M_LONG_TERM,
     M_OPEN,
     PENDING,
-    STATUS_LABELS,
 )
 from .cells import (
     as_text,
     fingerprint,
+    is_sentence,
     measure_done,
     read_date,
     read_status,
+    read_yes,
     split_names,
     split_numbered,
 )
+from .closing import BY_WORD, READING_LABELS, RowReading, measure_status, problem_status
 from .headers import CHOICES, IGNORE
 from .reader import Sheet, column_letter
 
@@ -91,6 +95,7 @@ class Table:
     body: tuple[int, int]  # 0-based [first, end) rows under the header
     title: str
     columns: list[Column]
+    filled_on: dt.date | None = None  # the 填报日期 written above (or below) the table
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -129,6 +134,8 @@ class ProblemPlan:
     found_on: dt.date | None = None
     status: str = LISTED
     closed_on: dt.date | None = None
+    all_done: bool = False  # every measure said done and nothing said 销号 (see closing.py)
+    closed_by: str = ""  # how it came to be imported 已销号: closing.BY_WORD / BY_DATE / BY_CHOICE
     remarks: str = ""
     measures: list[MeasurePlan] = field(default_factory=list)
     action: str = "create"  # create / skip / update, decided against the ledger
@@ -147,10 +154,15 @@ def _numbered(text: str) -> tuple[str, ...]:
     return tuple(split_numbered(text))
 
 
-def _status_reading(raw: Any) -> tuple[str | None, bool, bool]:
-    """(status, exact, the row's own measure is done) of a 完成情况 cell."""
-    status, exact = read_status(raw)
+def _status_reading(raw: Any, asks_closure: bool) -> tuple[str | None, bool, bool]:
+    """(reading, exact, the row's own measure is done) of a 完成情况 cell."""
+    status, exact = read_status(raw, asks_closure=asks_closure)
     return status, exact, measure_done(raw)
+
+
+def _closure_question(heading: str) -> bool:
+    """A 是否销号 column: 是 there means crossed off, not merely done."""
+    return "销号" in heading or "销账" in heading
 
 
 def section_title(text: str) -> str:
@@ -162,9 +174,19 @@ def section_title(text: str) -> str:
 class TableParser:
     """Reads one table's body; `warnings` collects what could not be read as it stands."""
 
-    def __init__(self, sheet: Sheet, table: Table, *, default_year: int | None, batch: str):
+    def __init__(
+        self,
+        sheet: Sheet,
+        table: Table,
+        *,
+        default_year: int | None,
+        batch: str,
+        done_as_closed: bool = False,
+        today: dt.date | None = None,
+    ):
         self.sheet, self.table = sheet, table
         self.default_year, self.batch = default_year, batch
+        self.done_as_closed, self.today = done_as_closed, today
         self.cols = {c.field: c for c in table.columns if c.field and c.field != IGNORE}
         self._index = {name: col.index for name, col in self.cols.items()}
         self._rows, self._merged_from = sheet.rows, sheet.merged_from
@@ -172,6 +194,10 @@ class TableParser:
         self.warnings: list[ImportWarning] = []
         self._deadlines: dict[tuple[type, Any], Deadline] = {}
         self._readings: dict[tuple[Any, type, Any], Any] = {}
+        status = self.cols.get("status")
+        self._status_reader = partial(
+            _status_reading, asks_closure=bool(status and _closure_question(status.heading))
+        )
 
     def _memo(self, read, raw: Any) -> Any:
         """`read(raw)`, remembered: a big ledger repeats the same names, dates and deadlines
@@ -188,7 +214,10 @@ class TableParser:
         return self._memo(self._date_reader, raw)
 
     def _date_reader(self, raw: Any) -> tuple[dt.date | None, str | None]:
-        return read_date(raw, self.default_year)
+        day, problem = read_date(raw, self.default_year)
+        if day is not None and self.today is not None and day > self.today:
+            return None, f"‘{as_text(raw)}’ 晚于今天，不能作为已发生的日期"
+        return day, problem
 
     # -- cells -----------------------------------------------------------------------------------
     def value(self, r: int, name: str, *, fresh: bool = False) -> Any:
@@ -326,8 +355,8 @@ class TableParser:
         plan.batch = self._name(rows, "batch", remarks)[0] or self.batch
         plan.leader, plan.leader_post = self._name(rows, "leader", remarks)
         self._code(plan, rows, remarks)
-        plan.found_on = self._date(rows, "found_on")
-        plan.closed_on = self._date(rows, "closed_on")
+        plan.found_on = self._date(rows, "found_on", remarks)
+        plan.closed_on = self._date(rows, "closed_on", remarks)
         for name in ("remarks", "evidence"):
             for _, v in self.firsts(rows, name):
                 remarks.append(as_text(v) if name == "remarks" else f"佐证材料：{as_text(v)}")
@@ -346,27 +375,35 @@ class TableParser:
         self._measures(plan, rows, remarks)
         plan.department = next((m.department for m in plan.measures if m.department), "")
         if not plan.department:
-            plan.department = self._name(rows, "department", [])[0]
+            plan.department = self._name(rows, "department", remarks)[0]
         plan.remarks = "\n".join(remarks)
         return plan
 
     def _code(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
         values = self.firsts(rows, "code")
-        if not values:
-            return
-        text = as_text(values[0][1])
-        if CODE_PATTERN.fullmatch(text):
-            plan.code = text
-        elif not text.isdigit():
-            remarks.append(f"原编号：{text}")
+        for i, (_, value) in enumerate(values):
+            text = as_text(value)
+            if i == 0 and CODE_PATTERN.fullmatch(text):
+                plan.code = text
+            else:
+                remarks.append(f"原编号：{text}")
 
-    def _date(self, rows: list[int], name: str) -> dt.date | None:
+    def _date(self, rows: list[int], name: str, remarks: list[str]) -> dt.date | None:
+        """The first date of a problem-level date column; other values are kept in 备注."""
+        found = None
         for r, v in self.firsts(rows, name):
             day, problem = self._read_date(v)
-            if day is not None:
-                return day
-            self.warn(r, name, problem)
-        return None
+            if day is None:
+                self.warn(r, name, f"{problem}（原文记入备注）")
+            if day is None or (found is not None and day != found):
+                remarks.append(f"{self._label(name)}（原表）：{as_text(v)}")
+            elif found is None:
+                found = day
+        return found
+
+    def _label(self, name: str) -> str:
+        col = self.cols.get(name)
+        return (col.heading if col else "") or CHOICES.get(name, name)
 
     def _deadline(self, r: int, raw: Any) -> Deadline:
         key = (type(raw), raw)
@@ -379,47 +416,93 @@ class TableParser:
             )
         return deadline
 
-    def _row_status(
-        self, r: int, inherited: tuple[str | None, bool], notes: list[str]
-    ) -> tuple[str | None, bool]:
-        """(status the row gives its problem, whether the row's measure is done)."""
+    def _row_reading(self, r: int, inherited: RowReading | None, notes: list[str]) -> RowReading:
+        """What row r's 完成情况 says; a blank (or merged-down) cell says what the row above said."""
         raw = self.value(r, "status", fresh=True)
         if raw is None:
-            return inherited
-        status, exact, done = self._memo(_status_reading, raw)
+            return RowReading(inherited.status, inherited.done) if inherited else RowReading(None)
+        status, exact, done = self._memo(self._status_reader, raw)
         text = as_text(raw)
         if status is None:
             self.warn(
                 r, "status", f"‘{text}’ 无法识别为完成情况，已按“整改中”导入，原文记入整改进展"
             )
             notes.append(text)
-            return IN_PROGRESS, False
+            return RowReading(IN_PROGRESS)
         if not exact:
-            self.warn(r, "status", f"‘{text}’ 理解为“{STATUS_LABELS[status]}”")
-            if len(text) > 8:
+            label = READING_LABELS[status]
+            if is_sentence(raw):
+                message = f"‘{text}’ 是一句说明，不当作完成情况：按“{label}”导入，原文记入整改进展"
+                self.warn(r, "status", message)
                 notes.append(text)
-        return status, done or status == PENDING
+            else:
+                self.warn(r, "status", f"‘{text}’ 理解为“{label}”")
+        return RowReading(status, done or status == PENDING)
+
+    def _row_extras(
+        self, r: int, reading: RowReading, remarks: list[str]
+    ) -> tuple[RowReading, Any]:
+        """The row's 是否长期坚持 and 措施完成时间: (reading with them, the measure's done date)."""
+        long_term = self.value(r, "long_term")
+        if long_term is not None:
+            yes = read_yes(long_term)
+            if yes is None:
+                self.warn(r, "long_term", f"‘{as_text(long_term)}’ 无法识别为是或否，原文记入备注")
+                remarks.append(f"{self._label('long_term')}：{as_text(long_term)}")
+            elif yes:
+                reading = RowReading(reading.status, reading.done, long_term=True)
+        done_on = None
+        for name in ("done_on", "closed_on"):
+            raw = self.value(r, name, fresh=name == "closed_on")
+            if raw is None:
+                continue
+            day, problem = self._read_date(raw)
+            if name == "closed_on":
+                done_on = done_on or day  # read (and warned about) as the problem's date
+                continue
+            if day is None or reading.status in (LISTED, IN_PROGRESS, LONG_TERM):
+                if day is None:
+                    self.warn(r, name, f"{problem}（原文记入备注）")
+                else:
+                    label = READING_LABELS[reading.status]
+                    self.warn(
+                        r,
+                        name,
+                        f"填写了日期，但完成情况为“{label}”：措施按未完成导入，日期记入备注",
+                    )
+                remarks.append(f"{self._label(name)}（第{r + 1}行）：{as_text(raw)}")
+                continue
+            done_on = day
+            reading = RowReading(reading.status, True, reading.long_term)
+        return reading, done_on
 
     def _measures(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
-        statuses: list[str] = []
-        first: tuple[str | None, bool] | None = None
+        readings: list[str | None] = []
+        first: RowReading | None = None
         owner = post = department = ""
         deadline_whole: Deadline | None = Deadline("", NONE)
+        early: list[str] = []  # progress written before the problem's first measure
+        seen_progress: set[str] = set()
         for r in rows:
             notes: list[str] = []
-            status, done = self._row_status(r, first or (None, False), notes)
-            if first is None and status is not None:
-                first = (status, done)
-            if status is not None:
-                statuses.append(status)
-            progress = "\n".join([as_text(self.value(r, "progress", fresh=True)), *notes]).strip()
-            done_on = self._read_date(self.value(r, "closed_on", fresh=True))[0]
+            reading = self._row_reading(r, first, notes)
+            if first is None and reading.status is not None:
+                first = reading
+            reading, done_on = self._row_extras(r, reading, remarks)
+            readings.append(reading.for_problem)
+            texts = [as_text(self.value(r, "progress", fresh=True)), *notes]
+            texts = [t for t in texts if t and t not in seen_progress]
+            seen_progress.update(texts)
+            progress = "\n".join(texts)
             items = self._measure_texts(r)
             if not items:
+                self._orphan_cells(r, remarks)
                 if progress and plan.measures:
                     plan.measures[-1].progress = "\n".join(
                         filter(None, [plan.measures[-1].progress, progress])
                     )
+                elif progress:
+                    early.append(progress)
                 continue
             # A blank (or merged-down) owner, unit or deadline under a problem's first row means
             # “the same as above”, as it does for the problem's own cells.
@@ -427,16 +510,16 @@ class TableParser:
             if self.value(r, "owner", fresh=True) is not None:
                 owner, post = self._name([r], "owner", remarks)
             if self.value(r, "department", fresh=True) is not None:
-                department = self._name([r], "department", [])[0]
+                department = self._name([r], "department", remarks)[0]
             parts = self._memo(_numbered, raw_deadline) if isinstance(raw_deadline, str) else ()
             if raw_deadline is not None and len(parts) != len(items):
                 deadline_whole = self._deadline(r, raw_deadline)
             elif raw_deadline is not None:
                 deadline_whole = None
+            if early and not plan.measures:
+                progress = "\n".join([*early, progress]).strip()
             for i, text in enumerate(items):
                 deadline = deadline_whole or self._deadline(r, parts[i])
-                status_i = self._measure_status(status, done, deadline)
-                progress_i = progress if i == 0 else ""
                 plan.measures.append(
                     MeasurePlan(
                         text,
@@ -445,12 +528,52 @@ class TableParser:
                         post,
                         department,
                         deadline,
-                        status_i,
+                        measure_status(reading, deadline),
                         done_on,
-                        progress_i,
+                        progress if i == 0 else "",
                     )
                 )
-        plan.status = self._problem_status(statuses, plan)
+        if early and not plan.measures:
+            remarks.append("整改进展：" + "\n".join(early))
+        self._decide(plan, rows, readings, remarks, bool(early))
+
+    def _orphan_cells(self, r: int, remarks: list[str]) -> None:
+        """A row without a measure: its unit (the only row cell nothing else takes) goes to 备注."""
+        raw = self.value(r, "department", fresh=True)
+        if raw is not None:
+            remarks.append(f"{self._label('department')}（第{r + 1}行）：{as_text(raw)}")
+
+    def _decide(
+        self,
+        plan: ProblemPlan,
+        rows: list[int],
+        readings: list[str | None],
+        remarks: list[str],
+        early_progress: bool,
+    ) -> None:
+        """The problem's status from its rows, then its measures made consistent with it."""
+        decision = problem_status(
+            readings,
+            [m.status for m in plan.measures],
+            has_progress=early_progress or any(m.progress for m in plan.measures),
+            has_close_date=plan.closed_on is not None,
+            done_as_closed=self.done_as_closed,
+        )
+        plan.status, plan.all_done, plan.closed_by = (
+            decision.status,
+            decision.all_done,
+            decision.closed_by,
+        )
+        if decision.date_refused:
+            day = format_date(plan.closed_on)
+            label = READING_LABELS[plan.status]
+            self.warn(
+                rows[0],
+                "closed_on",
+                f"{day} 已填写，但完成情况为“{label}”：不按销号导入，销号时间记入备注",
+            )
+            remarks.append(f"{self._label('closed_on')}（原表）：{day}")
+            plan.closed_on = None
         for m in plan.measures:
             if plan.status in (CLOSED, PENDING) and m.status == M_OPEN:
                 m.status = M_DONE
@@ -458,7 +581,7 @@ class TableParser:
                 m.status = M_LONG_TERM
             if m.status == M_DONE and m.done_on is None:
                 m.done_on = plan.closed_on
-        if plan.status == CLOSED and plan.closed_on is None:
+        if plan.status == CLOSED and plan.closed_on is None and decision.closed_by == BY_WORD:
             self.warn(rows[0], "status", "按“已销号”导入，但没有销号时间，销号日期留空")
 
     def _measure_texts(self, r: int) -> list[str]:
@@ -472,26 +595,3 @@ class TableParser:
                 return [PLACEHOLDER_MEASURE]
             return []
         return split_numbered(as_text(raw))
-
-    @staticmethod
-    def _measure_status(status: str | None, done: bool, deadline: Deadline) -> str:
-        if done or status in (CLOSED, PENDING):
-            return M_LONG_TERM if deadline.is_ongoing else M_DONE
-        if status == LONG_TERM or deadline.is_ongoing:
-            return M_LONG_TERM
-        return M_OPEN
-
-    @staticmethod
-    def _problem_status(statuses: list[str], plan: ProblemPlan) -> str:
-        distinct = set(statuses)
-        if not distinct:
-            status = LISTED
-        elif len(distinct) == 1:
-            status = statuses[0]
-        elif distinct <= {CLOSED, LONG_TERM}:
-            status = LONG_TERM
-        else:
-            status = IN_PROGRESS
-        if status == LISTED and any(m.progress or m.status == M_DONE for m in plan.measures):
-            status = IN_PROGRESS
-        return status
