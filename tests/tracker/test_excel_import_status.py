@@ -159,3 +159,33 @@ def test_closed_on_import_means_closed_without_a_reviewer_which_the_workflow_nev
     assert stats(ledger)["closed_on_import"] == 0
     assert closed_on_import(CLOSED, "") and closed_on_import(CLOSED, None)
     assert not closed_on_import(PENDING, "") and not closed_on_import(CLOSED, "审核人")
+
+
+def test_closed_on_import_is_marked_in_the_list_and_the_export_and_reads_back(ledger, tmp_path):
+    from openpyxl import load_workbook
+
+    from tracker.excel.export import export_ledger
+    from tracker.ledger import create_ledger
+    from tracker.queries import problem_rows
+
+    do_import(ledger, W.two_vocabularies(tmp_path / "两种说法.xlsx"))
+    ids = [i for (i,) in ledger.select(Problem, Problem.id).order_by(Problem.id).tuples()]
+    labels = [problem_rows(ledger, ids)[i].status_label for i in ids]
+    assert labels == ["待销号", "导入时已销号", "整改中", "长期坚持", "导入时已销号", "整改中"]
+
+    out = tmp_path / "导出.xlsx"
+    export_ledger(ledger, out)
+    sheet = load_workbook(out, read_only=True).active
+    rows = [r for r in sheet.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows) if r and "完成情况" in str(r))
+    column = [str(c) for c in rows[header]].index(
+        next(str(c) for c in rows[header] if "完成情况" in str(c))
+    )
+    states = [r[column] for r in rows[header + 1 :] if len(r) > column and r[column]]
+    assert states.count("导入时已销号") == 3  # problem 2 (two rows) and problem 5
+    assert "已销号" not in states
+
+    copy = create_ledger(tmp_path / "copy.db", actor="王敏")
+    do_import(copy, out)
+    assert stats(copy)["closed_on_import"] == 2  # still closed, still marked
+    copy.close()

@@ -108,3 +108,35 @@ def test_export_and_monthly_report_from_the_menu(
         in load_workbook(report, read_only=True).worksheets[0]["A1"].value
     )
     window.close()
+
+
+def test_imported_closures_are_marked_in_the_list_and_counted_on_the_dashboard(
+    qtbot, tmp_path, monkeypatch, message_boxes
+):
+    from ui.ledger_model import COLUMNS
+    from ui.panels.dashboard import DashboardPage
+
+    path = workbooks.two_vocabularies(tmp_path / "两种说法.xlsx")
+    create_ledger(tmp_path / "l.db", unit_name="第三党支部").close()
+    window = MainWindow(
+        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
+    )
+    qtbot.addWidget(window)
+    window.open_location(str(tmp_path / "l.db"), synchronous=True)
+    monkeypatch.setattr(
+        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
+    )
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
+    excel_actions.import_excel(window)
+    qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)
+    model = window.ledger_page.model
+    qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
+    column = [key for _, key, _ in COLUMNS].index("status")
+    texts = sorted(model.index(r, column).data() for r in range(model.rowCount()))
+    assert texts.count("导入时已销号") == 2 and "已销号" not in texts
+    page = DashboardPage(window.session)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.cards["closed"].value.text() == "2"
+    assert "导入时已销号 2 个" in page.cards["closed"].note.text()
+    window.close()
