@@ -72,6 +72,9 @@ FIELD_LABELS = {
     "doc_no": "文号",
     "value": "值",
     "key": "项目",
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
 }
 
 SETTING_LABELS = {"unit_name": "填报单位", "contact_person": "联系人", "contact_phone": "联系电话"}
