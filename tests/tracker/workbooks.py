@@ -437,6 +437,69 @@ def inspection_system(path: Path) -> Path:
     return _sheet(path, "巡察整改", [], INSPECTION_HEADINGS, rows)
 
 
+SPREAD_HEADINGS = [
+    "序号", "问题编号", "问题描述", "整改措施", "责任人", "责任部门", "整改时限",
+    "整改进展", "完成情况", "备注", "配合单位",
+]  # fmt: skip
+
+
+def spread_rows(path: Path) -> Path:
+    """Problems spread over several rows in every way a hand-kept ledger does it.
+
+    Row 7's progress sits beside a measure; row 19's in a problem that has none; others in a
+    problem's first row above its measures, alone on a continuation row, or starting “说明：”.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["第四党支部问题整改台账"])
+    ws.append(
+        ["填报单位：第四党支部", None, None, None, None, None, None, "填报日期：2026年2月1日"]
+    )
+    ws.append(SPREAD_HEADINGS)
+    rows = [
+        # 4: a problem whose first row holds its progress, its measures below
+        [1, "2025-101", "政治理论学习不系统", None, None, "党办", None, "已制定学习计划", "正在整改", "重点", None],
+        [None, None, None, "制定年度学习计划", "刘洋", None, "2026年3月底前", None, None, None, None],
+        [None, None, None, "每月集中学习一次", "刘洋", None, "每月", None, None, None, "工会"],
+        # 7: a measure with its progress beside it
+        [2, "2025-102", "联系群众不够紧密", "开展走访", "周杰", "办公室", "2026年4月底前", "已走访12户", "正在整改", None, None],
+        # 8: progress alone on a continuation row, and one that starts like a footnote
+        [None, None, None, None, None, None, None, "又走访8户", None, None, None],
+        [None, None, None, None, None, None, None, "说明：走访记录已归档", None, None, None],
+        # 10: a second code and a second unit on a continuation row without a measure
+        [None, "2025-102A", None, None, None, "组织科", None, None, None, "补充", None],
+        # 11: several units and people in one cell
+        [3, "2025-103", "办文效率不高", "优化办文流程", "李娜、王敏", "办公室、机要室", "2026年5月底前", None, "未完成", None, "信息中心"],
+        [4, "2025-104", "会风不实", "精简会议", "吴昊", "办公室", "2026年6月底前", None, "推进中", None, None],
+        [None, None, None, "会前发材料", "吴昊", None, "立行立改", None, "已完成", None, None],
+        [5, "2025-105", "文风不正", "开展文风评比", "郑洁", "宣传科", "2026年1月底前", None, "已完成第一轮评比。", None, None],
+        [6, "2025-106", "值班不严", "修订值班制度", "陈晨", "办公室", "2026年2月底前", None, "逾期", None, None],
+        [7, "2025-107", "调研不深", "蹲点调研", "周杰", "办公室", "2026年6月底前", "已调研两次", "整改中", None, None],
+        [8, "2025-108", "台账不全", "补齐台账", "王敏", "办公室", "2026年3月底前", None, "未完成", None, None],
+        [9, "2025-109", "作风拖沓", "建立督办制度", "赵刚", "督查室", "2026年4月底前", None, "未完成", None, None],
+        [None, None, None, "每周通报", "赵刚", None, "每周", None, None, None, None],
+        # 19: a problem with no measure written, but its progress
+        [10, "2025-110", "宣传阵地更新慢", None, None, "宣传科", None, "已更新两期宣传栏", "整改中", None, None],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    _style(ws, 3, ws.max_row, len(SPREAD_HEADINGS))
+    wb.save(path)
+    return path
+
+
+def description_first(path: Path) -> Path:
+    """No 序号 column: a problem row that holds nothing but its description must not vanish."""
+    headings = ["问题描述", "整改措施", "责任人", "整改时限", "完成情况"]
+    rows = [
+        ["会议多", "精简会议", "张伟", "2026年6月底前", "整改中"],
+        ["督查多"],
+        ["文件多", "压缩文件", "李娜", "2026年6月底前", "未完成"],
+    ]
+    return _sheet(path, "台账", [], headings, rows)
+
+
 # -- workbooks written as raw XML: huge, hostile or odd files openpyxl would not write ----------
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -61,9 +61,9 @@ _STATUS_RULES: list[tuple[tuple[str, ...], str]] = [
     (("销号", "销账"), CLOSED),
     (("完成", "整改到位", "已整改", "办结", "完毕", "已落实", "已解决"), DONE),
 ]
-# A sentence (“已完成第一次蹲点调研。”) reports work on the measure: it may say the work has not
-# started, or is kept up for good, but never that the measure is done or the problem closed.
-_SENTENCE_RULES = [(f, s) for f, s in _STATUS_RULES if s in (LISTED, LONG_TERM, IN_PROGRESS)]
+# A cell that says more than a done or closed word (“已完成第一次蹲点调研。”) reports work on the
+# measure: it may say the work has not started, or is kept up for good, but never that the
+# measure is done or the problem closed (it is read as 整改中, its words kept as progress).
 _PUNCT = re.compile(r"[\s，,。.;；:：!！、（）()]+")
 
 
@@ -95,15 +95,17 @@ def read_status(value: Any, *, asks_closure: bool = False) -> tuple[str | None, 
         return CLOSED, True
     if word in STATUS_WORDS:
         return STATUS_WORDS[word], True
-    if len(word) > SENTENCE:
-        for fragments, status in _SENTENCE_RULES:
-            if any(f in word for f in fragments):
-                return status, False
-        return IN_PROGRESS, False
+    sentence = len(word) > SENTENCE
     for fragments, status in _STATUS_RULES:
-        if any(f in word for f in fragments):
-            return status, False
-    return None, False
+        hit = next((f for f in fragments if f in word), None)
+        if hit is None:
+            continue
+        says_more = sentence or len(word) - len(hit) > 2
+        if status in (CLOSED, DONE, PENDING) and says_more:
+            # “已完成第一轮评比”: a report of work done on the measure, not its completion
+            return IN_PROGRESS, False
+        return status, False
+    return (IN_PROGRESS, False) if sentence else (None, False)
 
 
 def is_sentence(value: Any) -> bool:

@@ -260,8 +260,19 @@ class TableParser:
 
     # -- rows ------------------------------------------------------------------------------------
     def _is_footer(self, row: list[Any]) -> bool:
-        first = next((v for v in row if v is not None), None)
-        return isinstance(first, str) and bool(_FOOTER.match(first))
+        """A note or signature line (注：…, 填表人：…) written from the table's left edge; the
+        same words further right are a continuation row's content (a progress “说明：…”)."""
+        c, first = next(((c, v) for c, v in enumerate(row) if v is not None), (0, None))
+        if not isinstance(first, str) or not _FOOTER.match(first):
+            return False
+        return c <= self._footer_edge
+
+    @property
+    def _footer_edge(self) -> int:
+        """The last column a footnote may start in: left of the problem's own text."""
+        description = self.cols.get("description")
+        first = min(col.index for col in self.table.columns)
+        return max(first, description.index - 1) if description else first
 
     def _section(self, r: int, row: list[Any]) -> str | None:
         """A one-cell line inside the table (a section heading or the next table's title).
@@ -281,7 +292,15 @@ class TableParser:
         first_col = min(col.index for col in self.table.columns)
         if not across and c != first_col:
             return None
-        return section_title(text) if _SECTION.match(text) and len(text) <= 40 else ""
+        heading = _SECTION.match(text) and len(text) <= 40
+        if not across and not heading and self._data_column(c):
+            return None  # a problem written in the first column with nothing beside it yet
+        return section_title(text) if heading else ""
+
+    def _data_column(self, c: int) -> bool:
+        return any(
+            col.index == c and col.field not in (None, IGNORE, "seq") for col in self.table.columns
+        )
 
     def groups(self) -> list[tuple[list[int], str]]:
         """Row numbers of each problem, with the section category it sits under."""
@@ -429,14 +448,14 @@ class TableParser:
             )
             notes.append(text)
             return RowReading(IN_PROGRESS)
-        if not exact:
+        if not exact:  # a guess: say so, and keep the words as progress
             label = READING_LABELS[status]
-            if is_sentence(raw):
+            if is_sentence(raw) or status == IN_PROGRESS:
                 message = f"‘{text}’ 是一句说明，不当作完成情况：按“{label}”导入，原文记入整改进展"
-                self.warn(r, "status", message)
-                notes.append(text)
             else:
-                self.warn(r, "status", f"‘{text}’ 理解为“{label}”")
+                message = f"‘{text}’ 理解为“{label}”，原文记入整改进展"
+            self.warn(r, "status", message)
+            notes.append(text)
         return RowReading(status, done or status == PENDING)
 
     def _row_extras(
@@ -482,6 +501,7 @@ class TableParser:
         owner = post = department = ""
         deadline_whole: Deadline | None = Deadline("", NONE)
         early: list[str] = []  # progress written before the problem's first measure
+        loose_unit: tuple[int, Any] | None = None  # a unit on a row without a measure
         seen_progress: set[str] = set()
         for r in rows:
             notes: list[str] = []
@@ -496,7 +516,9 @@ class TableParser:
             progress = "\n".join(texts)
             items = self._measure_texts(r)
             if not items:
-                self._orphan_cells(r, remarks)
+                raw = self.value(r, "department", fresh=True)
+                if raw is not None:  # “the same as above” for the measures below, if any
+                    department, loose_unit = self._name([r], "department", remarks)[0], (r, raw)
                 if progress and plan.measures:
                     plan.measures[-1].progress = "\n".join(
                         filter(None, [plan.measures[-1].progress, progress])
@@ -511,6 +533,7 @@ class TableParser:
                 owner, post = self._name([r], "owner", remarks)
             if self.value(r, "department", fresh=True) is not None:
                 department = self._name([r], "department", remarks)[0]
+            loose_unit = None  # this measure takes the unit written above it
             parts = self._memo(_numbered, raw_deadline) if isinstance(raw_deadline, str) else ()
             if raw_deadline is not None and len(parts) != len(items):
                 deadline_whole = self._deadline(r, raw_deadline)
@@ -535,13 +558,10 @@ class TableParser:
                 )
         if early and not plan.measures:
             remarks.append("整改进展：" + "\n".join(early))
-        self._decide(plan, rows, readings, remarks, bool(early))
-
-    def _orphan_cells(self, r: int, remarks: list[str]) -> None:
-        """A row without a measure: its unit (the only row cell nothing else takes) goes to 备注."""
-        raw = self.value(r, "department", fresh=True)
-        if raw is not None:
+        if loose_unit and (plan.measures or len(self.firsts(rows, "department")) > 1):
+            r, raw = loose_unit  # a unit on a row below the measures, taken by none of them
             remarks.append(f"{self._label('department')}（第{r + 1}行）：{as_text(raw)}")
+        self._decide(plan, rows, readings, remarks, bool(early))
 
     def _decide(
         self,
