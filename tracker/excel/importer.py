@@ -34,8 +34,8 @@ from ..workflow import (
     VOID,
 )
 from .cells import status_rank
-from .parse import ImportWarning, MeasurePlan, ProblemPlan
 from .plan import CREATE, NAME_KINDS, SKIP, UPDATE, ImportPlan, LedgerIndex
+from .records import ImportWarning, MeasurePlan, ProblemPlan
 
 ACTION = "import"
 VOIDED = {"voided_from": LISTED, "status_reason": "原表中已作废"}

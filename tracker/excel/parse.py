@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -38,8 +37,10 @@ from .cells import (
     split_numbered,
 )
 from .closing import BY_WORD, READING_LABELS, RowReading, measure_status, problem_status
+from .fit import fit_problem
 from .headers import CHOICES, IGNORE
-from .reader import Sheet, column_letter
+from .reader import Sheet
+from .records import ImportWarning, MeasurePlan, ProblemPlan, Table
 
 PLACEHOLDER_MEASURE = "（原表未填写整改措施）"
 CODE_PATTERN = re.compile(r"(?:19|20|21)[0-9]{2}-[0-9]{3,}")
@@ -49,98 +50,6 @@ _FOOTER = re.compile(
 )
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
 _SECTION_TAIL = re.compile(r"(?:方面|领域)?(?:的?问题)?(?:[（(][^）)]*[）)])?$")
-
-
-@dataclass
-class ImportWarning:
-    """One thing the user should check, placed where the user will look for it."""
-
-    sheet: str
-    row: int | None  # the Excel row number, as shown at the left of the sheet
-    column: str | None  # the column's heading, as written in the workbook
-    message: str
-
-    @property
-    def text(self) -> str:
-        where = f"第{self.row}行 " if self.row else ""
-        return f"{where}{self.column}：{self.message}" if self.column else f"{where}{self.message}"
-
-    def __str__(self) -> str:
-        return f"工作表“{self.sheet}” {self.text}"
-
-
-@dataclass
-class Column:
-    index: int  # 0-based
-    heading: str
-    field: str | None  # a key of headers.FIELDS, IGNORE, or None (kept in 备注)
-    confidence: float
-    by_user: bool = False
-
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index)
-
-    @property
-    def label(self) -> str:
-        return CHOICES.get(self.field, self.field or "")
-
-
-@dataclass
-class Table:
-    """One ledger table found on a sheet: where its header is and what each column feeds."""
-
-    sheet: str
-    header_rows: tuple[int, ...]  # Excel row numbers of the header
-    body: tuple[int, int]  # 0-based [first, end) rows under the header
-    title: str
-    columns: list[Column]
-    filled_on: dt.date | None = None  # the 填报日期 written above (or below) the table
-
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.field == name), None)
-
-
-@dataclass
-class MeasurePlan:
-    text: str
-    row: int
-    owner: str = ""
-    owner_post: str = ""
-    department: str = ""
-    deadline: Deadline = field(default_factory=lambda: Deadline("", NONE))
-    status: str = M_OPEN
-    done_on: dt.date | None = None
-    progress: str = ""
-
-
-@dataclass
-class ProblemPlan:
-    sheet: str
-    first_row: int
-    last_row: int
-    description: str
-    key: str
-    occurrence: int = 0  # the n-th problem with this key in the workbook (identical rows)
-    code: str = ""
-    cause: str = ""
-    target: str = ""
-    source: str = ""
-    category: str = ""
-    batch: str = ""
-    leader: str = ""
-    leader_post: str = ""
-    department: str = ""
-    found_on: dt.date | None = None
-    status: str = LISTED
-    closed_on: dt.date | None = None
-    all_done: bool = False  # every measure said done and nothing said 销号 (see closing.py)
-    closed_by: str = ""  # how it came to be imported 已销号: closing.BY_WORD / BY_DATE / BY_CHOICE
-    remarks: str = ""
-    measures: list[MeasurePlan] = field(default_factory=list)
-    action: str = "create"  # create / skip / update, decided against the ledger
-    existing: int | None = None  # the ledger's problem id when recognised
-    existing_code: str = ""
 
 
 _NOT_READ = object()
@@ -396,6 +305,7 @@ class TableParser:
         if not plan.department:
             plan.department = self._name(rows, "department", remarks)[0]
         plan.remarks = "\n".join(remarks)
+        fit_problem(plan, self.warn, self._label)
         return plan
 
     def _code(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:

@@ -18,22 +18,18 @@ from typing import Any
 
 from ..bulk import ProgressCallback
 from ..dates import format_date
+from ..errors import ValidationError
 from ..ledger import Ledger
+from ..limits import NAME_MAX
 from ..models import Batch, Category, Department, ImportSource, Person, Problem, Source
 from ..workflow import PENDING
 from .cells import as_text, fingerprint, read_date
 from .closing import BY_CHOICE, BY_DATE, BY_WORD
 from .columns import prefer_status_words
 from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data, may_be_header
-from .parse import (
-    Column,
-    ImportWarning,
-    MeasurePlan,
-    ProblemPlan,
-    Table,
-    TableParser,
-)
+from .parse import TableParser
 from .reader import Sheet, Workbook, WorkbookError, column_letter, read_workbook
+from .records import Column, ImportWarning, MeasurePlan, ProblemPlan, Table
 
 __all__ = [
     "Column",
@@ -424,6 +420,8 @@ def build_plan(
 ) -> ImportPlan:
     """Read a workbook and work out the import; nothing is written. Raises WorkbookError."""
     options = options or ImportOptions()
+    if options.batch and len(options.batch.strip()) > NAME_MAX:
+        raise ValidationError("整改批次", f"名称不能超过 {NAME_MAX} 个字。")
     workbook = source if isinstance(source, Workbook) else read_workbook(source, progress=progress)
     names = [s.name for s in workbook.sheets]
     if options.sheets:
