@@ -168,10 +168,9 @@ class ImportPlan:
             problems = parser.problems()
             for problem in problems:
                 if problem.found_on is None:
-                    problem.found_on, source = self._found_on(table, problem)
+                    problem.found_on, problem.found_on_from = self._found_on(table, problem)
                 else:
-                    source = f"工作簿的“{table.column('found_on').heading}”列"
-                self.found_on_sources[(source, problem.found_on)] += 1
+                    problem.found_on_from = f"工作簿的“{table.column('found_on').heading}”列"
             self.problems.extend(problems)
             self.warnings.extend(parser.warnings)
         seen: Counter[str] = Counter()
@@ -191,6 +190,7 @@ class ImportPlan:
                 )
             first_row.setdefault(problem.key, problem)
             self._check_dates(problem)
+            self.found_on_sources[(problem.found_on_from, problem.found_on)] += 1
             pid = self.index.recognise(problem)
             problem.existing = pid
             problem.existing_code = self.index.status[pid][0] if pid else ""
@@ -217,6 +217,7 @@ class ImportPlan:
     def _check_dates(self, problem: ProblemPlan) -> None:
         if problem.closed_on and problem.closed_on < problem.found_on:
             problem.found_on = problem.closed_on  # found no later than it was crossed off
+            problem.found_on_from = "销号时间（查摆日期不晚于销号日期）"
 
     # -- what the wizard shows --------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -93,6 +93,7 @@ class ProblemPlan:
     leader_post: str = ""
     department: str = ""
     found_on: dt.date | None = None
+    found_on_from: str = ""  # where the 查摆日期 comes from, in words (for the preview)
     status: str = LISTED
     closed_on: dt.date | None = None
     all_done: bool = False  # every measure said done and nothing said 销号 (see closing.py)
