@@ -33,7 +33,9 @@ def test_a_date_given_for_the_import_wins_over_the_workbook(ledger, tmp_path):
         ledger, W.two_vocabularies(tmp_path / "两种说法.xlsx"), found_on=dt.date(2025, 12, 1)
     )
     assert found(ledger)[0] == dt.date(2025, 12, 1)
-    assert plan.found_on_summary() == ["6 个问题的查摆日期为2025年12月1日：来自导入时指定的查摆日期"]
+    assert plan.found_on_summary() == [
+        "6 个问题的查摆日期为2025年12月1日：来自导入时指定的查摆日期"
+    ]
     assert found(ledger)[1] == dt.date(2025, 12, 1)  # earlier than its 销号时间: kept
 
 

@@ -43,6 +43,12 @@ def test_done_on_every_measure_is_awaiting_review_and_only_a_closure_word_or_dat
     ]
     first, second, third, _, fifth, sixth = ledger_content(ledger)
     assert [m[6] for m in first["measures"]] == ["done", "done"]
+    notes = [
+        n for (n,) in ledger.select(Problem, Problem.closure_note).order_by(Problem.id).tuples()
+    ]
+    assert notes[0] == "导入：原表中各项整改措施均为“已完成”，没有写明销号，待审核销号。"
+    assert notes[1] == "导入：原表写明已销号（导入时已销号，未经本台账审核）。"
+    assert notes[4] == "导入：原表填写了销号时间（导入时已销号，未经本台账审核）。"
     assert third["measures"][0][6] == "open"
     assert (second["closed_on"], fifth["closed_on"]) == (dt.date(2026, 1, 15), dt.date(2026, 2, 10))
     assert "销号时间（原表）：2026年2月11日" in sixth["remarks"]
