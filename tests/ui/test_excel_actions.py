@@ -140,3 +140,65 @@ def test_imported_closures_are_marked_in_the_list_and_counted_on_the_dashboard(
     assert page.cards["closed"].value.text() == "2"
     assert "导入时已销号 2 个" in page.cards["closed"].note.text()
     window.close()
+
+
+def test_the_wizard_says_what_closes_and_lets_the_user_choose_for_the_whole_import(qtbot, tmp_path):
+    import datetime as dt
+
+    ledger = create_ledger(tmp_path / "l.db", unit_name="第三党支部")
+    plan = build_plan(ledger, workbooks.two_vocabularies(tmp_path / "两种说法.xlsx"))
+    wizard = ImportWizard(plan)
+    qtbot.addWidget(wizard)
+    status = [wizard.preview.item(r, 5).text() for r in range(wizard.preview.rowCount())]
+    assert status[:2] == ["待销号（措施均已完成）", "导入时已销号"]
+    assert "按“待销号”导入" in wizard.summary.text()
+    assert "来自工作表“台账”表头的“填报日期”" in wizard.found_on_note.text()
+    assert not wizard.done_closed_box.isChecked()
+
+    wizard.done_closed_box.setChecked(True)  # the user: these were crossed off in the workbook
+    assert plan.options.done_as_closed
+    assert wizard.preview.item(0, 5).text() == "导入时已销号"
+    assert "按您的选择导入为“已销号”" in wizard.summary.text()
+
+    wizard.found_on_box.setChecked(True)
+    wizard.found_on_date.setDate(wizard.found_on_date.date().fromString("2025-11-20", "yyyy-MM-dd"))
+    assert plan.options.found_on == dt.date(2025, 11, 20)
+    assert "来自导入时指定的查摆日期" in wizard.found_on_note.text()
+    wizard.found_on_box.setChecked(False)
+    assert plan.options.found_on is None
+    ledger.close()
+
+
+def test_reading_a_workbook_runs_in_the_background_and_can_be_cancelled(
+    qtbot, tmp_path, monkeypatch, message_boxes
+):
+    rows = [["序号", "问题描述", "整改措施", "责任人"]] + [
+        [n, f"问题{n}", f"措施{n}", "张伟"] for n in range(1, 30001)
+    ]
+    path = workbooks.raw_xlsx(tmp_path / "大.xlsx", rows)
+    create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
+    window = MainWindow(
+        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
+    )
+    qtbot.addWidget(window)
+    window.open_location(str(tmp_path / "l.db"), synchronous=True)
+    monkeypatch.setattr(
+        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
+    )
+    shown = []
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: shown.append(self) or 0)
+    started = []
+    real = excel_actions.run_in_background
+    monkeypatch.setattr(
+        excel_actions,
+        "run_in_background",
+        lambda *a, **k: started.append(real(*a, **k)) or started[-1],
+    )
+    excel_actions.import_excel(window)
+    (operation,) = started
+    assert operation.dialog.labelText() == "正在读取工作簿…"
+    operation.dialog.canceled.emit()  # the user presses 取消 on the progress dialog
+    qtbot.waitUntil(lambda: operation.done, timeout=20000)
+    assert shown == []  # no wizard after a cancelled read
+    assert window.session.ledger.select(Problem).count() == 0
+    window.close()
