@@ -160,11 +160,11 @@ def test_reading_holds_memory_in_proportion_to_the_row_limit(ledger, tmp_path, m
     from tracker.excel import reader
 
     monkeypatch.setattr(reader, "MAX_ROWS", 2000)
-    rows = [HEADER] + [[n, "问" * 40, "措施", "张伟", "长期坚持"] for n in range(1, 50_001)]
-    path = W.raw_xlsx(tmp_path / "五万行.xlsx", rows)
+    rows = [HEADER] + [[n, "问" * 40, "措施", "张伟", "长期坚持"] for n in range(1, 20_001)]
+    path = W.raw_xlsx(tmp_path / "两万行.xlsx", rows)
     message, _, peak = refused(ledger, path)
     assert "超过 2000 行（导入上限）" in message
-    assert peak < 30 * 1024 * 1024  # stopped after 2000 rows, not after holding 50000
+    assert peak < 30 * 1024 * 1024  # stopped after 2000 rows, not after holding 20000
 
 
 def test_many_cells_are_refused_before_reading_a_row(ledger, tmp_path, monkeypatch):
@@ -180,16 +180,13 @@ def test_many_cells_are_refused_before_reading_a_row(ledger, tmp_path, monkeypat
 
 
 def test_a_huge_merged_range_is_not_held_cell_by_cell(ledger, tmp_path):
-    rows = [HEADER] + [[n, f"问题{n}", f"措施{n}", "张伟", "长期坚持"] for n in range(1, 3001)]
-    path = W.raw_xlsx(tmp_path / "大合并.xlsx", rows, merges=["F1:BL1048576"])
-    tracemalloc.start()
-    try:
-        plan = build_plan(ledger, path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert len(plan.problems) == 3000
-    assert peak < 60 * 1024 * 1024
+    """A merge over the whole sheet would be remembered cell by cell for every row read (up to
+    200000 rows × 64 columns); a ledger's merges are a few rows tall, so such a merge is left."""
+    rows = [HEADER] + [[n, f"问题{n}", f"措施{n}", "张伟", "长期坚持"] for n in range(1, 1001)]
+    path = W.raw_xlsx(tmp_path / "大合并.xlsx", rows, merges=["F1:BL1048576", "A1:A1"])
+    plan = build_plan(ledger, path)
+    assert len(plan.problems) == 1000
+    assert len(plan.workbook.sheets[0].merged_from) == 0
 
 
 def test_the_import_command_shows_progress_on_stderr(tmp_path, capsys):
@@ -217,7 +214,7 @@ def test_rows_of_short_words_do_not_make_the_header_search_quadratic(ledger, tmp
         ["一"]
         + [f"问题{n}", f"措施{n}", f"人{n}", "长期坚持"]
         + [f"问题{n}-{c}" for c in range(27)]
-        for n in range(1, 3001)
+        for n in range(1, 1501)
     ]
     weighed = []
     real = plan_module.find_header
@@ -226,5 +223,5 @@ def test_rows_of_short_words_do_not_make_the_header_search_quadratic(ledger, tmp
     )
     monkeypatch.setattr(plan_module, "MAX_CANDIDATES", 100)
     plan = build_plan(ledger, W.raw_xlsx(tmp_path / "短词.xlsx", rows))
-    assert len(plan.tables) == 1 and len(plan.problems) == 3000
+    assert len(plan.tables) == 1 and len(plan.problems) == 1500
     assert len(weighed) <= 101
