@@ -41,7 +41,7 @@ def test_a_sheet_that_inflates_far_beyond_its_size_is_refused_before_parsing(led
     assert path.stat().st_size < 2 * 1024 * 1024  # 300 MB of XML in well under 2 MB
     message, seconds, peak = refused(ledger, path)
     assert "“炸弹.xlsx”" in message and "“xl/worksheets/sheet1.xml”" in message
-    assert "超过单个部分 256 MB 的上限" in message
+    assert "超过单个部分 256 MB 的上限" in message and "压缩炸弹" in message
     assert seconds < 1.0
     assert peak < 20 * 1024 * 1024
 
@@ -58,6 +58,21 @@ def test_a_part_that_lies_about_its_size_is_stopped_where_the_lie_shows(ledger, 
     message, seconds, peak = refused(ledger, path)
     assert "“xl/worksheets/sheet1.xml”实际解压出的内容超过了它声明的大小（声明 4 KB）" in message
     assert seconds < 1.0 and peak < 20 * 1024 * 1024
+
+
+def test_a_real_but_enormous_sheet_is_refused_in_plain_words(ledger, tmp_path, monkeypatch):
+    import zipfile
+
+    from tracker.excel import safety
+
+    rows, merges = W.official_rows(2000)
+    path = W.raw_xlsx(tmp_path / "大台账.xlsx", rows, merges=merges)
+    (size,) = [i.file_size for i in zipfile.ZipFile(path).infolist() if "sheet1" in i.filename]
+    monkeypatch.setattr(safety, "MAX_PART_BYTES", size - 1)  # as a real sheet of 400000 rows
+    message, seconds, _ = refused(ledger, path)
+    assert "超过单个部分" in message and "请把台账分成几个文件分别导入" in message
+    assert "压缩炸弹" not in message
+    assert seconds < 1.0
 
 
 def test_the_same_ledger_without_padding_imports(ledger, tmp_path):

@@ -66,7 +66,16 @@ def _size(n: int) -> str:
     return f"{max(n // 1024, 1)} KB"
 
 
+def _too_big(name: str, part: str, why: str) -> WorkbookError:
+    """Plain too much: a real but enormous sheet gets the same refusal, in plainer words."""
+    return WorkbookError(
+        f"“{name}”不能导入：其中的“{part}”{why}，超出导入的上限（最多 200000 行）。台账未做任何修改。"
+        "请确认选对了文件；确实需要时，请把台账分成几个文件分别导入。"
+    )
+
+
 def _refuse(name: str, part: str, why: str) -> WorkbookError:
+    """A file built to harm (a zip bomb, XML entities): refused before anything reads it."""
     return WorkbookError(
         f"“{name}”不能导入：其中的“{part}”{why}。这样的文件可能是恶意构造的（“压缩炸弹”或"
         "带外部实体的 XML），已在读取前拒绝，台账未做任何修改。"
@@ -123,14 +132,15 @@ def _check_declared(name: str, infos: list[zipfile.ZipInfo]) -> None:
             )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _refuse(name, part, f"使用了工作簿不会使用的压缩方式（{info.compress_type}）")
+        ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_PART_BYTES:
-            raise _refuse(
+            refuse = _refuse if ratio > MAX_RATIO else _too_big
+            raise refuse(
                 name,
                 part,
                 f"解压后有 {_size(info.file_size)}（压缩后只有 {_size(info.compress_size)}），"
                 f"超过单个部分 {_size(MAX_PART_BYTES)} 的上限",
             )
-        ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise _refuse(
                 name,
@@ -140,7 +150,7 @@ def _check_declared(name: str, infos: list[zipfile.ZipInfo]) -> None:
             )
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise _refuse(name, part, f"使全部内容解压后超过 {_size(MAX_TOTAL_BYTES)} 的上限")
+            raise _too_big(name, part, f"使全部内容解压后超过 {_size(MAX_TOTAL_BYTES)} 的上限")
 
 
 def _data_offset(raw, info: zipfile.ZipInfo, name: str) -> int:
