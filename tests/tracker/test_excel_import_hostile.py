@@ -222,7 +222,7 @@ def test_rows_of_short_words_do_not_make_the_header_search_quadratic(ledger, tmp
     (Before: every such row was matched cell by cell against every heading wording; a million
     rows of 64 short texts were still being searched after ten minutes.)
     """
-    from tracker.excel import plan as plan_module
+    from tracker.excel import tables as plan_module
 
     heading = ["序号", "问题描述", "整改措施", "责任人", "整改时限"] + [f"列{c}" for c in range(27)]
     rows = [heading] + [

@@ -9,12 +9,9 @@ writes exactly this plan, re-checking names and recognised rows under the write 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..bulk import ProgressCallback
 from ..dates import format_date
@@ -23,13 +20,13 @@ from ..ledger import Ledger
 from ..limits import NAME_MAX
 from ..models import Batch, Category, Department, ImportSource, Person, Problem, Source
 from ..workflow import PENDING
-from .cells import as_text, fingerprint, read_date
+from .cells import fingerprint
 from .closing import BY_CHOICE, BY_DATE, BY_WORD
-from .columns import prefer_status_words
-from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data, may_be_header
+from .headers import FIELDS, IGNORE
 from .parse import TableParser
-from .reader import Sheet, Workbook, WorkbookError, column_letter, read_workbook
+from .reader import Workbook, WorkbookError, read_workbook
 from .records import Column, ImportWarning, MeasurePlan, ProblemPlan, Table
+from .tables import find_tables
 
 __all__ = [
     "Column",
@@ -306,112 +303,6 @@ def _table_warnings(table: Table) -> list[ImportWarning]:
 
 
 # -- finding the tables ------------------------------------------------------------------------------
-MAX_CANDIDATES = 1000  # distinct header-like rows weighed per sheet below its first table
-FOOTER_ROWS = 12  # a 填报日期 line under a table is looked for in its last rows
-
-
-def _header_like(row: list[Any]) -> bool:
-    cells = [v for v in row if v is not None]
-    return len(cells) >= 3 and not looks_like_data(row) and all(len(v) <= 24 for v in cells)
-
-
-def _moved(guess: HeaderGuess, row: int) -> HeaderGuess:
-    """A remembered guess for an identical row elsewhere, placed at `row`."""
-    if guess.rows[0] == row:
-        return guess
-    shift = row - guess.rows[0]
-    return HeaderGuess(
-        tuple(r + shift for r in guess.rows), guess.headings, guess.matches, guess.score
-    )
-
-
-def _title(sheet: Sheet, above: range) -> str:
-    for r in above:
-        cells = {as_text(v) for v in sheet.rows[r] if v is not None}
-        if len(cells) == 1:
-            text = cells.pop()
-            if not text.startswith(("填报", "单位", "日期", "注")) and len(text) <= 60:
-                return text.replace("\n", "")
-    return ""
-
-
-_FILLED_ON = re.compile(r"(?:填报|填表|报送|统计|制表)(?:日期|时间)\s*[:：]?\s*(.*)")
-
-
-def filled_on(sheet: Sheet, rows: Iterable[int]) -> dt.date | None:
-    """The date of a “填报日期：2026年3月1日” line (the date in the cell or the next ones)."""
-    for r in rows:
-        row = sheet.rows[r] if 0 <= r < len(sheet.rows) else ()
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not (m := _FILLED_ON.search(value)):
-                continue
-            after = [m.group(1).strip()] if m.group(1).strip() else []
-            for candidate in after + [v for v in row[c + 1 : c + 4] if v is not None]:
-                day, _ = read_date(candidate)
-                if day is not None:
-                    return day
-    return None
-
-
-def _table(sheet: Sheet, guess: HeaderGuess, end: int, title: str) -> Table:
-    width = max(
-        [len(guess.headings)] + [len(sheet.rows[r]) for r in range(guess.rows[-1] + 1, end)]
-    )
-    columns = []
-    for c in range(width):
-        heading = guess.headings[c] if c < len(guess.headings) else ""
-        match = guess.matches[c] if c < len(guess.matches) else None
-        if not heading:
-            if not any(sheet.value(r, c) is not None for r in range(guess.rows[-1] + 1, end)):
-                continue
-            heading = f"{column_letter(c)}列"
-        if match is None and any(sheet.merged_across(r, c) for r in guess.rows):
-            heading = f"{heading}（{column_letter(c)}列）"  # under a heading merged across columns
-        field_name, confidence = (match.field, match.confidence) if match else (None, 0.0)
-        columns.append(Column(c, heading.replace("\n", ""), field_name, confidence))
-    header_rows = tuple(r + 1 for r in guess.rows)
-    return Table(sheet.name, header_rows, (guess.rows[-1] + 1, end), title, columns)
-
-
-def find_tables(sheet: Sheet) -> list[Table]:
-    """Every ledger table on a sheet: a header found by content, its body up to the next header.
-
-    Below the first table only rows that look like a header (short words, one of them naming the
-    problem or its measures) are weighed, each distinct row once, and at most MAX_CANDIDATES
-    distinct rows per sheet: a sheet of short words in every row stays linear.
-    """
-    tables: list[Table] = []
-    guess = find_header(sheet.rows, 0)
-    previous_end = 0
-    weighed: dict[tuple, HeaderGuess | None] = {}
-    while guess is not None:
-        nxt = None
-        for r in range(guess.rows[-1] + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            if not _header_like(row) or not may_be_header(row):
-                continue
-            key = (tuple(row), tuple(sheet.rows[r + 1]) if r + 1 < len(sheet.rows) else ())
-            if key not in weighed:
-                if len(weighed) >= MAX_CANDIDATES:
-                    break
-                weighed[key] = find_header(sheet.rows, r, limit=1)
-            candidate = weighed[key]
-            if candidate is not None and candidate.score >= 0.6 * guess.score:
-                nxt = _moved(candidate, r)
-                break
-        end = nxt.rows[0] if nxt else len(sheet.rows)
-        top = guess.rows[0]
-        title = _title(sheet, range(top - 1, max(previous_end, top - 5) - 1, -1))
-        table = _table(sheet, guess, end, title)
-        table.filled_on = filled_on(sheet, range(previous_end, top)) or filled_on(
-            sheet, range(max(end - FOOTER_ROWS, guess.rows[-1] + 1), end)
-        )
-        prefer_status_words(table, sheet.rows)
-        tables.append(table)
-        previous_end, guess = guess.rows[-1] + 1, nxt
-    return tables
-
-
 def build_plan(
     ledger: Ledger,
     source: str | Path | Workbook,

@@ -69,7 +69,7 @@ def _size(n: int) -> str:
 def _too_big(name: str, part: str, why: str) -> WorkbookError:
     """Plain too much: a real but enormous sheet gets the same refusal, in plainer words."""
     return WorkbookError(
-        f"“{name}”不能导入：其中的“{part}”{why}，超出导入的上限（最多 200000 行）。台账未做任何修改。"
+        f"“{name}”不能导入：其中的“{part}”{why}，超出导入的上限。台账未做任何修改。"
         "请确认选对了文件；确实需要时，请把台账分成几个文件分别导入。"
     )
 
