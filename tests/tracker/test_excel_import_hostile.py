@@ -65,7 +65,7 @@ def test_a_real_but_enormous_sheet_is_refused_in_plain_words(ledger, tmp_path, m
 
     from tracker.excel import safety
 
-    rows, merges = W.official_rows(2000)
+    rows, merges = W.big_ledger(2000)
     path = W.raw_xlsx(tmp_path / "大台账.xlsx", rows, merges=merges)
     (size,) = [i.file_size for i in zipfile.ZipFile(path).infolist() if "sheet1" in i.filename]
     monkeypatch.setattr(safety, "MAX_PART_BYTES", size - 1)  # as a real sheet of 400000 rows

@@ -294,13 +294,26 @@ def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
 
     wb = WriteOnly(write_only=True)
     ws = wb.create_sheet("台账")
-    ws.append(["大型台账（性能测试）"])
+    rows, merges = big_ledger(problems, measures_per_problem, dated=True)
+    ws.append(rows[0])
     ws.merged_cells.add(f"A1:{get_column_letter(len(OFFICIAL_HEADINGS))}1")
-    ws.append(OFFICIAL_HEADINGS)
-    row = 3
+    for row in rows[1:]:
+        ws.append(row)
+    for merge in merges:
+        ws.merged_cells.add(merge)
+    wb.save(path)
+    return path
+
+
+def big_ledger(problems: int, measures_per_problem: int = 3, *, dated: bool = False):
+    """(rows, merged ranges) of a big official-layout ledger: a title, the header, one row per
+    measure with the problem's cells merged down. `dated`: real dates in 整改时限 and 销号时间
+    (openpyxl writes them); without, text only (for `raw_xlsx`)."""
+    rows: list[list] = [["大型台账（性能测试）"], OFFICIAL_HEADINGS]
+    merges = []
     statuses = ["已销号", "正在整改", "长期坚持", "未完成"]
     for n in range(1, problems + 1):
-        first = row
+        first = len(rows) + 1
         for k in range(measures_per_problem):
             problem_cells = (
                 [
@@ -314,8 +327,10 @@ def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
                 if k == 0
                 else [None] * 6
             )
-            deadline = [dt.datetime(2026, 1 + n % 12, 28), "2026年6月底前", "长期坚持"][k % 3]
-            ws.append(
+            first_deadline = dt.datetime(2026, 1 + n % 12, 28) if dated else "2026年6月底前"
+            deadline = [first_deadline, "2026年6月底前", "长期坚持"][k % 3]
+            closed = dt.datetime(2026, 1, 10) if dated and k == 0 and n % 4 == 0 else None
+            rows.append(
                 problem_cells
                 + [
                     f"措施{k + 1}：建立会议文件统筹机制，严格审核把关，按月通报执行情况",
@@ -325,16 +340,14 @@ def many_rows(path: Path, problems: int, measures_per_problem: int = 3) -> Path:
                     deadline,
                     "已制定方案，正在推进" if k == 0 else None,
                     statuses[n % 4] if k == 0 else None,
-                    dt.datetime(2026, 1, 10) if k == 0 and n % 4 == 0 else None,
+                    closed,
                     None,
                     None,
                 ]
             )
-            row += 1
-        for letter in "ABCDEFHMN":
-            ws.merged_cells.add(f"{letter}{first}:{letter}{row - 1}")
-    wb.save(path)
-    return path
+        last = len(rows)
+        merges += [f"{letter}{first}:{letter}{last}" for letter in "ABCDEFHMN"]
+    return rows, merges
 
 
 def _sheet(
@@ -593,44 +606,6 @@ def raw_xlsx(
                 tail += "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
             out.write((tail + "</worksheet>").encode("utf-8"))
     return path
-
-
-def official_rows(problems: int, measures_per_problem: int = 3):
-    """Header and data rows of a big official-layout ledger (for `raw_xlsx`), with merges."""
-    rows = [["大型台账（性能测试）"], OFFICIAL_HEADINGS]
-    merges = []
-    statuses = ["已销号", "正在整改", "长期坚持", "未完成"]
-    for n in range(1, problems + 1):
-        first = len(rows) + 1
-        for k in range(measures_per_problem):
-            problem_cells = (
-                [
-                    n,
-                    "组织生活会",
-                    "作风建设",
-                    f"第{n}号问题：会议多文件多，督查检查频繁，基层负担仍然较重（具体表现{n}）",
-                    "形式主义、官僚主义思想仍有市场，统筹不够",
-                    "会议、文件、督查检查数量明显压减",
-                ]
-                if k == 0
-                else [None] * 6
-            )
-            deadline = ["2026年6月底前", "2026年6月底前", "长期坚持"][k % 3]
-            rows.append(
-                problem_cells
-                + [
-                    f"措施{k + 1}：建立会议文件统筹机制，严格审核把关，按月通报执行情况",
-                    "张伟" if k == 0 else None,
-                    f"科室{n % 7}",
-                    f"干部{n % 40}",
-                    deadline,
-                    "已制定方案，正在推进" if k == 0 else None,
-                    statuses[n % 4] if k == 0 else None,
-                ]
-            )
-        last = len(rows)
-        merges += [f"{letter}{first}:{letter}{last}" for letter in "ABCDEFHM"]
-    return rows, merges
 
 
 def _deflate(data: bytes, final: bool) -> bytes:

@@ -16,6 +16,28 @@ from ui.dialogs.import_wizard import ImportWizard
 from ui.main_window import MainWindow
 
 
+def window_choosing(qtbot, tmp_path, monkeypatch, make_workbook) -> MainWindow:
+    """A main window on a new ledger whose 从Excel导入 file dialog picks the workbook made."""
+    path = make_workbook(tmp_path / "台账.xlsx")
+    create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
+    window = MainWindow(
+        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
+    )
+    qtbot.addWidget(window)
+    window.open_location(str(tmp_path / "l.db"), synchronous=True)
+    monkeypatch.setattr(
+        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
+    )
+    return window
+
+
+def import_accepting_the_wizard(qtbot, window, monkeypatch, message_boxes) -> None:
+    """文件 → 从Excel导入…, the wizard accepted as it is, until 导入完成 is shown."""
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
+    excel_actions.import_excel(window)
+    qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)
+
+
 def test_wizard_shows_mapping_preview_and_warnings_and_follows_a_corrected_column(qtbot, tmp_path):
     ledger = create_ledger(tmp_path / "l.db", unit_name="第一党支部")
     plan = build_plan(ledger, workbooks.official(tmp_path / "台账.xlsx"))
@@ -43,19 +65,8 @@ def test_wizard_shows_mapping_preview_and_warnings_and_follows_a_corrected_colum
 def test_import_from_the_menu_runs_in_the_background_and_lands_whole(
     qtbot, tmp_path, monkeypatch, message_boxes
 ):
-    path = workbooks.official(tmp_path / "台账.xlsx")
-    create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(str(tmp_path / "l.db"), synchronous=True)
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-    )
-    monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
-    excel_actions.import_excel(window)
-    qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)
+    window = window_choosing(qtbot, tmp_path, monkeypatch, workbooks.official)
+    import_accepting_the_wizard(qtbot, window, monkeypatch, message_boxes)
     ledger = window.session.ledger
     assert ledger.select(Problem).count() > 0
     assert verify(ledger).ok
@@ -116,19 +127,8 @@ def test_imported_closures_are_marked_in_the_list_and_counted_on_the_dashboard(
     from ui.ledger_model import COLUMNS
     from ui.panels.dashboard import DashboardPage
 
-    path = workbooks.two_vocabularies(tmp_path / "两种说法.xlsx")
-    create_ledger(tmp_path / "l.db", unit_name="第三党支部").close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(str(tmp_path / "l.db"), synchronous=True)
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-    )
-    monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
-    excel_actions.import_excel(window)
-    qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)
+    window = window_choosing(qtbot, tmp_path, monkeypatch, workbooks.two_vocabularies)
+    import_accepting_the_wizard(qtbot, window, monkeypatch, message_boxes)
     model = window.ledger_page.model
     qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
     column = [key for _, key, _ in COLUMNS].index("status")
@@ -175,15 +175,8 @@ def test_reading_a_workbook_runs_in_the_background_and_can_be_cancelled(
     rows = [["序号", "问题描述", "整改措施", "责任人"]] + [
         [n, f"问题{n}", f"措施{n}", "张伟"] for n in range(1, 30001)
     ]
-    path = workbooks.raw_xlsx(tmp_path / "大.xlsx", rows)
-    create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(str(tmp_path / "l.db"), synchronous=True)
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
+    window = window_choosing(
+        qtbot, tmp_path, monkeypatch, lambda path: workbooks.raw_xlsx(path, rows)
     )
     shown = []
     monkeypatch.setattr(ImportWizard, "exec", lambda self: shown.append(self) or 0)
