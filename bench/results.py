@@ -44,6 +44,13 @@ MEANING = {
     "9": "`build_demo` into a new file (text generation, journal with its hash chain, evidence "
     "files, search index), beside raw `executemany` of the same rows into the same tables and "
     "indexes, the search index included (its bigram text prepared untimed).",
+    "10": "`collect` of every branch's November report into a new committee ledger: the seal "
+    "(signature and every visible cell), the journal it carries continuing the chain held for the "
+    "branch, the report rebuilt from that journal and compared cell by cell, and storing it; beside "
+    "openpyxl read_only iterating every sheet of the same workbooks. Size is problems over all "
+    "branches (60 × 500; `--quick`: 20 × 500).",
+    "11": "`build_rollup` of the month over the branches just collected: figures, changes against "
+    "last month, the overdue list across branches and the sealed 汇总表 workbook.",
 }
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import figures  # noqa: E402
+import figures_committee  # noqa: E402
 import figures_excel  # noqa: E402
 import machine  # noqa: E402
 import results  # noqa: E402
@@ -34,6 +35,7 @@ from tracker.ledger import open_ledger  # noqa: E402
 
 SIZES = (1000, 10000, 100000)
 EXCEL_SIZE = 10000  # the issue measures the Excel figures on 10000 problems only
+COMMITTEE_BRANCHES, COMMITTEE_QUICK = 60, 20  # issue 13: 60 branches of 500 problems each
 DEFAULT_OUT = Path(__file__).with_name("RESULTS.md")
 
 
@@ -110,6 +112,16 @@ def measure_size(size: int, cache: LedgerCache, runs: Runs, table: results.Table
         )  # fmt: skip
 
 
+def measure_committee(quick: bool, cache: LedgerCache, runs: Runs, table: results.Table) -> None:
+    branches = COMMITTEE_QUICK if quick else COMMITTEE_BRANCHES
+    print(f"-- a committee of {branches} branches × 500 problems", flush=True)
+    size = branches * figures_committee.BRANCH_PROBLEMS
+    table.add(
+        guarded("10", "collect branch reports", size,
+                lambda: list(figures_committee.collecting(cache, branches, runs.slow)))
+    )  # fmt: skip
+
+
 def method_notes(
     args: argparse.Namespace, runs: Runs, cache: LedgerCache, took: float
 ) -> list[str]:
@@ -137,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     table = results.Table()
     for size in args.sizes:
         measure_size(size, cache, runs, table)
+    measure_committee(args.quick, cache, runs, table)
     cache.clean()
     took = time.perf_counter() - started
     text = results.block(table, machine.describe(), method_notes(args, runs, cache, took))

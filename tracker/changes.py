@@ -11,10 +11,13 @@ class Changes:
     measures: set[int] = field(default_factory=set)
     dictionaries: bool = False
     settings: bool = False
+    committee: bool = False  # branches or the reports received from them
     created_id: int | None = None
     warnings: list[str] = field(default_factory=list)
     journal_head: str = ""
 
     @property
     def anything(self) -> bool:
-        return bool(self.problems or self.measures or self.dictionaries or self.settings)
+        return bool(
+            self.problems or self.measures or self.dictionaries or self.settings or self.committee
+        )

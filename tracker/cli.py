@@ -7,21 +7,36 @@ import datetime as dt
 import importlib
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from . import backup as backup_mod
 from .dates import format_date
 from .errors import LedgerError
+from .failures import translate
 from .history import problem_history
 from .ledger import create_ledger, open_ledger
 from .overdue import format_rate
-from .paths import default_actor, default_db_location, is_url
-from .replay import snapshot, verify
+from .paths import (
+    default_actor,
+    default_db_location,
+    is_url,
+    log_dir,
+    redact,
+    redact_urls,
+    require_folder,
+    scrub,
+)
+from .replay import reindex, snapshot, verify
 from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Modules that add commands: each has `register(subparsers) -> {name: function(args, location, actor)}`.
-EXTENSIONS: list[str] = ["tracker.excel.import_cli", "tracker.excel.export_cli"]
+EXTENSIONS: list[str] = [
+    "tracker.excel.import_cli",
+    "tracker.excel.export_cli",
+    "tracker.exchange.cli",
+]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -66,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--seed", type=int, default=2026, help="随机种子：相同种子、相同日期生成相同台账"
     )
+    p.add_argument(
+        "--unit",
+        help="示例台账的填报单位名称（如“第三党支部”；不同名称生成不同内容，可模拟多个支部）",
+    )
 
     p = sub.add_parser("stats", help="统计问题与措施数量、逾期、销号率")
     p.add_argument("--as-of", type=_date, help="按历史记录还原到某日（YYYY-MM-DD）再统计")
@@ -91,17 +110,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done, 1 a check found a problem (`verify`,
+    `verify-report`, a report `collect` refused), 2 anything else that went wrong (always said
+    in a Chinese sentence)."""
     args = build_parser().parse_args(argv)
     location = args.db or default_db_location()
     actor = args.user or default_actor()
     try:
         return COMMANDS[args.command](args, location, actor)
-    except LedgerError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as error:
+        known = translate(error, location)
+        if known is None:
+            return unexpected(error, location)
+        print(f"错误：{known}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def unexpected(error: BaseException, location: str) -> int:
+    """A bug: one Chinese sentence; the traceback goes to the log, where support can read it."""
+    report = redact_urls(scrub("".join(traceback.format_exception(error)), location))
+    log = log_dir() / "zhenggai.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} python -m tracker: {report}\n")
+        where = f"详细信息已记录到 {log}，如需帮助请把该文件发给技术支持。"
+    except OSError:
+        print(report, file=sys.stderr)
+        where = "详细信息见上方。"
+    kind = redact_urls(scrub(f"{type(error).__name__}: {error}", location))
+    print(
+        f"错误：程序遇到意外错误（{kind}），操作未完成，已保存的数据不受影响。{where}",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR
 
 
 def cmd_init(args, location: str, actor: str) -> int:
@@ -113,7 +158,7 @@ def cmd_init(args, location: str, actor: str) -> int:
         actor=actor,
     ):
         pass
-    print(f"已创建台账：{location}")
+    print(f"已创建台账：{redact(location)}")
     return EXIT_OK
 
 
@@ -124,7 +169,9 @@ def cmd_demo(args, location: str, actor: str) -> int:
         raise LedgerError("--problems 不能为负数。")
     if is_url(location):
         raise LedgerError("示例台账只能创建为本地文件，请用 --db 指定一个 .db 文件。")
-    with build_demo(location, problems=args.problems, seed=args.seed, actor=actor) as ledger:
+    with build_demo(
+        location, problems=args.problems, seed=args.seed, actor=actor, unit=args.unit
+    ) as ledger:
         numbers = stats(ledger)
     print(f"已创建示例台账：{location}")
     print(
@@ -182,13 +229,8 @@ def cmd_verify(args, location: str, actor: str) -> int:
 
 
 def cmd_reindex(args, location: str, actor: str) -> int:
-    from . import nearest_due, search_index
-    from .db import write_transaction
-
     with open_ledger(location, actor=actor) as ledger:
-        with write_transaction(ledger.db):
-            nearest_due.rebuild(ledger.db)
-            count = search_index.rebuild(ledger.db) if ledger.is_sqlite else None
+        count = reindex(ledger)
     print("已重建各问题的最近时限。")
     if count is None:
         print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")
@@ -214,6 +256,7 @@ def cmd_backup(args, location: str, actor: str) -> int:
     target: Path = args.file
     if target.exists():
         raise LedgerError(f"备份文件 “{target}” 已存在，为避免覆盖，请换一个文件名。")
+    require_folder(target, "备份")
     with open_ledger(location, actor=actor) as ledger:
         backup_mod.backup_ledger(ledger.db, ledger.evidence_dir, target)
     print(f"已备份到：{target}")

@@ -10,7 +10,8 @@ from pathlib import Path
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from .errors import LedgerOpenError
-from .paths import is_url
+from .failures import translate
+from .paths import is_url, redact, require_folder, scrub
 
 APPLICATION_ID = 0x5A47545A  # "ZGTZ": marks a SQLite file as one of our ledgers
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,22 +48,30 @@ def _open_sqlite(path: Path, *, create: bool, read_only: bool) -> SqliteDatabase
             f"台账文件不存在：{path}。请先运行 `python -m tracker init` 或 `demo` 创建台账。"
         )
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        require_folder(path, "台账")
+    # Read-only is `query_only` on an ordinary connection, not `mode=ro`: a read-only connection
+    # to a WAL database makes `-wal` and `-shm` files it cannot remove when it closes; an ordinary
+    # one, closing last, removes them, so a ledger only looked at is left as it was.
+    pragmas = {**SQLITE_PRAGMAS, "query_only": 1} if read_only else SQLITE_PRAGMAS
     if read_only:
-        db = SqliteDatabase(
-            f"file:{path}?mode=ro", uri=True, pragmas={"busy_timeout": BUSY_TIMEOUT_MS}
-        )
-    else:
-        db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        del pragmas["journal_mode"]  # setting it is a write; a ledger is in WAL mode already
+    db = SqliteDatabase(str(path), pragmas=pragmas, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)
     except (OperationalError, sqlite3.Error) as exc:
-        raise LedgerOpenError(f"无法打开台账文件 {path}：{exc}") from exc
+        reason = translate(exc, str(path))
+        raise LedgerOpenError(str(reason) if reason else f"无法打开台账文件 {path}。") from exc
     return db
 
 
 def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None:
-    """Raise LedgerOpenError unless `path` is a readable, undamaged ledger (read-only check)."""
+    """Raise LedgerOpenError unless `path` is a readable, undamaged ledger (read-only check).
+
+    Leaves no trace: a database in WAL mode opened even read-only gets `-wal` and `-shm` files
+    beside it, and a damaged or foreign file keeps them. Unless those files are already there
+    (a ledger open elsewhere, whose recent writes may still be in its `-wal`), the file is read
+    as immutable, which takes no locks and makes no side files.
+    """
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
@@ -71,7 +80,7 @@ def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None
     if not header.startswith(SQLITE_HEADER):
         raise LedgerOpenError(f"“{path}” 不是台账文件（不是 SQLite 数据库），未做任何修改。")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = {
@@ -90,6 +99,12 @@ def inspect_sqlite_file(path: Path, *, allow_empty_schema: bool = False) -> None
     raise LedgerOpenError(f"“{path}” 是一个 SQLite 数据库，但不是整改台账，未做任何修改。")
 
 
+def _read_only_uri(path: Path) -> str:
+    sides = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    immutable = "" if any(side.exists() for side in sides) else "&immutable=1"
+    return f"{path.absolute().as_uri()}?mode=ro{immutable}"
+
+
 def _open_postgres(url: str) -> Database:
     from playhouse.db_url import (
         connect as connect_url,  # loads the PostgreSQL driver: only when used
@@ -99,22 +114,14 @@ def _open_postgres(url: str) -> Database:
         db = connect_url(url)
         db.connect(reuse_if_open=True)
     except Exception as exc:  # driver missing, refused, bad password: all user-facing
-        raise LedgerOpenError(f"无法连接 PostgreSQL 台账 {redact(url)}：{exc}".strip()) from exc
+        raise LedgerOpenError(
+            scrub(f"无法连接 PostgreSQL 台账 {redact(url)}：{exc}".strip(), url)
+        ) from exc
     tables = set(db.get_tables())
     if tables and "journal" not in tables:
         db.close()
         raise LedgerOpenError(f"数据库 {redact(url)} 中已有其他数据，不是整改台账，未做任何修改。")
     return db
-
-
-def redact(url: str) -> str:
-    """Hide a password in a URL before it appears in a message."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"
 
 
 def is_sqlite(db: Database) -> bool:

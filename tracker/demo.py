@@ -14,9 +14,11 @@ import hashlib
 import itertools
 import os
 import random
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from . import busy
 from . import demo_text as T
 from .bulk import BulkWriter, ProgressCallback, gc_paused
 from .deadlines import IMMEDIATE, Deadline
@@ -456,8 +458,13 @@ def build_demo(
     actor: str | None = None,
     clock: Callable[[], dt.datetime] = system_clock,
     progress: ProgressCallback = None,
+    unit: str | None = None,
 ) -> Ledger:
-    """Create a new ledger file filled with a demo history ending today (one transaction)."""
+    """Create a new ledger file filled with a demo history ending today (one transaction).
+
+    `unit` names the demo's unit (a branch of a committee); its name also varies the content,
+    so several branches made with one seed differ, each still the same on every run.
+    """
     if problems < 0:
         raise ValueError("problems must be >= 0")
     path = Path(location)
@@ -469,7 +476,7 @@ def build_demo(
     start = now - dt.timedelta(days=HISTORY_DAYS)
     ledger = create_ledger(
         path,
-        unit_name=T.UNIT_NAME,
+        unit_name=(unit or "").strip() or T.UNIT_NAME,
         contact_person=T.CONTACT[0],
         contact_phone=T.CONTACT[1],
         actor=T.CONTACT[0],
@@ -478,10 +485,13 @@ def build_demo(
     ledger.clock = clock
     ledger.actor = actor or ledger.actor
     with gc_paused():
+        if (unit or "").strip():
+            seed = seed ^ zlib.crc32(unit.strip().encode("utf-8"))
         gen = _Generator(ledger, _Random(seed), now, problems)
         gen.dictionaries()
         for index in range(problems):
             gen.problem(index)
-        gen.write(progress)
+        with busy.holding(path, "生成示例台账", ledger.actor, ledger.stamp()):
+            gen.write(progress)
         del gen  # freed by reference counting before the collector is back
     return ledger

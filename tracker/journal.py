@@ -2,8 +2,10 @@
 
 Each entry's hash covers its own content and the previous entry's hash, so changing, removing or
 reordering any past entry breaks every hash after it. The head code (the last entry's number and
-the start of its hash) is what a user writes down or what a report carries: a ledger whose history
-was rewritten afterwards no longer reproduces it.
+100 bits of its hash in groups a person can copy, `1234-5NRHC-GNQ4T-R480B-2FJMZ`) is what a user
+writes down or what a report carries: a ledger whose history was rewritten afterwards no longer
+reproduces it. Codes of the first versions carried 32 bits (`1234-3F2A9C1B`); they are still read,
+and said to be weak.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import c_make_encoder
@@ -20,6 +23,7 @@ from typing import Any
 from peewee import Database, fn
 
 from .db import bulk_insert
+from .fingerprints import grouped, normalise
 from .models import Journal
 
 _sha256 = hashlib.sha256
@@ -120,12 +124,53 @@ class Head:
 
     @property
     def code(self) -> str:
-        """A short code a person can copy by hand: `第1234条-3F2A9C1B`."""
+        """A code a person can copy by hand: `1234-5NRHC-GNQ4T-R480B-2FJMZ`."""
         return head_code(self.seq, self.hash)
 
 
 def head_code(seq: int, digest: str) -> str:
-    return f"{seq}-{digest[:8].upper()}"
+    return f"{seq}-{grouped(digest)}"
+
+
+_STRONG_CODE = re.compile(r"(\d+)\s*-\s*((?:[0-9A-Za-z]{5}[\s-]*){3}[0-9A-Za-z]{5})(?![0-9A-Za-z])")
+_WEAK_CODE = re.compile(r"(\d+)\s*-\s*([0-9A-Fa-f]{8})(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class HeadCode:
+    """A head code read back from a report or typed by a person."""
+
+    seq: int
+    digits: str  # canonical: `5NRHC-GNQ4T-R480B-2FJMZ`, or 8 upper-case hex digits (weak)
+    strong: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.seq}-{self.digits}"
+
+    def matches(self, digest: str) -> bool:
+        """Does entry `seq` with this hash give this code?"""
+        if self.strong:
+            return grouped(digest) == self.digits
+        return digest[:8].upper() == self.digits
+
+
+def parse_head_code(text: str) -> HeadCode | None:
+    """The first head code in `text` (a current one, or a weak one of the first versions)."""
+    found = _STRONG_CODE.search(text)
+    if found:
+        digits = normalise(found.group(2))
+        if digits:
+            return HeadCode(int(found.group(1)), digits, True)
+    found = _WEAK_CODE.search(text)
+    if found:
+        return HeadCode(int(found.group(1)), found.group(2).upper(), False)
+    return None
+
+
+def until_stamp(as_of: dt.date) -> str:
+    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
+    return f"{as_of.isoformat()} 23:59:59"
 
 
 def cut(db: Database, until: str) -> int | None:
@@ -140,13 +185,15 @@ def cut(db: Database, until: str) -> int | None:
     return Journal.select(fn.MIN(Journal.seq + 0)).where(Journal.at > until).bind(db).scalar()
 
 
-def head(db: Database, *, until: str | None = None) -> Head:
-    """The last entry, or the last one before the cut at timestamp `until`."""
+def head(db: Database, *, until: str | None = None, upto: int | None = None) -> Head:
+    """The last entry, or the last one before the cut at timestamp `until`, or entry `upto`."""
     query = Journal.select(Journal.seq, Journal.hash).order_by(Journal.seq.desc()).limit(1)
     if until is not None:
         first_after = cut(db, until)
         if first_after is not None:
             query = query.where(Journal.seq < first_after)
+    if upto is not None:
+        query = query.where(Journal.seq <= upto)
     row = query.bind(db).tuples().first()
     return Head(row[0], row[1]) if row else Head(0, GENESIS)
 
@@ -225,8 +272,11 @@ def entries(
         yield Entry(seq, txn, at, actor, action, prob, json.loads(text), prev, digest)
 
 
-def change_lists(db: Database, *, until: str | None = None) -> Iterator[list[dict]]:
-    """Only the changes of each entry, in order, up to the cut at `until`: what a replay needs.
+def change_lists(
+    db: Database, *, until: str | None = None, upto: int | None = None
+) -> Iterator[list[dict]]:
+    """Only the changes of each entry, in order, up to the cut at `until` (or entry `upto`):
+    what a replay needs.
 
     Read as raw driver rows: rebuilding a past month replays the whole journal, and peewee's
     per-column conversion of the other eight columns cost more than parsing the changes.
@@ -236,6 +286,8 @@ def change_lists(db: Database, *, until: str | None = None) -> Iterator[list[dic
         first_after = cut(db, until)
         if first_after is not None:
             query = query.where(Journal.seq < first_after)
+    if upto is not None:
+        query = query.where(Journal.seq <= upto)
     loads = json.loads
     for (text,) in db.execute(query):
         yield loads(text)

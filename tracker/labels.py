@@ -15,6 +15,8 @@ TABLE_LABELS = {
     "progress": "整改进展",
     "evidence": "佐证材料",
     "import_source": "导入来源",
+    "branch": "支部",
+    "received_report": "收到的月报",
 }
 
 FIELD_LABELS = {
@@ -75,6 +77,22 @@ FIELD_LABELS = {
     "file": "文件",
     "sheet": "工作表",
     "row": "行号",
+    "contact": "联系人",
+    "phone": "电话",
+    "ledger_id": "台账编号",
+    "public_key": "签名公钥",
+    "year": "年",
+    "month": "月",
+    "kind": "类型",
+    "verified": "已校验",
+    "file_name": "文件名",
+    "received_at": "收到时间",
+    "received_by": "收取人",
+    "made_at": "生成时间",
+    "chain_seq": "历史记录条数",
+    "chain_hash": "历史记录校验值",
+    "figures": "数字",
+    "overdue": "逾期措施",
 }
 
 SETTING_LABELS = {"unit_name": "填报单位", "contact_person": "联系人", "contact_phone": "联系电话"}
@@ -106,6 +124,11 @@ ACTION_LABELS = {
     "demo.create": "生成示例数据",
     "import": "从Excel导入",
     "undo": "撤销",
+    "branch.create": "登记支部",
+    "branch.edit": "修改支部",
+    "branch.retire": "停用支部",
+    "branch.restore": "恢复支部",
+    "report.receive": "收取月报",
 }
 
 

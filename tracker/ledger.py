@@ -12,7 +12,14 @@ from . import migrations
 from .db import is_sqlite, open_database
 from .errors import LedgerOpenError
 from .models import Setting
-from .paths import default_actor, default_db_location, evidence_dir_for
+from .paths import (
+    adopt_legacy_evidence,
+    default_actor,
+    default_db_location,
+    evidence_dir_for,
+    is_url,
+    redact,
+)
 
 UNIT_NAME = "unit_name"
 CONTACT_PERSON = "contact_person"
@@ -47,7 +54,12 @@ class Ledger:
         self.snapshot_head = None  # for a past snapshot: the journal head at that moment
 
     def __repr__(self) -> str:
-        return f"<Ledger {self.location!r} actor={self.actor!r}>"
+        return f"<Ledger {self.display_location!r} actor={self.actor!r}>"
+
+    @property
+    def display_location(self) -> str:
+        """The location fit to show or log: a PostgreSQL URL's password hidden."""
+        return redact(self.location)
 
     def select(self, model, *fields):
         """A query bound to this ledger's database (models are never bound globally)."""
@@ -93,23 +105,31 @@ def open_ledger(
     read_only: bool = False,
     clock: Callable[[], dt.datetime] = system_clock,
 ) -> Ledger:
-    """Open an existing ledger, upgrading an older schema (after a backup) if needed."""
+    """Open an existing ledger, upgrading an older schema (after a backup) if needed.
+
+    Whatever goes wrong after the database is opened, it is closed again before the error leaves,
+    so a refused file keeps no connection (and no `-wal`/`-shm` files) behind.
+    """
     location = str(location or default_db_location())
     db = open_database(location, read_only=read_only)
-    version = migrations.schema_version(db)
-    if version == 0:
+    shown = redact(location)
+    try:
+        version = migrations.schema_version(db)
+        if version == 0:
+            raise LedgerOpenError(f"“{shown}” 还不是台账（没有数据表）。请先运行 init 创建台账。")
+        if version > migrations.LATEST:
+            raise LedgerOpenError(
+                f"台账 “{shown}” 由更新版本的程序创建（结构版本 {version}），请升级本程序后再打开。"
+            )
+        if version < migrations.LATEST:
+            if read_only:
+                raise LedgerOpenError(f"台账 “{shown}” 需要升级结构，只读方式无法打开。")
+            migrations.upgrade(db)
+        if is_url(location):
+            adopt_legacy_evidence(location)
+    except BaseException:
         db.close()
-        raise LedgerOpenError(f"“{location}” 还不是台账（没有数据表）。请先运行 init 创建台账。")
-    if version > migrations.LATEST:
-        db.close()
-        raise LedgerOpenError(
-            f"台账 “{location}” 由更新版本的程序创建（结构版本 {version}），请升级本程序后再打开。"
-        )
-    if version < migrations.LATEST:
-        if read_only:
-            db.close()
-            raise LedgerOpenError(f"台账 “{location}” 需要升级结构，只读方式无法打开。")
-        migrations.upgrade(db)
+        raise
     return Ledger(db, location, actor=actor, read_only=read_only, clock=clock)
 
 
@@ -127,12 +147,15 @@ def create_ledger(
 
     location = str(location or default_db_location())
     db = open_database(location, create=True)
-    if migrations.schema_version(db) != 0:
+    try:
+        if migrations.schema_version(db) != 0:
+            raise LedgerOpenError(f"“{redact(location)}” 已经是一个台账，无需再次创建。")
+        migrations.create_schema(db)
+        ledger = Ledger(db, location, actor=actor, clock=clock)
+        initialise(
+            ledger, unit_name=unit_name, contact_person=contact_person, contact_phone=contact_phone
+        )
+    except BaseException:
         db.close()
-        raise LedgerOpenError(f"“{location}” 已经是一个台账，无需再次创建。")
-    migrations.create_schema(db)
-    ledger = Ledger(db, location, actor=actor, clock=clock)
-    initialise(
-        ledger, unit_name=unit_name, contact_person=contact_person, contact_phone=contact_phone
-    )
+        raise
     return ledger

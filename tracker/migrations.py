@@ -5,14 +5,27 @@ An upgrade runs in one transaction, after a file backup of the ledger as it was.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from peewee import Database, SchemaManager
+from peewee import Database, SchemaManager, SqliteDatabase
 
 from . import backup, nearest_due, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
-from .models import ALL_MODELS, ImportSource, Journal, Measure, Meta, Problem, Progress
+from .exchange import identity
+from .models import (
+    ALL_MODELS,
+    Branch,
+    BranchEntry,
+    ImportSource,
+    Journal,
+    Measure,
+    Meta,
+    Problem,
+    Progress,
+    ReceivedReport,
+)
 
 SCHEMA_KEY = "schema_version"
 APP_KEY = "application"
@@ -83,6 +96,18 @@ def _nearest_due(db: Database) -> None:
     nearest_due.rebuild(db)
 
 
+def _identity(db: Database) -> None:
+    """Version 8: the ledger's stable id and the key it signs its monthly reports with."""
+    identity.ensure(db)
+
+
+def _committee(db: Database) -> None:
+    """Version 9: a committee's branches, the reports received from them, and its copy of each
+    branch's journal."""
+    for model in (Branch, ReceivedReport, BranchEntry):
+        SchemaManager(model, db).create_all(safe=True)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -92,6 +117,8 @@ STEPS: dict[int, Callable[[Database], None]] = {
     5: _search_index,
     6: _nearest_due,
     7: _indexes,
+    8: _identity,
+    9: _committee,
 }
 LATEST = max([1, *STEPS])
 
@@ -103,23 +130,50 @@ def schema_version(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
-def create_schema(db: Database, *, derived: bool = True) -> None:
+def create_schema(db: Database, *, derived: bool = True, own: bool = True) -> None:
     """Create the latest schema in an empty database, in one transaction.
 
     `derived=False` leaves out the search index (a past snapshot rebuilt from the journal is
-    searched with LIKE instead of paying for an index it would use once).
+    searched with LIKE instead of paying for an index it would use once). `own=False` leaves out
+    the ledger's identity (a snapshot is not a ledger of its own and signs nothing).
     """
     with db.atomic():
-        for model in ALL_MODELS:
-            SchemaManager(model, db).create_all(safe=True)
-        _indexes(db)
+        if is_sqlite(db) and not derived:
+            for sql in _plain_sqlite_ddl():  # snapshots: many per report check, DDL made once
+                db.execute_sql(sql)
+        else:
+            _tables_and_indexes(db)
         if derived:
             search_index.create(db)
-        Meta.insert_many(
-            [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)], fields=[Meta.key, Meta.value]
-        ).execute(db)
+        rows = [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)]
+        if own:
+            rows += identity.new_meta_rows()
+        Meta.insert_many(rows, fields=[Meta.key, Meta.value]).execute(db)
     if is_sqlite(db):
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _tables_and_indexes(db: Database) -> None:
+    for model in ALL_MODELS:
+        SchemaManager(model, db).create_all(safe=True)
+    _indexes(db)
+
+
+@functools.cache
+def _plain_sqlite_ddl() -> tuple[str, ...]:
+    """The statements that make the tables and indexes on SQLite, taken once from a scratch
+    database: Peewee's schema manager builds them anew each time, which cost more than filling
+    a branch's snapshot."""
+    scratch = SqliteDatabase(":memory:")
+    try:
+        _tables_and_indexes(scratch)
+        rows = scratch.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY rowid"
+        ).fetchall()
+    finally:
+        scratch.close()
+    return tuple(sql for (sql,) in rows)
 
 
 def upgrade(db: Database) -> Path | None:

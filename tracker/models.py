@@ -10,6 +10,7 @@ from __future__ import annotations
 from peewee import (
     BooleanField,
     CharField,
+    CompositeKey,
     DateField,
     ForeignKeyField,
     IntegerField,
@@ -172,6 +173,69 @@ class ImportSource(BaseModel):
     key = CharField(index=True)
 
 
+class Branch(BaseModel):
+    """A branch (党支部) whose monthly reports this ledger, a committee's, collects.
+
+    `ledger_id` and `public_key` are the branch ledger's identity, taken from its first sealed
+    report (with the user's confirmation) and required of every later one.
+    """
+
+    name = CharField(unique=True)
+    contact = CharField(default="")
+    phone = CharField(default="")
+    ledger_id = CharField(default="")
+    public_key = CharField(default="")
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
+
+
+class ReceivedReport(BaseModel):
+    """A branch's monthly report as the committee received it; the file itself is kept beside the
+    ledger under its SHA-256. A second report for the same month replaces the first
+    (`active = false`); both stay."""
+
+    branch = ForeignKeyField(Branch, on_delete="RESTRICT", index=True)
+    year = IntegerField()
+    month = IntegerField()
+    kind = CharField(default="report")  # report | rollup | handkept
+    verified = BooleanField(default=True)  # False: a hand-kept workbook, 未校验
+    file_name = CharField()
+    sha256 = CharField(index=True)
+    size = IntegerField()
+    received_at = CharField()
+    received_by = CharField()
+    made_at = CharField(default="")
+    code = CharField(default="")  # the report's 校验码
+    chain_seq = IntegerField(default=0)  # the branch journal entry the report was made at
+    chain_hash = CharField(default="")
+    figures = TextField(default="{}")  # the report's figures (JSON), for the rollup
+    overdue = TextField(default="[]")  # its overdue measures (JSON rows)
+    active = BooleanField(default=True)
+
+
+class BranchEntry(BaseModel):
+    """The committee's copy of a branch's journal, entry by entry as its reports carried it.
+
+    Not journaled itself (it is a hash chain of its own); `verify` checks each branch's chain and
+    that it holds the entry every received report names.
+    """
+
+    branch = ForeignKeyField(Branch, on_delete="RESTRICT")
+    seq = IntegerField()
+    txn = IntegerField()
+    at = CharField()
+    actor = CharField()
+    action = CharField()
+    problem = IntegerField(null=True)
+    changes = TextField()
+    prev_hash = CharField()
+    hash = CharField()
+
+    class Meta:
+        primary_key = CompositeKey("branch", "seq")
+
+
 class Journal(BaseModel):
     """The append-only, hash-chained history. `seq` is assigned by the program, never reused."""
 
@@ -200,8 +264,10 @@ JOURNALED = {
     "progress": Progress,
     "evidence": Evidence,
     "import_source": ImportSource,
+    "branch": Branch,
+    "received_report": ReceivedReport,
 }
 # Columns left out of the journal: bookkeeping that carries no meaning of its own, and values
 # derived from other rows (kept by the writers, rebuilt by replay).
 UNJOURNALED_FIELDS = {"id", "version", "nearest_due"}
-ALL_MODELS = [Meta, *JOURNALED.values(), Journal]
+ALL_MODELS = [Meta, *JOURNALED.values(), BranchEntry, Journal]

@@ -218,6 +218,8 @@ class Unit:
             self.changes.settings = True
         elif table in {"category", "source", "department", "person", "batch"}:
             self.changes.dictionaries = True
+        elif table in {"branch", "received_report"}:
+            self.changes.committee = True
 
 
 def _conflict_message(model: type[Model], current: dict) -> str:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from peewee import DatabaseError, SqliteDatabase
 
-from . import journal, nearest_due, search_index
-from .db import bulk_insert
-from .journal import json_value
-from .labels import TABLE_LABELS, field_label
+from . import journal, meta, nearest_due, search_index, stored
+from .db import bulk_insert, write_transaction
+from .errors import LedgerDataError, ReadOnlyError
+from .exchange import held
+from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
-from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence
+from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence, Journal
 
-MAX_REPORTED = 30
+MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
 State = dict[str, dict]  # table -> id -> {field: json value}
 
@@ -45,11 +47,6 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
     return state
 
 
-def until_stamp(as_of: dt.date) -> str:
-    """The last journal timestamp that still belongs to `as_of` (its end of day)."""
-    return f"{as_of.isoformat()} 23:59:59"
-
-
 @dataclass
 class VerifyReport:
     ok: bool
@@ -60,7 +57,8 @@ class VerifyReport:
 
 
 def verify(ledger: Ledger) -> VerifyReport:
-    """Check the file, the hash chain, then that every journaled row is exactly what the journal says."""
+    """Check the file, the hash chain, that every journaled row is stored exactly as the journal
+    says, the meta table, the evidence files and, when all that holds, the derived data."""
     try:
         return _verify(ledger)
     except (DatabaseError, sqlite3.DatabaseError) as error:
@@ -74,62 +72,73 @@ def _verify(ledger: Ledger) -> VerifyReport:
     damage = _integrity(ledger)
     if damage:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
-    problems, head = journal.check_chain(ledger.db)
-    updates: dict = {}
-    state = replay(journal.change_lists(ledger.db), updates)
-    checked = 0
-    for table, model in JOURNALED.items():
-        expected = state[table]
-        pk = model._meta.primary_key.name
-        fields = [f for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
-        seen = set()
-        versioned = "version" in model._meta.fields
-        columns = [model._meta.primary_key, *fields] + ([model.version] if versioned else [])
-        for row in model.select(*columns).bind(ledger.db).dicts().iterator():
-            checked += 1
-            key = row[pk]
-            seen.add(key)
-            want = expected.get(key)
-            label = _row_label(table, key, row)
-            if want is None:
-                problems.append(f"{label} 不在历史记录中：它是在程序之外被加入的。")
-                continue
-            if versioned and row["version"] != 1 + updates.get((table, key), 0):
-                problems.append(
-                    f"{label} 的修改次数与历史记录不符（记录 {updates.get((table, key), 0)} 次，"
-                    f"数据显示 {row['version'] - 1} 次）：历史记录可能被删改。"
-                )
-            for f in fields:
-                have = json_value(row[f.name])
-                if have != want.get(f.name):
-                    problems.append(
-                        f"{label} 的“{field_label(table, f.name)}”被程序之外改动："
-                        f"历史记录为 {want.get(f.name)!r}，现在为 {have!r}。"
-                    )
-            if len(problems) > MAX_REPORTED:
-                break
-        for key in expected.keys() - seen:
-            problems.append(
-                f"{_row_label(table, key, expected[key])} 已从数据库中消失（被程序之外删除）。"
-            )
+    problems, head, checked = _check_data(ledger)
     problems.extend(_missing_evidence(ledger))
+    problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
-    stale = [] if problems else search_index.stale(ledger.db)
-    if stale:
-        problems.append(
-            f"搜索索引与 {len(stale)} 个问题的内容不一致（索引由数据派生，台账本身不受影响），"
-            "搜索结果可能不全；运行 `python -m tracker reindex` 可重建。"
-        )
-    late = [] if problems else nearest_due.stale(ledger.db)
-    if late:
-        problems.append(
-            f"{len(late)} 个问题记下的“最近时限”与其整改措施不一致（由措施派生，台账本身不受影响），"
-            "逾期视图和按时限排序可能不准；运行 `python -m tracker reindex` 可重建。"
-        )
+    problems.extend([] if problems else _stale_derived(ledger))
     if len(problems) > MAX_REPORTED:
         problems = problems[:MAX_REPORTED] + ["……另有更多问题未列出。"]
     return VerifyReport(not problems, head, head.seq, problems, checked)
+
+
+def _check_data(ledger: Ledger) -> tuple[list[str], journal.Head, int]:
+    """The chain, every journaled row against the replay (stored form included), the meta table."""
+    problems, head = journal.check_chain(ledger.db)
+    updates: dict = {}
+    state = replay(journal.change_lists(ledger.db), updates)
+    checked = stored.check_rows(ledger, state, updates, problems)
+    problems.extend(meta.check(ledger, (p.get("code") for p in state["problem"].values())))
+    return problems, head, checked
+
+
+def check_data(ledger: Ledger) -> list[str]:
+    """What `verify` finds wrong with the ledger's own data (not its evidence files or derived data)."""
+    try:
+        return _integrity(ledger) or _check_data(ledger)[0]
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        return [f"台账文件已损坏，无法完整读取（{error}）。请用备份恢复。"]
+
+
+def _stale_derived(ledger: Ledger) -> list[str]:
+    out = []
+    stale = search_index.stale(ledger.db)
+    if stale:
+        out.append(
+            f"搜索索引与 {len(stale)} 个问题的内容不一致（索引由数据派生，台账本身不受影响），"
+            "搜索结果可能不全；运行 `python -m tracker reindex` 可重建。"
+        )
+    late = nearest_due.stale(ledger.db)
+    if late:
+        out.append(
+            f"{len(late)} 个问题记下的“最近时限”与其整改措施不一致（由措施派生，台账本身不受影响），"
+            "逾期视图和按时限排序可能不准；运行 `python -m tracker reindex` 可重建。"
+        )
+    return out
+
+
+def reindex(ledger: Ledger) -> int | None:
+    """Rebuild the derived data (nearest deadlines; the search index on SQLite, its size returned).
+
+    Refused when the rows themselves do not match the journal: derived data rebuilt from rows
+    edited outside the program would make `verify` pass them.
+    """
+    if ledger.read_only:
+        raise ReadOnlyError("此台账以只读方式打开，不能重建。")
+    with write_transaction(ledger.db):
+        # inside the lock: nobody edits the rows between the check and the rebuild
+        found = check_data(ledger)
+        if found:
+            shown = "\n".join(f"  - {line}" for line in found[:10])
+            more = f"\n  ……共 {len(found)} 处。" if len(found) > 10 else ""
+            raise LedgerDataError(
+                "台账数据本身与历史记录不符，已拒绝重建。reindex 只重建由数据派生的搜索索引和最近时限，"
+                "不能让程序之外改动过的数据通过校验。请先查明这些改动，或用备份恢复（restore）：\n"
+                f"{shown}{more}"
+            )
+        nearest_due.rebuild(ledger.db)
+        return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
 
 
 def _integrity(ledger: Ledger) -> list[str]:
@@ -140,13 +149,6 @@ def _integrity(ledger: Ledger) -> list[str]:
     if rows == ["ok"]:
         return []
     return ["台账文件已损坏：" + "；".join(rows[:5]) + "。请用备份恢复。"]
-
-
-def _row_label(table: str, key, row: dict) -> str:
-    name = TABLE_LABELS[table]
-    if table == "problem" and row.get("code"):
-        return f"问题 {row['code']}"
-    return f"{name}（id {key}）"
 
 
 def _missing_evidence(ledger: Ledger) -> list[str]:
@@ -165,12 +167,17 @@ def _missing_evidence(ledger: Ledger) -> list[str]:
     return out
 
 
-def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
-    """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only."""
+def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:
+    """The ledger as it stood at the end of `as_of`, rebuilt from the journal into memory, read-only.
+
+    With `upto`, the ledger as journal entry `upto` left it, with `as_of` as its "today" (a
+    report is rebuilt at the exact entry it was made from, not at the end of its day).
+    """
     updates: dict = {}
-    state = replay(journal.change_lists(ledger.db, until=until_stamp(as_of)), updates)
+    until = None if upto is not None else until_stamp(as_of)
+    state = replay(journal.change_lists(ledger.db, until=until, upto=upto), updates)
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
-    create_schema(db, derived=False)
+    create_schema(db, derived=False, own=False)
     with db.atomic():
         indexes = _drop_indexes(db)
         for table, model in JOURNALED.items():
@@ -192,7 +199,7 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
         for sql in indexes:
             db.execute_sql(sql)
         nearest_due.rebuild(db)  # derived, not journaled
-    head = journal.head(ledger.db, until=until_stamp(as_of))
+    head = journal.head(ledger.db, until=until, upto=upto)
     snap = Ledger(
         db,
         f"{ledger.location}@{as_of.isoformat()}",
@@ -204,6 +211,27 @@ def snapshot(ledger: Ledger, as_of: dt.date) -> Ledger:
     )
     snap.snapshot_head = head
     return snap
+
+
+def settings_at(ledger: Ledger, upto: int) -> dict[str, str]:
+    """The business settings (unit name, contact …) as journal entry `upto` left them."""
+    values: dict[str, str] = {}
+    rows = (
+        Journal.select(Journal.changes)
+        .where((Journal.seq <= upto) & Journal.changes.contains('"t":"setting"'))
+        .order_by(Journal.seq)
+        .bind(ledger.db)
+        .tuples()
+    )
+    for (text,) in rows.iterator():
+        for change in json.loads(text):
+            if change["t"] != "setting":
+                continue
+            if change["op"] == "c":
+                values[change["id"]] = change["f"].get("value", "")
+            elif "value" in change["f"]:
+                values[change["id"]] = change["f"]["value"][1]
+    return values
 
 
 def _drop_indexes(db: SqliteDatabase) -> list[str]:

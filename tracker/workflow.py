@@ -100,6 +100,20 @@ class ProblemFacts:
     closure_note: str = ""
     reviewer: str = ""
     responsible_names: set[str] = field(default_factory=set)
+    applicant: str = ""  # who asked for the 销号 (申请销号)
+
+
+def same_person(facts: ProblemFacts) -> bool:
+    """The reviewer approving a 销号 is the person who requested it (separation of duties)."""
+    reviewer, applicant = facts.reviewer.strip(), facts.applicant.strip()
+    return bool(reviewer) and reviewer == applicant
+
+
+def same_person_sentence(facts: ProblemFacts) -> str:
+    return (
+        f"审核人“{facts.reviewer.strip()}”就是申请销号的人。销号应由申请人以外的人审核"
+        "（申请与审核分离），否则销号等于自己给自己把关。"
+    )
 
 
 def allowed(name: str, status: str) -> bool:
@@ -148,9 +162,14 @@ def refusals(name: str, facts: ProblemFacts, *, reason: str = "") -> list[str]:
 
 def warnings(name: str, facts: ProblemFacts) -> list[str]:
     """Things allowed but worth a second look (shown, not refused)."""
+    out = []
+    if name == "approve" and same_person(facts):
+        out.append(same_person_sentence(facts))
     if name == "approve" and facts.reviewer.strip() in facts.responsible_names:
-        return [f"审核人“{facts.reviewer.strip()}”同时是该问题的责任人，销号审核一般应由他人进行。"]
-    return []
+        out.append(
+            f"审核人“{facts.reviewer.strip()}”同时是该问题的责任人，销号审核一般应由他人进行。"
+        )
+    return out
 
 
 def measure_status_for(deadline_is_ongoing: bool, current: str = M_OPEN) -> str:

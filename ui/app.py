@@ -36,7 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--view",
         default="全部",
-        help="配合 --screenshot：视图名（全部、逾期、7天内到期、待销号…）、detail 或 dashboard",
+        help="配合 --screenshot：视图名（全部、逾期、7天内到期、待销号…）、detail、dashboard 或 汇总",
     )
     parser.add_argument(
         "--size", default="1600x960", help="配合 --screenshot：窗口大小，如 1600x960"
@@ -50,7 +50,9 @@ def setup_logging() -> None:
     handler = logging.handlers.RotatingFileHandler(
         folder / "zhenggai.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from .errors import RedactingFormatter  # a database URL's password never reaches the log
+
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     root.addHandler(handler)

@@ -21,11 +21,19 @@ from PySide6.QtWidgets import (
 
 from tracker.bulk import Cancelled
 from tracker.errors import LedgerError
-from tracker.paths import log_dir
+from tracker.failures import translate
+from tracker.paths import log_dir, redact_urls
 
 from .session import show_error
 
 log = logging.getLogger(__name__)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with any database URL's password hidden."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_urls(super().format(record))
 
 
 class CrashDialog(QDialog):
@@ -54,6 +62,7 @@ class CrashDialog(QDialog):
 
 def crash_report(exc: BaseException, tb_text: str | None = None) -> str:
     tb_text = tb_text or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    tb_text = redact_urls(tb_text)
     return f"整改台账 错误报告\nPython {sys.version.split()[0]}，PySide6 {pyside_version}，{platform.platform()}\n\n{tb_text}"
 
 
@@ -63,6 +72,10 @@ def report_failure(parent: QWidget | None, error: Any) -> None:
         return
     if isinstance(error, LedgerError):
         show_error(parent, error)
+        return
+    known = translate(error) if isinstance(error, Exception) else None
+    if known is not None:
+        show_error(parent, known)
         return
     exc, tb_text = error if isinstance(error, tuple) else (error, None)
     CrashDialog(parent, crash_report(exc, tb_text)).exec()
@@ -74,8 +87,9 @@ def install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("uncaught exception\n%s", text)
-        if isinstance(exc, LedgerError):
-            show_error(QApplication.activeWindow(), exc)
+        known = translate(exc) if isinstance(exc, Exception) else None
+        if known is not None:
+            show_error(QApplication.activeWindow(), known)
             return
         if QApplication.instance() is not None:
             CrashDialog(QApplication.activeWindow(), crash_report(exc, text)).exec()

@@ -93,12 +93,41 @@ class MonthChooser(QDialog):
 
 
 def _save_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """The file to save, asked for with the overwrite rule (`may_write`) instead of the file
+    dialog's own "replace?" question, which would ask about our own exports too."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, title, str(Path.home() / name), "Excel 工作簿 (*.xlsx)"
+        parent,
+        title,
+        str(Path.home() / name),
+        "Excel 工作簿 (*.xlsx)",
+        options=QFileDialog.Option.DontConfirmOverwrite,
     )
     if not path:
         return None
-    return Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+    target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+    return target if may_write(parent, target) else None
+
+
+def may_write(parent: QWidget | None, target: Path) -> bool:
+    """The overwrite rule (`tracker.excel.writer.check_overwrite`) in the window: a workbook
+    this program made is replaced; anyone else's only after the user chooses 覆盖."""
+    from tracker.excel.writer import is_our_workbook
+
+    if not target.exists() or target.is_dir() or is_our_workbook(target):
+        return True
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "文件已存在",
+        f"“{target.name}”已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。\n"
+        f"覆盖后，其中原有的内容将丢失。\n\n{target}",
+        parent=parent,
+    )
+    replace = box.addButton("覆盖", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is replace
 
 
 def offer_to_open(parent: QWidget, title: str, text: str, path: Path) -> None:
@@ -141,6 +170,7 @@ def export_ledger(window: MainWindow) -> None:
         "正在导出台账…",
         lambda progress: export(ledger, target, flt, as_of=as_of, progress=progress),
         done,
+        location=ledger.location,
     )
 
 
@@ -169,6 +199,7 @@ def monthly_report(window: MainWindow) -> None:
         "正在生成月报…",
         lambda progress: build_report(ledger, target, year, month, progress=progress),
         done,
+        location=ledger.location,
     )
 
 
@@ -204,6 +235,7 @@ def import_excel(window: MainWindow) -> None:
             "正在导入…",
             lambda progress: apply_plan(ledger, plan, progress=progress),
             finished,
+            location=ledger.location,
         )
 
     def finished(result) -> None:

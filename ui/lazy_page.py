@@ -1,4 +1,5 @@
-"""A page built the first time it is shown or asked for: start-up pays only for what is on screen."""
+"""Pages that cost only when on screen: built the first time they are shown or asked for, and
+(read-only pages) recounted only while visible."""
 
 from __future__ import annotations
 
@@ -27,3 +28,21 @@ class LazyPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         self.page()
         super().showEvent(event)
+
+
+class RefreshWhenShown:
+    """Mixin for a QWidget page with `refresh()`: session news recounts it now if the user is
+    looking, otherwise the next time it is shown (editing elsewhere stays fast)."""
+
+    dirty = True
+
+    def _stale(self, *_args) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self.dirty:
+            self.refresh()

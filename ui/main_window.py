@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -42,6 +42,16 @@ HEADER_KEY = (
 )
 
 
+def default_size() -> tuple[int, int]:
+    """1480×900, or less on a small screen (1366×768): the whole window, title bar and status
+    bar included, must be on screen before the user has saved a size of their own."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1480, 900
+    free = screen.availableGeometry()
+    return min(1480, free.width()), min(900, free.height() - 40)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, actor: str | None = None) -> None:
         super().__init__()
@@ -50,15 +60,17 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.lock: LedgerLock | None = None
         self.setWindowTitle("整改台账")
-        self.resize(1480, 900)
+        self.resize(*default_size())
 
         self.welcome = WelcomePage()
         self.ledger_page = LedgerPage(self.session, settings)
         self.dashboard_tab = LazyPage(self._build_dashboard)  # QtCharts and all, when first opened
+        self.rollup_tab = LazyPage(self._build_rollup)  # the committee's page of branch reports
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.ledger_page, "整改台账")
         self.tabs.addTab(self.dashboard_tab, "统计分析")
+        self.tabs.addTab(self.rollup_tab, "汇总")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
@@ -93,6 +105,15 @@ class MainWindow(QMainWindow):
         page = DashboardPage(self.session)
         page.open_problem.connect(self.show_problem)
         return page
+
+    @property
+    def rollup(self):
+        return self.rollup_tab.page()
+
+    def _build_rollup(self):
+        from .committee.rollup_page import RollupPage
+
+        return RollupPage(self.session, self.settings)
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
@@ -153,7 +174,9 @@ class MainWindow(QMainWindow):
                     lock.release()
                 raise
             return
-        run_in_background(self, "正在打开台账…", job, done, failed, cancellable=False)
+        run_in_background(
+            self, "正在打开台账…", job, done, failed, cancellable=False, location=location
+        )
 
     def _opened(self, ledger: Ledger) -> None:
         self.stack.setCurrentWidget(self.tabs)
@@ -162,8 +185,14 @@ class MainWindow(QMainWindow):
         unit = ledger.unit_name or "未命名单位"
         suffix = "（只读）" if ledger.read_only else ""
         self.setWindowTitle(f"整改台账 — {unit}{suffix}")
-        self.status_ledger.setText(f"台账：{ledger.location}  ·  操作人：{ledger.actor}{suffix}")
+        self.status_ledger.setText(
+            f"台账：{ledger.display_location}  ·  操作人：{ledger.actor}{suffix}"
+        )
         self._update_enabled()
+        from .committee.actions import opens_on_rollup
+
+        if opens_on_rollup(ledger):
+            self.tabs.setCurrentWidget(self.rollup_tab)
         QTimer.singleShot(0, self.ledger_page.banner.check)
 
     def _release_lock(self) -> None:

@@ -24,8 +24,11 @@ NEEDS_LEDGER = (
     "refresh",
     "settings",
     "verify",
+    "collect",
+    "collect_handkept",
+    "branches",
 )
-NEEDS_WRITE = ("new_problem", "undo", "import")
+NEEDS_WRITE = ("new_problem", "undo", "import", "collect", "collect_handkept")
 
 
 def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -39,7 +42,9 @@ def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -
 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
+    from .committee import actions as committee
     from .excel_actions import export_ledger, monthly_report
+    from .report_check import check_report_file
 
     a = {
         "new_ledger": _action(window, "新建台账…", window.new_ledger, tip="创建一个新的空台账"),
@@ -64,6 +69,30 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             "生成月报…",
             lambda: monthly_report(window),
             tip="生成某月的整改工作进展情况月报",
+        ),
+        "verify_report": _action(
+            window,
+            "核对月报…",
+            lambda: check_report_file(window),
+            tip="核对一份月报：生成后是否被改动；如果是本台账的月报，再由台账历史重新生成逐格对照",
+        ),
+        "collect": _action(
+            window,
+            "收取支部月报…",
+            lambda: committee.collect_reports(window),
+            tip="机关党委：选择各支部报送的月报文件或文件夹，逐份核对后收取，在“汇总”页查看",
+        ),
+        "collect_handkept": _action(
+            window,
+            "收取手工台账…",
+            lambda: committee.collect_handkept(window),
+            tip="机关党委：收取未使用本程序的支部手工填写的 Excel 台账（标为“未校验”）",
+        ),
+        "branches": _action(
+            window,
+            "支部名单…",
+            lambda: committee.open_branches(window),
+            tip="机关党委：登记、修改、停用需要报送月报的支部",
         ),
         "backup": _action(
             window,
@@ -115,6 +144,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "import",
         "export",
         "report",
+        "verify_report",
+        None,
+        "collect",
+        "collect_handkept",
         None,
         "backup",
         None,
@@ -131,6 +164,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     tools = bar.addMenu("工具(&T)")
     tools.addAction(a["settings"])
     tools.addAction(a["verify"])
+    tools.addAction(a["branches"])
     help_menu = bar.addMenu("帮助(&H)")
     help_menu.addAction(a["readme"])
     help_menu.addAction(a["about"])

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from tracker.bulk import Cancelled
-from tracker.errors import LedgerError
+from tracker.failures import translate
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,18 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[..., Any], signals: _Signals, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        signals: _Signals,
+        cancel: threading.Event,
+        location: str | None = None,
+    ) -> None:
         super().__init__()
         self.fn = fn
         self.signals = signals
         self.cancel = cancel
+        self.location = location  # the ledger worked on: named in a translated failure
 
     def _progress(self, done: int, total: int) -> bool:
         self.signals.progress.emit(int(done), int(total))
@@ -42,10 +49,16 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self._progress)
-        except (LedgerError, Cancelled) as error:
+        except Cancelled as error:
             self.signals.failed.emit(error)
-        except Exception as error:  # reported to the user with the traceback, and logged
-            log.exception("background job failed")
+        except Exception as error:
+            known = translate(error, self.location)  # a LedgerError, or a driver/OS failure
+            if known is not None:
+                if known is not error:
+                    log.warning("background job failed: %s", known, exc_info=error)
+                self.signals.failed.emit(known)
+                return
+            log.exception("background job failed")  # a bug: shown with its traceback, logged
             self.signals.failed.emit((error, traceback.format_exc()))
         else:
             self.signals.finished.emit(result)
@@ -65,6 +78,7 @@ class Operation(QObject):
         *,
         cancellable: bool = True,
         delay_ms: int = 300,
+        location: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
@@ -79,7 +93,7 @@ class Operation(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
-        self._job = _Job(fn, self._signals, self._cancel)
+        self._job = _Job(fn, self._signals, self._cancel, location)
         self.done = False
 
     def start(self) -> Operation:
@@ -120,11 +134,14 @@ def run_in_background(
     on_error: Callable[[Any], None] | None = None,
     *,
     cancellable: bool = True,
+    location: str | None = None,
 ) -> Operation:
-    """Start `fn(progress)` in the pool; `on_done(result)` / `on_error(error)` run on the GUI thread."""
+    """Start `fn(progress)` in the pool; `on_done(result)` / `on_error(error)` run on the GUI thread.
+
+    `location`, the ledger the job works on, lets a failure name it (or who holds its lock)."""
     from .errors import report_failure
 
-    op = Operation(parent, title, fn, cancellable=cancellable)
+    op = Operation(parent, title, fn, cancellable=cancellable, location=location)
     op.finished.connect(on_done)
     op.failed.connect(on_error or (lambda error: report_failure(parent, error)))
     return op.start()

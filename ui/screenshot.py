@@ -11,6 +11,7 @@ from tracker.queries import VIEW_LABELS
 
 from .background import wait_for_reads
 
+ROLLUP_VIEWS = ("汇总", "rollup")
 VIEW_KEYS = {label: key for key, label in VIEW_LABELS.items()} | {key: key for key in VIEW_LABELS}
 
 
@@ -29,16 +30,20 @@ def take_screenshot(window, location: str | None, args) -> int:
     page = window.ledger_page
     if location and view == "dashboard":
         window.tabs.setCurrentWidget(window.dashboard_tab)
+    elif location and view in ROLLUP_VIEWS:  # the committee's page of branch reports
+        window.tabs.setCurrentWidget(window.rollup_tab)
     elif location and view == "detail":  # an overdue problem with its measures shown
+        window.tabs.setCurrentWidget(page)
         page.views.select_key("view:overdue")
         page.table.selectRow(0)
         page.detail.tabs.setCurrentIndex(1)
     elif location:
+        window.tabs.setCurrentWidget(page)  # a committee's ledger opens on 汇总
         wanted = f"view:{VIEW_KEYS.get(view)}"
         shown = page.views.current_key == wanted  # opening the ledger showed it: no second query
         if view not in VIEW_KEYS or not (shown or page.views.select_key(wanted)):
             print(
-                f"未知视图：{view}（可用：{'、'.join(VIEW_LABELS.values())}、detail、dashboard）",
+                f"未知视图：{view}（可用：{'、'.join(VIEW_LABELS.values())}、detail、dashboard、汇总）",
                 file=sys.stderr,
             )
             return 2

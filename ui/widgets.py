@@ -1,18 +1,27 @@
-"""Small input widgets shared by dialogs and panels: dictionary pickers, deadline entry, dates."""
+"""Small widgets shared by dialogs and panels: dictionary pickers, deadline entry, dates, and the
+common set-ups of a read-only list, a dialog's 确定/取消 and a large result line over copyable text."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCalendarWidget,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -151,3 +160,57 @@ class DateEdit(QDateEdit):
 
     def value(self) -> dt.date:
         return from_qdate(self.date())
+
+
+def read_only_rows(view: QTableView, *, stretch: int | None = None) -> None:
+    """A list to read and pick one row from: no editing, whole rows, no row numbers; with
+    `stretch`, columns as wide as their contents and that one column takes the spare width."""
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    if stretch is not None:
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def ok_cancel(
+    dialog: QDialog, ok_text: str = "确定", on_ok: Callable[[], None] | None = None
+) -> QDialogButtonBox:
+    """OK (renamed, running `on_ok` or accepting) and 取消 (also Esc)."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def headline(text: str = "", scale: float = 1.3) -> QLabel:
+    """A result in one large bold line (wrapping) above its details."""
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def readable(widget: QWidget, points: float = 11.0) -> QWidget:
+    """Body text of at least `points` (findings and reasons are read closely)."""
+    font = QFont(widget.font())
+    font.setPointSizeF(max(font.pointSizeF(), points))
+    widget.setFont(font)
+    return widget
+
+
+def report_text(text: str) -> QPlainTextEdit:
+    """Findings to read and copy: read-only, legible."""
+    edit = QPlainTextEdit(text)
+    edit.setReadOnly(True)
+    readable(edit)
+    return edit

@@ -17,7 +17,7 @@ from tracker.demo import build_demo
 from tracker.errors import LedgerError
 from tracker.excel.export import export_ledger
 from tracker.excel.report import PROBLEM_HEADINGS, build_report
-from tracker.excel.verify_report import check_report, read_stamp
+from tracker.excel.verify_report import check_report
 from tracker.ledger import create_ledger
 from tracker.replay import snapshot
 from tracker.stats import stats
@@ -102,13 +102,15 @@ def test_headings_and_print_setup_of_all_three_sheets(demo, tmp_path):
     path = tmp_path / "月报.xlsx"
     build_report(demo, path, 2026, 11)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["汇总", "明细", "逾期"]
+    assert wb.sheetnames == ["汇总", "明细", "逾期", "校验数据"]
+    assert [ws.sheet_state for ws in wb] == ["visible", "visible", "visible", "veryHidden"]
+    assert wb.active.title == "汇总"
     rows = openpyxl_rows(wb["汇总"])
     assert rows[1][0].startswith("填报单位：")
     assert " ".join(v for v in rows[1] if v).count("：") == 4  # 填报单位 填报日期 联系人 电话
     head = next(r for r in rows if r[0] == "项目")
     assert head[1:9] == list(PROBLEM_HEADINGS)
-    for ws in wb:
+    for ws in wb.worksheets[:3]:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert wb["明细"].print_title_rows == wb["逾期"].print_title_rows == "$4:$4"
@@ -198,12 +200,12 @@ def test_a_report_still_matches_history_after_ordinary_later_work(ledger, clock,
     clock.now = dt.datetime(2026, 11, 3, 9, 0)
     path = build_report(ledger, tmp_path / "10.xlsx", 2026, 10).path
     make_problem(ledger, "十一月新发现的问题")  # normal work after the report
-    stamp = read_stamp(path)
-    assert stamp.moment == "2026-10-31 23:59:59"
+    check = check_report(ledger, path)
+    assert check.ok and check.moment == "2026-10-31 23:59:59"
 
     assert main(["--db", ledger.location, "verify-report", str(path)]) == 0
     out = capsys.readouterr().out
-    assert f"报表校验码：{stamp.code}" in out and "核对通过" in out
+    assert f"校验码：{check.code.text}" in out and "与台账核对：通过" in out
 
 
 def test_rewriting_an_old_journal_entry_is_caught(ledger, clock, tmp_path, capsys):
@@ -224,7 +226,7 @@ def test_rewriting_an_old_journal_entry_is_caught(ledger, clock, tmp_path, capsy
 
     assert main(["--db", ledger.location, "verify-report", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "核对未通过" in err
+    assert "与台账核对：未通过" in err
     assert f"历史记录第 {seq} 条" in err and "被改动过" in err
 
 
@@ -237,20 +239,20 @@ def test_back_dating_an_entry_after_the_report_is_caught(ledger, clock, tmp_path
     check = check_report(ledger, path)
     assert not check.ok
     assert any("倒签" in reason for reason in check.reasons)
-    assert check.current_code != check.stamp.code
+    assert check.current_code != check.code.text
 
 
 def test_cutting_the_history_short_is_caught(ledger, clock, tmp_path):
     october_story(ledger, clock, tmp_path / "scans")
     path = build_report(ledger, tmp_path / "10.xlsx", 2026, 10).path
-    stamp = read_stamp(path)
+    seq = check_report(ledger, path).code.seq
     con = sqlite3.connect(ledger.location)
     with con:
-        con.execute("DELETE FROM journal WHERE seq >= ?", (stamp.seq - 1,))
+        con.execute("DELETE FROM journal WHERE seq >= ?", (seq - 1,))
     con.close()
     check = check_report(ledger, path)
     assert not check.ok
-    assert f"已没有第 {stamp.seq} 条记录" in check.reasons[0]
+    assert f"已没有第 {seq} 条记录" in check.ledger_reasons[0]
 
 
 def test_the_report_commands(tmp_path, capsys):

@@ -77,11 +77,31 @@ def test_every_action_appends_chained_entries(ledger, tmp_path, clock):
     assert head == heads[-1]
 
 
-def test_the_head_code_is_short_enough_to_write_down(ledger):
+def test_the_head_code_can_be_copied_by_hand_and_carries_100_bits(ledger):
     changes = services.update_problem(ledger, make_problem(ledger), cause="原因")
     head = journal.head(ledger.db)
-    assert changes.journal_head == head.code == f"{head.seq}-{head.hash[:8].upper()}"
-    assert re.fullmatch(r"\d+-[0-9A-F]{8}", head.code)
+    assert changes.journal_head == head.code
+    seq, *groups = head.code.split("-")
+    assert int(seq) == head.seq and len(groups) == 4
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}", g) for g in groups)  # no I, L, O, U
+    # the 100 bits are the top of the hash: a forger must match them all
+    value = 0
+    for ch in "".join(groups):
+        value = value * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".index(ch)
+    assert value == int(head.hash, 16) >> (256 - 100)
+
+
+def test_a_code_copied_with_slips_still_reads_and_an_old_short_code_reads_as_weak(ledger):
+    make_problem(ledger)
+    head = journal.head(ledger.db)
+    seq, digits = head.code.split("-", 1)
+    typed = seq + "-" + digits.lower().replace("0", "o").replace("1", "l").replace("-", " ", 2)
+    parsed = journal.parse_head_code(f"校验码：{typed}（历史记录截至…）")
+    assert parsed is not None and parsed.strong and parsed.text == head.code
+    assert parsed.matches(head.hash)
+    old = journal.parse_head_code(f"校验码：{head.seq}-{head.hash[:8].upper()}（…）")
+    assert old is not None and not old.strong and old.matches(head.hash)
+    assert journal.parse_head_code("校验码：12-XYZ") is None
 
 
 def test_each_action_is_its_own_transaction(ledger):
@@ -288,7 +308,7 @@ def test_a_flood_of_damage_is_reported_briefly(ledger):
 
     found = messages(ledger)
     assert len(found) <= replay.MAX_REPORTED + 1
-    assert found[-1] == "……另有更多问题未列出。"
+    assert found[-1] == "……另有 20 处问题的“问题描述”被程序之外改动，未逐条列出。"
 
 
 def test_verify_only_reads(ledger):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -24,15 +22,6 @@ pytestmark = pytest.mark.skipif(
     not pgserver.available(), reason="PostgreSQL server binaries not installed"
 )
 _names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def server():
-    root = Path(tempfile.mkdtemp(prefix="zg-pg-"))
-    pg = pgserver.PgServer(root)
-    pg.start()
-    yield pg
-    pg.stop()
 
 
 @pytest.fixture
@@ -158,3 +147,23 @@ def test_searching_a_postgresql_ledger_uses_like_and_finds_two_character_terms(p
     assert problem_ids(ledger, Filter(search="调研")) == []
     assert verify(ledger).ok
     ledger.close()
+
+
+def test_on_a_shared_ledger_the_applicant_cannot_approve_their_own_request(pg_url, clock, tmp_path):
+    from tracker.errors import WorkflowError
+
+    from .factories import make_problem, ready_for_closure
+
+    ledger = create_ledger(pg_url, unit_name="机关党委", actor="沈卫红", clock=clock)
+    pid = make_problem(ledger)
+    ready_for_closure(ledger, pid, tmp_path / "files")
+    services.request_closure(ledger, pid, "各项措施已完成。")
+    for reviewer in ("沈卫红", "赵刚"):  # her own name, or another name typed by her
+        with pytest.raises(WorkflowError) as caught:
+            services.approve_closure(ledger, pid, reviewer, same_person_confirmed=True)
+        assert "不允许同一人申请并审核销号" in str(caught.value)
+    ledger.close()
+    other = open_ledger(pg_url, actor="韩立新", clock=clock)
+    services.approve_closure(other, pid, "韩立新")
+    assert other.select(Problem, Problem.status).where(Problem.id == pid).scalar() == "closed"
+    other.close()

@@ -52,3 +52,20 @@ def test_nothing_to_undo_after_everything_is_undone(ledger, problem):
         services.undo_last(ledger)
     actions = [e.action for e in entries(ledger.db)]
     assert actions[-1].startswith("undo:")
+
+
+def test_committee_actions_have_names_a_registration_is_undone_by_retiring_and_a_receipt_is_not(
+    ledger, tmp_path
+):
+    from tests.tracker import workbooks
+    from tracker.exchange.branches import add_branch, branches
+    from tracker.exchange.collect import receive
+    from tracker.exchange.handkept import inspect_handkept
+
+    add_branch(ledger, "第一党支部", "王敏")
+    assert describe_last(ledger) == "登记支部"
+    services.undo_last(ledger)
+    assert branches(ledger) == [] and len(branches(ledger, include_retired=True)) == 1
+    book = workbooks.official(tmp_path / "手工台账.xlsx")
+    receive(ledger, inspect_handkept(ledger, book, "第二党支部", 2026, 2), branch_name="第二党支部")
+    assert last_undoable(ledger) is None and describe_last(ledger) is None

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from tracker import journal, services, stats, workflow
-from tracker.errors import ConflictError, ValidationError, WorkflowError
+from tracker.errors import ConflictError, SamePersonError, ValidationError, WorkflowError
+from tracker.history import problem_history
 from tracker.workflow import TRANSITIONS, available
 
 from .factories import (
@@ -547,3 +548,33 @@ def test_a_problem_cannot_be_crossed_off_after_its_evidence_was_withdrawn(ledger
         services.approve_closure(ledger, pid, REVIEWER)
     assert "佐证材料" in str(caught.value)
     assert status(ledger, pid) == "pending_closure"
+
+
+# -- separation of duties: the one who asked for the 销号 does not approve it -------------------
+def test_the_applicant_approving_their_own_request_needs_confirmation_and_is_recorded(
+    ledger, tmp_path
+):
+    """The attack: 王敏 requested the 销号 and then approved it herself, with no word said."""
+    pid = pending(ledger, tmp_path)
+    applicant = problem(ledger, pid)["applicant"]
+    assert applicant == "王敏"
+
+    with pytest.raises(SamePersonError) as caught:
+        services.approve_closure(ledger, pid, " 王敏 ")
+    assert "就是申请销号的人" in str(caught.value)
+    assert status(ledger, pid) == "pending_closure"
+
+    changes = services.approve_closure(ledger, pid, "王敏", same_person_confirmed=True)
+    assert status(ledger, pid) == "closed"
+    row = problem(ledger, pid)
+    assert row["status_reason"] == "申请人与审核人为同一人（王敏），经确认后销号"
+    assert not any("就是申请销号的人" in w for w in changes.warnings)
+    history = problem_history(ledger, pid)
+    assert any("申请人与审核人为同一人" in line for item in history for line in item.lines)
+
+
+def test_another_reviewer_needs_no_confirmation(ledger, tmp_path):
+    pid = pending(ledger, tmp_path)
+    changes = services.approve_closure(ledger, pid, REVIEWER)
+    assert status(ledger, pid) == "closed" and problem(ledger, pid)["status_reason"] == ""
+    assert changes.warnings == []

@@ -16,3 +16,15 @@ def first(ledger, status: str) -> int:
 
 def problem(ledger, pid: int) -> dict:
     return ledger.select(Problem).where(Problem.id == pid).dicts().first()
+
+
+def main_window(qtbot, tmp_path, location: str, actor: str = "周晓梅"):
+    """The program's window, settings in a test file, with the ledger at `location` open."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor=actor)
+    qtbot.addWidget(window)
+    window.open_location(str(location), synchronous=True)
+    return window

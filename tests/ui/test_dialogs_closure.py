@@ -121,3 +121,25 @@ def test_an_independent_reviewer_gets_no_warning(qtbot, session, message_boxes):
     dialog.accept()
     assert problem_row(ledger, row["id"])["status"] == "closed"
     assert message_boxes == []
+
+
+def test_the_applicant_as_reviewer_is_asked_first_and_esc_keeps_it_pending(
+    qtbot, session, message_boxes, monkeypatch
+):
+    ledger = session.ledger
+    row = first(ledger, "pending_closure", lambda f: f.applicant.strip() != "")
+    dialog = ApproveClosureDialog(session, row["id"])
+    qtbot.addWidget(dialog)
+    dialog.set_reviewer(row["applicant"])
+    assert "就是申请销号的人" in dialog.warning.text()  # said before the click, in the dialog
+
+    box, go = dialog.same_person_box()
+    assert box.escapeButton() is box.defaultButton() is not go  # Esc and Enter both = 取消
+    answers = iter([False, True])
+    monkeypatch.setattr(ApproveClosureDialog, "confirm_same_person", lambda self: next(answers))
+    dialog.accept()
+    assert problem_row(ledger, row["id"])["status"] == "pending_closure"
+    dialog.accept()
+    closed = problem_row(ledger, row["id"])
+    assert closed["status"] == "closed"
+    assert closed["status_reason"].startswith("申请人与审核人为同一人")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 
 from tests.tracker import workbooks
@@ -13,18 +12,15 @@ from tracker.models import Problem
 from tracker.replay import verify
 from ui import excel_actions
 from ui.dialogs.import_wizard import ImportWizard
-from ui.main_window import MainWindow
+
+from .helpers import main_window
 
 
-def window_choosing(qtbot, tmp_path, monkeypatch, make_workbook) -> MainWindow:
+def window_choosing(qtbot, tmp_path, monkeypatch, make_workbook):
     """A main window on a new ledger whose 从Excel导入 file dialog picks the workbook made."""
     path = make_workbook(tmp_path / "台账.xlsx")
     create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(str(tmp_path / "l.db"), synchronous=True)
+    window = main_window(qtbot, tmp_path, tmp_path / "l.db")
     monkeypatch.setattr(
         excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
     )
@@ -80,13 +76,8 @@ def test_import_from_the_menu_runs_in_the_background_and_lands_whole(
 def test_export_and_monthly_report_from_the_menu(
     qtbot, tmp_path, monkeypatch, demo_ledger, message_boxes
 ):
-    location = demo_ledger.location
     demo_ledger.close()
-    window = MainWindow(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="周晓梅"
-    )
-    qtbot.addWidget(window)
-    window.open_location(location, synchronous=True)
+    window = main_window(qtbot, tmp_path, demo_ledger.location)
     opened = []
     monkeypatch.setattr(
         excel_actions,

@@ -18,7 +18,8 @@ from ..overdue import format_rate
 from ..queries import OVERDUE, Filter
 from .export import export_ledger
 from .report import build_report
-from .verify_report import check_report
+from .verify_report import check_file, check_report, describe
+from .writer import check_overwrite, check_target
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
 Command = Callable[[argparse.Namespace, str, str], int]
@@ -40,9 +41,14 @@ def _month(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+FILE_HELP = "要保存的 .xlsx 文件（所在文件夹须已存在；同名文件若是本程序生成的则直接替换）"
+OVERWRITE_HELP = "同名文件不是本程序生成的，也覆盖它（默认拒绝，以免覆盖别人的表格）"
+
+
 def register(sub) -> dict[str, Command]:
     p = sub.add_parser("export", help="导出整改台账（Excel，每项措施一行，可按条件筛选）")
-    p.add_argument("file", type=Path, help="要保存的 .xlsx 文件（已存在则覆盖）")
+    p.add_argument("file", type=Path, help=FILE_HELP)
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--as-of", type=_date, metavar="DATE", help="导出台账在某日（YYYY-MM-DD）的样子")
     p.add_argument("--batch", metavar="NAME", help="只导出这个整改批次")
     p.add_argument(
@@ -60,10 +66,19 @@ def register(sub) -> dict[str, Command]:
     p.add_argument(
         "--month", type=_month, required=True, metavar="YYYY-MM", help="报告月份，如 2026-10"
     )
-    p.add_argument("file", type=Path, help="要保存的 .xlsx 文件（已存在则覆盖）")
+    p.add_argument("file", type=Path, help=FILE_HELP)
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
 
-    p = sub.add_parser("verify-report", help="核对月报的校验码：报表之后台账历史是否被改写")
+    p = sub.add_parser(
+        "verify-report",
+        help="核对月报：报表生成后是否被改动，台账历史是否仍然支持它（逐格核对）",
+    )
     p.add_argument("file", type=Path, help="本程序生成的月报 .xlsx")
+    p.add_argument(
+        "--file-only",
+        action="store_true",
+        help="只核对文件本身（签名与内容），不与台账核对（上级收到报表、手头没有该台账时）",
+    )
     return {"export": cmd_export, "report": cmd_report, "verify-report": cmd_verify_report}
 
 
@@ -102,6 +117,8 @@ def build_filter(ledger: Ledger, args: argparse.Namespace) -> Filter:
 
 
 def cmd_export(args, location: str, actor: str) -> int:
+    check_target(args.file)
+    check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         if args.as_of and args.as_of > ledger.today():
             raise LedgerError(f"--as-of 不能晚于今天（{format_date(ledger.today())}）。")
@@ -120,6 +137,8 @@ def cmd_export(args, location: str, actor: str) -> int:
 
 def cmd_report(args, location: str, actor: str) -> int:
     year, month = args.month
+    check_target(args.file)
+    check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         result = build_report(ledger, args.file, year, month)
     t = result.figures.total
@@ -136,19 +155,28 @@ def cmd_report(args, location: str, actor: str) -> int:
 
 
 def cmd_verify_report(args, location: str, actor: str) -> int:
-    with open_ledger(location, actor=actor) as ledger:
-        check = check_report(ledger, args.file)
-    stamp = check.stamp
-    print(f"报表校验码：{stamp.code}（历史记录截至 {stamp.moment}）")
-    if check.ok:
-        print("核对通过：报表与台账历史一致，报表生成后这段历史没有被改写、删除或补记。")
-        for note in check.notes:
-            print(f"注意：{note}")
-        return EXIT_OK
-    print("核对未通过：报表所依据的台账历史在报表生成后被改动过。", file=sys.stderr)
-    if check.current_code and check.current_code != stamp.code:
-        print(f"按台账现在的历史，该时点的校验码应为 {check.current_code}。", file=sys.stderr)
-    for reason in check.reasons:
-        print(f"  - {reason}", file=sys.stderr)
-    print("如果报表来自另一个台账，请用 --db 指定生成该报表的台账文件后再核对。", file=sys.stderr)
-    return EXIT_MISMATCH
+    from ..exchange import identity
+    from ..paths import is_url
+
+    explicit = args.db is not None
+    exists = is_url(location) or Path(location).exists()
+    if args.file_only or (not explicit and not exists):
+        check = check_file(args.file)
+        if not args.file_only:
+            check.notes.append(
+                "本机没有台账，只核对了文件本身；用 --db 指定生成报表的台账可逐格核对。"
+            )
+    else:
+        with open_ledger(location, actor=actor, read_only=not is_url(location)) as ledger:
+            check = check_file(args.file)
+            mine = identity.identity(ledger.db).ledger_id
+            if explicit or check.payload.get("ledger", {}).get("id") in (None, mine):
+                check = check_report(ledger, args.file)
+            else:
+                check.notes.append(
+                    "本机台账不是生成该报表的台账，只核对了文件本身；"
+                    "用 --db 指定生成报表的台账可逐格核对。"
+                )
+    for line in describe(check):
+        print(line, file=sys.stdout if check.ok else sys.stderr)
+    return EXIT_OK if check.ok else EXIT_MISMATCH

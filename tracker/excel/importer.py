@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from .. import busy
 from ..bulk import BulkWriter, Cancelled, ProgressCallback, gc_paused
 from ..changes import Changes
 from ..db import write_transaction
@@ -390,4 +391,6 @@ def apply_plan(
     if ledger.read_only:
         raise ReadOnlyError("此台账以只读方式打开，不能导入。")
     with gc_paused(), write_transaction(ledger.db):
-        return _Applier(ledger, plan, progress).run()
+        # a note beside the ledger while the lock is held, for writers that have to wait
+        with busy.holding(ledger.location, "导入Excel", ledger.actor, ledger.stamp()):
+            return _Applier(ledger, plan, progress).run()

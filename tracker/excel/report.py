@@ -2,7 +2,9 @@
 
 A report describes the ledger at one moment: the end of its month, rebuilt from the journal, or
 now for the current month. Its 校验码 is the journal head at that moment, so `verify-report`
-can later tell whether the history the report was made from has been rewritten since.
+can later tell whether the history the report was made from has been rewritten since; its seal
+(`tracker.exchange.seal`: what every sheet shows, signed by the ledger) tells whether the file
+was edited after it was made, and `rebuild_report` makes it again from history to compare.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from openpyxl.worksheet.pagebreak import Break
 from .. import journal
 from ..dates import format_date, format_month, month_end
 from ..errors import LedgerError
-from ..ledger import Ledger
-from ..replay import snapshot, until_stamp
-from .report_figures import Figures, Line, figures
+from ..exchange import chain, identity, seal
+from ..exchange.content import SheetContent
+from ..journal import until_stamp
+from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
+from ..replay import settings_at, snapshot
+from .report_figures import Figures, Line, figures, figures_json
 from .report_sheets import detail_ids, details, overdue_count, overdue_sheet, sheet_top
 from .styles import Column, Palette, row_height, set_page, text_lines
 from .writer import (
@@ -71,19 +76,70 @@ class ReportResult:
     figures: Figures
     detail_problems: int
     overdue_measures: int
+    digest: str = ""  # SHA-256 of the sealed machine data
 
 
-def report_moment(ledger: Ledger, year: int, month: int) -> tuple[dt.date, str, bool]:
-    """(last day, journal moment, is the current month) of the month a report describes."""
+@dataclass(frozen=True)
+class Moment:
+    """Where a report stands: its month, the moment and history it describes, the day overdue is
+    judged on, and when it was made (its header — 填报日期, unit, contact — is as of then)."""
+
+    year: int
+    month: int
+    stamp: str  # the journal time the report describes
+    current: bool  # the month is not over: the report is as of when it was made
+    today: dt.date  # the day overdue is judged on
+    head: journal.Head  # the history up to `stamp` (its code is the 校验码)
+    made_at: str
+    made: journal.Head  # the history when the report was made
+
+    @property
+    def last(self) -> dt.date:
+        return month_end(self.year, self.month)
+
+    def as_json(self) -> dict:
+        return {
+            "year": self.year,
+            "month": self.month,
+            "stamp": self.stamp,
+            "current": self.current,
+            "today": self.today.isoformat(),
+            "head": [self.head.seq, self.head.hash],
+            "code": self.head.code,
+            "made_at": self.made_at,
+            "made": [self.made.seq, self.made.hash],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Moment:
+        return cls(
+            int(data["year"]),
+            int(data["month"]),
+            str(data["stamp"]),
+            bool(data["current"]),
+            dt.date.fromisoformat(data["today"]),
+            journal.Head(int(data["head"][0]), str(data["head"][1])),
+            str(data["made_at"]),
+            journal.Head(int(data["made"][0]), str(data["made"][1])),
+        )
+
+
+def report_moment(ledger: Ledger, year: int, month: int) -> Moment:
+    """The moment of `year`-`month`'s report made now (call inside a read transaction)."""
     if not 1 <= month <= 12:
         raise LedgerError(f"月份应为 1 到 12，而不是 {month}。")
     today = ledger.now().date()
     last = month_end(year, month)
     if (year, month) > (today.year, today.month):
         raise LedgerError(f"{format_month(year, month)}还没有到，不能生成月报。")
+    made_at = ledger.stamp()
+    made = journal.head(ledger.db)
     if (year, month) == (today.year, today.month):
-        return last, ledger.stamp(), True
-    return last, until_stamp(last), False
+        return Moment(year, month, made_at, True, today, made, made_at, made)
+    stamp = until_stamp(last)
+    return Moment(
+        year, month, stamp, False, last, journal.head(ledger.db, until=stamp), made_at, made
+    )
 
 
 def build_report(
@@ -93,54 +149,141 @@ def build_report(
     month: int,
     *,
     progress: ProgressCallback = None,
+    full_history: bool = False,
 ) -> ReportResult:
     """Write the 月报 of `year`-`month` to `path` (as of the month's end, or now if current).
 
+    The report carries the journal for the committee (`exchange.chain`): all of it while it is
+    small or when `full_history`, else what was written since the end of the month before last.
     Raises `tracker.bulk.Cancelled` when `progress` returns False; no file is left behind then.
     """
     target = check_target(path)
-    last, moment, current = report_moment(ledger, year, month)
-    info = HeaderInfo.of(ledger)
-    title = f"{info.unit}{format_month(year, month)}整改工作进展情况"
-    source = ledger if current else snapshot(ledger, last)
+    with ledger.db.atomic():  # one read: the moment, the header and the figures agree
+        moment = report_moment(ledger, year, month)
+        info = HeaderInfo.of(ledger)
+        source = ledger if moment.current else snapshot(ledger, moment.today, upto=moment.head.seq)
+        try:
+            return _write(ledger, source, target, moment, info, progress, full=full_history)
+        finally:
+            if source is not ledger:
+                source.close()
+
+
+def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
+    """What the report made at `moment` showed, rebuilt from the ledger's history as it is now.
+
+    The data is the ledger as journal entry `moment.head` left it; the header is as of the
+    entry the report was made after. Only the journal is read: `ledger` may be a copy of another
+    ledger's journal (a committee checking a branch's report).
+    """
+    source = snapshot(ledger, moment.today, upto=moment.head.seq)
     try:
-        with source.db.atomic():
-            head = journal.head(ledger.db, until=moment)
-            numbers = figures(source, dt.date(year, month, 1), last)
-            ids = detail_ids(source, numbers.first)
-            late = overdue_count(source, numbers.today)
-            wb = Workbook(write_only=True)
-            try:
-                ticker = Ticker(progress, len(ids) + late)
-                palette = Palette(wb)
-                _summary(wb, palette, title, info, numbers, moment, head, current)
-                details(wb, palette, title, info, source, ids, numbers, ticker)
-                overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
-                ticker.tell()
-                save_atomically(wb, target)
-            except BaseException:
-                discard(wb)
-                raise
+        settings = settings_at(ledger, moment.made.seq)
+        info = HeaderInfo(
+            settings.get(UNIT_NAME, ""),
+            dt.date.fromisoformat(moment.made_at[:10]),
+            settings.get(CONTACT_PERSON, ""),
+            settings.get(CONTACT_PHONE, ""),
+        )
+        wb = Workbook(write_only=True)
+        palette = Palette(wb)
+        palette.dry = True  # only what the sheets show is wanted, not a file
+        try:
+            with source.db.atomic():
+                return _visible(wb, palette, source, moment, info, None).sheets
+        finally:
+            discard(wb)
     finally:
-        if source is not ledger:
-            source.close()
-    return ReportResult(target, title, moment, head.code, numbers, len(ids), late)
+        source.close()
 
 
-def _moment_line(numbers: Figures, moment: str, current: bool) -> str:
+@dataclass
+class _Shown:
+    title: str
+    numbers: Figures
+    detail_problems: int
+    overdue_measures: int
+    sheets: list[SheetContent]
+
+
+def _visible(
+    wb: Workbook,
+    palette: Palette,
+    source: Ledger,
+    moment: Moment,
+    info: HeaderInfo,
+    progress: ProgressCallback,
+) -> _Shown:
+    """Write the three sheets people read; return what they show."""
+    title = f"{info.unit}{format_month(moment.year, moment.month)}整改工作进展情况"
+    numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
+    ids = detail_ids(source, numbers.first)
+    late = overdue_count(source, numbers.today)
+    ticker = Ticker(progress, len(ids) + late)
+    written = palette.record()
+    _summary(wb, palette, title, info, numbers, moment)
+    details(wb, palette, title, info, source, ids, numbers, ticker)
+    overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
+    ticker.tell()
+    palette.recording = None
+    return _Shown(title, numbers, len(ids), late, [sheet.content() for sheet in written])
+
+
+def _write(
+    ledger: Ledger,
+    source: Ledger,
+    target: Path,
+    moment: Moment,
+    info: HeaderInfo,
+    progress: ProgressCallback,
+    *,
+    full: bool = False,
+) -> ReportResult:
+    wb = Workbook(write_only=True)
+    try:
+        palette = Palette(wb)
+        shown = _visible(wb, palette, source, moment, info, progress)
+        me = identity.identity(ledger.db)
+        payload = {
+            "format": seal.FORMAT,
+            "kind": "report",
+            "ledger": {"id": me.ledger_id, "unit": info.unit, "public_key": me.public_key},
+            "report": {**moment.as_json(), "title": shown.title},
+            "figures": figures_json(shown.numbers),
+            "sheets": [sheet.as_json() for sheet in shown.sheets],
+            "journal": chain.carried(ledger.db, moment.head, moment.year, moment.month, full=full),
+        }
+        digest = seal.write_data_sheet(wb, palette, ledger.db, payload)
+        save_atomically(wb, target)
+    except BaseException:
+        discard(wb)
+        raise
+    return ReportResult(
+        target,
+        shown.title,
+        moment.stamp,
+        moment.head.code,
+        shown.numbers,
+        shown.detail_problems,
+        shown.overdue_measures,
+        digest,
+    )
+
+
+def _moment_line(numbers: Figures, moment: Moment) -> str:
     span = f"{format_date(numbers.first)}至{format_date(numbers.last)}"
-    if current:
-        when = f"{format_date(numbers.today)} {moment[11:16]}（本月尚未结束）"
+    if moment.current:
+        when = f"{format_date(numbers.today)} {moment.stamp[11:16]}（本月尚未结束）"
     else:
         when = f"{format_date(numbers.last)}24时"
     return f"统计时点：{when}；本月：{span}；逾期按{format_date(numbers.today)}判断。"
 
 
 # -- 汇总 ---------------------------------------------------------------------------------------
-def _summary(wb, palette, title, info, numbers: Figures, moment, head, current) -> None:
+def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None:
     sheet = StreamSheet(wb, palette, "汇总", SUMMARY_COLUMNS)
     set_page(sheet.ws, title_rows=None)
-    sheet_top(sheet, title, info, _moment_line(numbers, moment, current))
+    sheet_top(sheet, title, info, _moment_line(numbers, moment))
     t = numbers.total
     _section(sheet, "一、问题整改总体情况", ("项目", *PROBLEM_HEADINGS))
     _figure_row(sheet, "查摆问题", _problem_values(t), "台账正文")
@@ -167,15 +310,17 @@ def _summary(wb, palette, title, info, numbers: Figures, moment, head, current) 
     )
     width = sum(c.width for c in SUMMARY_COLUMNS)
     sheet.note_row(notes, height=row_height(text_lines(notes, width)))
+    head = moment.head
     sheet.note_row(
-        f"{CODE_LABEL}：{head.code}（{MOMENT_LABEL} {moment}，共 {head.seq} 条）",
+        f"{CODE_LABEL}：{head.code}（{MOMENT_LABEL} {moment.stamp}，共 {head.seq} 条）",
         "台账校验码",
         20.0,
     )
     sheet.note_row(
-        "校验码是生成本报表时台账历史记录的指纹。运行 python -m tracker verify-report 本文件，"
-        "可核对报表生成后台账历史是否被改写、删除或补记。",
-        height=18.0,
+        "校验码是生成本报表时台账历史记录的指纹；报表另带生成台账的签名。核对方法：在整改台账程序中"
+        "点“文件 → 核对月报…”，选择本文件；或运行命令 zhenggai-cli verify-report 本文件。"
+        "可查出报表生成后表中数字或行被改动，以及台账历史被改写、删除或补记。",
+        height=30.0,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from peewee import JOIN, SQL, Case, fn
 
@@ -159,3 +159,20 @@ def _breakdown(
     if None in grouped and grouped[None].problems:
         out.append((missing, grouped[None]))
     return out
+
+
+def figures_json(numbers: Figures) -> dict:
+    """The figures as plain data (what a report's machine data carries; rates included)."""
+
+    def line(x: Line) -> dict:
+        return {**asdict(x), "rate": x.rate, "measures_rate": x.measures_rate}
+
+    return {
+        "first": numbers.first.isoformat(),
+        "last": numbers.last.isoformat(),
+        "today": numbers.today.isoformat(),
+        "total": line(numbers.total),
+        "by_category": [[name, line(x)] for name, x in numbers.by_category],
+        "by_department": [[name, line(x)] for name, x in numbers.by_department],
+        "by_batch": [[name, line(x)] for name, x in numbers.by_batch],
+    }

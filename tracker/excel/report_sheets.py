@@ -7,6 +7,7 @@ the 逾期 sheet from one ordered query), so a report on a large ledger stays sm
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from peewee import JOIN, fn
 
@@ -203,13 +204,18 @@ def overdue_sheet(wb, palette, title, info, source, today: dt.date, ticker: Tick
         f"截至{format_date(today)}超过整改时限仍未完成的整改措施，按时限先后排列。",
     )
     sheet.heading_row()
-    for number, row in enumerate(_overdue_query(source, today).iterator(), 1):
-        code, desc, text, who, dept, lead, dl_text, dl_date, ext = row
-        values = (number, code, desc, text, who, dept, lead, dl_text, (today - dl_date).days, ext)
+    for values in overdue_rows(source, today):
         cells = [
             sheet.cell(v, "台账居中" if col.centered else "台账正文")
             for v, col in zip(values, OVERDUE_COLUMNS, strict=True)
         ]
-        lines = max(text_lines(desc or "", 28), text_lines(text or "", 28))
+        lines = max(text_lines(values[2] or "", 28), text_lines(values[3] or "", 28))
         sheet.append(cells, row_height(lines))
         ticker.step()
+
+
+def overdue_rows(source: Ledger, today: dt.date) -> Iterator[tuple]:
+    """Each overdue measure as the 逾期 sheet shows it (OVERDUE_COLUMNS), by deadline."""
+    for number, row in enumerate(_overdue_query(source, today).iterator(), 1):
+        code, desc, text, who, dept, lead, dl_text, dl_date, ext = row
+        yield (number, code, desc, text, who, dept, lead, dl_text, (today - dl_date).days, ext)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, SQL
 
 from .. import workflow
+from ..errors import LedgerDataError
 from ..ledger import Ledger
 from ..models import (
     Batch,
@@ -48,7 +49,13 @@ def _day(value) -> dt.date | None:
     """A date column as SQLite returns it raw ("2026-06-30") or PostgreSQL does (a date)."""
     if value is None or isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(value[:10])
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        raise LedgerDataError(
+            f"台账中有一个日期存成了“{value}”，不是本程序写入的格式（YYYY-MM-DD），"
+            "台账可能在程序之外被改动过。请运行 `python -m tracker verify` 查看是哪一项。"
+        ) from None
 
 
 @dataclass(slots=True)

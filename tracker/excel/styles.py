@@ -66,6 +66,8 @@ NAMED_STYLES: dict[str, NamedStyle] = {
             fill=TOTAL_FILL,
             number_format="0.0%",
         ),
+        _style("台账增减", _body, _CENTER, border=BORDER, number_format="+0;-0;0"),
+        _style("台账增减百分点", _body, _CENTER, border=BORDER, number_format="+0.0%;-0.0%;0.0%"),
         _style("台账注释", Font(name=SONG, size=10), Alignment(vertical="top", wrap_text=True)),
         _style("台账校验码", Font(name=SONG, size=10, bold=True), Alignment(vertical="center")),
     )
@@ -82,6 +84,11 @@ class Palette:
     def __init__(self, wb: Workbook) -> None:
         self._arrays: dict[str, StyleArray] = {}
         self._ids: dict[tuple[str, bool], str] = {}
+        self.formats: dict[str, str] = {}  # style id -> number format code (what a seal records)
+        self.recording: list | None = None  # the StreamSheets written, when a seal will need them
+        self.dry = (
+            False  # record what sheets show without writing them (a report rebuilt to compare)
+        )
         for name, template in NAMED_STYLES.items():
             style = NamedStyle(
                 name=name,
@@ -98,6 +105,13 @@ class Palette:
             self._arrays[name] = array
             self._ids[name, False] = str(wb._cell_styles.add(StyleArray(array)))
             self._ids[name, True] = str(wb._cell_styles.add(quoted))
+            for quote in (False, True):
+                self.formats[self._ids[name, quote]] = template.number_format
+
+    def record(self) -> list:
+        """Have every sheet made with this palette record what it shows (see `StreamSheet`)."""
+        self.recording = []
+        return self.recording
 
     def __getitem__(self, name: str) -> StyleArray:
         return self._arrays[name]

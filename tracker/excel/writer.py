@@ -18,21 +18,28 @@ import datetime as dt
 import os
 import re
 import secrets
+import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.constants import COREPROPS_NS as CP_NS
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring
 
 from ..bulk import Cancelled
 from ..dates import format_date
-from ..errors import LedgerError
+from ..errors import LedgerError, OverwriteRefusedError, StorageError
+from ..exchange.content import GENERAL, SheetContent, canonical
+from ..failures import os_reason
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, Ledger
+from ..paths import require_folder
 from .styles import Column, Palette, row_height, set_widths, text_lines, text_units
 
 ProgressCallback = Callable[[int, int], bool] | None  # (done, total) -> keep going?
@@ -71,6 +78,11 @@ class StreamSheet:
         freeze: str | None = None,
     ) -> None:
         self.ws = wb.create_sheet(title)
+        # what the sheet shows, recorded as it is written when the palette asks (a report's seal)
+        self.capture: SheetContent | None = None
+        if palette.recording is not None:
+            self.capture = SheetContent(title)
+            palette.recording.append(self)
         self.palette = palette
         self.columns = list(columns)
         self.width = len(self.columns)
@@ -116,8 +128,33 @@ class StreamSheet:
             self._writer.write_top()
         self.row += 1
         self._writer.height = height
-        self.ws.append(list(cells))
+        cells = list(cells)
+        if self.capture is not None:
+            self._record(cells)
+        if not self.palette.dry:
+            self.ws.append(cells)
         return self.row
+
+    def _record(self, cells: list) -> None:
+        """What the row shows, in the reader's canonical form (asked for every cell of a report)."""
+        record, formats, number = self.capture.cells, self.palette.formats, str(self.row)
+        for letter, cell in zip(self._writer.letters, cells, strict=False):
+            if cell is None:
+                continue
+            value = cell[0]
+            if type(value) is str:
+                if "_x" in value or "\r" in value:
+                    value = canonical(value)
+            elif value is not None:
+                value = canonical(value)
+            if value:
+                record[letter + number] = (value, formats.get(cell[1], GENERAL))
+
+    def content(self) -> SheetContent:
+        """What the sheet shows, once every row is written (the merged ranges are known then)."""
+        assert self.capture is not None, "the palette was not recording"
+        self.capture.merges = list(self.merged_refs())
+        return self.capture
 
     # -- merged ranges --------------------------------------------------------------------------
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
@@ -338,28 +375,88 @@ class HeaderInfo:
 
 
 # -- files --------------------------------------------------------------------------------------
-def check_target(path: str | os.PathLike) -> Path:
-    """The file the user chose, refused only when it cannot be an Excel workbook we may write.
+# Every workbook this program saves carries a custom document property MARKER and names the
+# program as its last editor. A file with both was written by us and not saved since by Excel,
+# WPS or LibreOffice (each of them sets the last editor when it saves): it may be replaced
+# without asking. Any other file of the same name is someone's work.
+MARKER = "zhenggai"
+EDITOR = "整改台账"
+_PART_LIMIT = 256 * 1024  # docProps parts are a few hundred bytes; a larger one is not ours
 
-    An existing file is replaced (the user picked that name, and the GUI's save dialog has
-    already asked); a folder, another extension or a missing folder is refused.
-    """
+
+def check_target(path: str | os.PathLike) -> Path:
+    """The file the user chose, refused when it cannot be an Excel workbook we may write there:
+    a folder, another extension, a folder that does not exist (`paths.require_folder`, the rule
+    for every file the user names) or cannot be written. Whether an existing file may be
+    replaced is `check_overwrite`'s question."""
     target = Path(path)
     if target.is_dir():
         raise LedgerError(f"“{target}” 是一个文件夹，请指定要保存的 .xlsx 文件名。")
     if target.suffix.lower() != ".xlsx":
         raise LedgerError(f"“{target.name}” 不是 .xlsx 文件名，请以 .xlsx 结尾。")
-    if not target.parent.is_dir():
-        raise LedgerError(f"保存位置不存在：{target.parent}")
+    require_folder(target, "Excel 文件")
+    if not os.access(target.parent, os.W_OK):
+        raise StorageError(_unwritable(target.parent, "没有写入权限"))
     return target
 
 
+def check_overwrite(path: str | os.PathLike, overwrite: bool = False) -> None:
+    """The overwrite rule: an existing file is replaced without asking only if this program made
+    it (`is_our_workbook`); any other needs the user's consent (`overwrite`, from `--overwrite`
+    or the GUI's 覆盖 button), else OverwriteRefusedError."""
+    target = Path(path)
+    if overwrite or not target.exists() or is_our_workbook(target):
+        return
+    raise OverwriteRefusedError(
+        f"“{target}” 已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。"
+        "为免覆盖别人的表格，请换一个文件名；确定要覆盖，请在命令行加 --overwrite。",
+        target,
+    )
+
+
+def is_our_workbook(path: str | os.PathLike) -> bool:
+    """Was `path` written by this program (an export or a report) and not saved since by another?"""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            custom = _small_part(archive, "docProps/custom.xml")
+            core = _small_part(archive, "docProps/core.xml")
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
+        return False
+    try:
+        props = ElementTree.fromstring(custom)
+        editor = ElementTree.fromstring(core).find(f"{{{CP_NS}}}lastModifiedBy")
+    except ElementTree.ParseError:
+        return False
+    marked = any(p.get("name") == MARKER for p in props)
+    return marked and editor is not None and editor.text == EDITOR
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > _PART_LIMIT:
+        raise ValueError(name)
+    return archive.read(info)
+
+
+def mark_as_ours(wb: Workbook) -> None:
+    """What `is_our_workbook` recognises (called by `save_atomically`: every file we save)."""
+    if not any(p.name == MARKER for p in wb.custom_doc_props):
+        wb.custom_doc_props.append(StringProperty(name=MARKER, value=EDITOR))
+    wb.properties.creator = EDITOR
+    wb.properties.lastModifiedBy = EDITOR
+
+
 def save_atomically(wb: Workbook, target: Path) -> None:
-    """Save under a temporary name beside `target`, then rename it into place in one step."""
+    """Save under a temporary name beside `target`, then rename it into place in one step; the
+    workbook is marked as ours, and a folder that cannot be written is named in the refusal."""
+    mark_as_ours(wb)
     # Not mkstemp: its 0600 mode would stay on the renamed file; open(…, "x") honours the umask.
     temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.xlsx")
-    with open(temp, "xb"):
-        pass
+    try:
+        with open(temp, "xb"):
+            pass
+    except OSError as exc:
+        raise StorageError(_unwritable(target.parent, os_reason(exc))) from exc
     try:
         wb.save(temp)
         try:
@@ -368,8 +465,14 @@ def save_atomically(wb: Workbook, target: Path) -> None:
             raise LedgerError(
                 f"无法写入“{target}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。"
             ) from None
+    except OSError as exc:
+        raise StorageError(_unwritable(target.parent, os_reason(exc))) from exc
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _unwritable(folder: Path, reason: str) -> str:
+    return f"无法在文件夹“{folder}”中保存文件（{reason}），文件没有生成。请换一个可以写入的位置。"
 
 
 def discard(wb: Workbook) -> None:

@@ -92,5 +92,6 @@ def problem_facts(ledger: Ledger, problem: dict, **extra) -> ProblemFacts:
         evidence_count=evidence,
         closure_note=problem["closure_note"],
         responsible_names=names,
+        applicant=problem["applicant"],
         **extra,
     )

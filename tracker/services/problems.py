@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 from peewee import fn
 
+from .. import meta
 from ..changes import Changes
 from ..errors import ValidationError
 from ..ledger import Ledger
 from ..limits import TEXT_MAX
-from ..models import Batch, Category, Department, Meta, Person, Problem, Source
+from ..models import Batch, Category, Department, Person, Problem, Source
 from ..recorder import Unit
 from ..workflow import CLOSED, LISTED
 from .lookup import check_reference, problem_row, require_editable
@@ -36,20 +37,7 @@ FIELD_LABELS = {name: label for name, (label, _) in EDITABLE_FIELDS.items()}
 
 def next_code(unit: Unit, ledger: Ledger, year: int) -> str:
     """`2026-001`, `2026-002`, …: a per-year counter kept in Meta, so a code is never reused."""
-    key = f"code_counter.{year}"
-    row = ledger.select(Meta, Meta.value).where(Meta.key == key).tuples().first()
-    if row is None:
-        prefix = f"{year}-"
-        codes = ledger.select(Problem, Problem.code).where(Problem.code.startswith(prefix)).tuples()
-        last = max(
-            (int(c[len(prefix) :]) for (c,) in codes if c[len(prefix) :].isdigit()), default=0
-        )
-        Meta.insert(key=key, value=str(last + 1)).execute(unit.db)
-        number = last + 1
-    else:
-        number = int(row[0]) + 1
-        Meta.update(value=str(number)).where(Meta.key == key).execute(unit.db)
-    return f"{year}-{number:03d}"
+    return meta.allocate_code(unit.db, year)
 
 
 def _clean(ledger: Ledger, fields: dict) -> dict:

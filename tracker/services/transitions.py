@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from ..changes import Changes
-from ..errors import ValidationError, WorkflowError
+from ..errors import SamePersonError, ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..models import Problem
 from ..recorder import Unit
-from ..workflow import LISTED, TRANSITIONS, refusals, warnings
+from ..workflow import (
+    LISTED,
+    TRANSITIONS,
+    ProblemFacts,
+    refusals,
+    same_person,
+    same_person_sentence,
+    warnings,
+)
 from .lookup import problem_facts, problem_row
 
 
@@ -23,6 +31,7 @@ def _transition(
     reviewer: str = "",
     closure_note: str | None = None,
     expected_version: int | None = None,
+    same_person_confirmed: bool = False,
 ) -> Changes:
     """Check the guards and write the new status in one transaction.
 
@@ -49,14 +58,47 @@ def _transition(
             raise ValidationError(
                 "销号日期", f"不能早于查摆日期（{problem['found_on']:%Y-%m-%d}）。"
             )
+        if name == "approve":
+            reason = _separation_of_duties(ledger, problem["code"], facts, same_person_confirmed)
         unit.update(
             Problem,
             problem_id,
             {"status": target, "status_reason": reason.strip(), **values},
             expected_version=problem["version"] if expected_version is None else expected_version,
         )
-        unit.changes.warnings.extend(warnings(name, facts))
+        unit.changes.warnings.extend(
+            w for w in warnings(name, facts) if not (reason and w == same_person_sentence(facts))
+        )
     return unit.changes
+
+
+def _separation_of_duties(ledger: Ledger, code: str, facts: ProblemFacts, confirmed: bool) -> str:
+    """Refuse (shared ledger) or require confirmation (single-user file) when the one who asked
+    for the 销号 approves it; returns the note the journal keeps when it was confirmed.
+
+    On a shared ledger the one acting is known (their login) and may not approve their own
+    request whatever reviewer name they type; on a single-user file one person enters everything,
+    so only the reviewer's name is compared with the applicant's.
+    """
+    actor = ledger.actor.strip()
+    if not ledger.is_sqlite and actor == facts.applicant.strip():
+        raise WorkflowError(
+            f"问题 {code} 不能审核通过：销号是您（{actor}）申请的，多人共用的台账不允许"
+            "同一人申请并审核销号，请由其他审核人审核。"
+        )
+    if not same_person(facts):
+        return ""
+    if not ledger.is_sqlite:
+        raise WorkflowError(
+            f"问题 {code} 不能审核通过：{same_person_sentence(facts)}"
+            "多人共用的台账不允许同一人申请并审核销号，请由其他审核人审核。"
+        )
+    if not confirmed:
+        raise SamePersonError(
+            f"问题 {code}：{same_person_sentence(facts)}"
+            "如确需如此（单人维护的台账），请确认后再审核通过；历史记录中会注明是同一人。"
+        )
+    return f"申请人与审核人为同一人（{facts.applicant.strip()}），经确认后销号"
 
 
 def request_closure(
@@ -95,8 +137,13 @@ def approve_closure(
     *,
     closed_on: dt.date | None = None,
     expected_version: int | None = None,
+    same_person_confirmed: bool = False,
 ) -> Changes:
-    """审核通过 → 已销号. Warns (does not refuse) when the reviewer is one of the responsible people."""
+    """审核通过 → 已销号. Warns (does not refuse) when the reviewer is one of the responsible people.
+
+    The person who requested the 销号 approving it is refused on a shared ledger, and on a
+    single-user ledger needs `same_person_confirmed`; the journal then says it was one person.
+    """
     closed_on = closed_on or ledger.today()
     if closed_on > ledger.today():
         raise ValidationError("销号日期", "不能晚于今天。")
@@ -111,6 +158,7 @@ def approve_closure(
         },
         reviewer=reviewer or "",
         expected_version=expected_version,
+        same_person_confirmed=same_person_confirmed,
     )
 
 

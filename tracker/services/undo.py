@@ -18,7 +18,11 @@ UNDO_CREATE = {
     "problem": ("status", VOID),
     "measure": ("status", M_VOID),
     "evidence": ("active", False),
+    "branch": ("active", False),  # a branch registered by mistake is retired
 }
+# Actions that are not undone: a whole import or demo, and a received report (its branch's
+# journal entries are held for good; a report sent again replaces it instead).
+NOT_UNDONE = ("ledger.init", "demo.create", "import", "report.receive")
 LOOKBACK = 2000  # journal entries searched for the user's last action
 
 
@@ -39,7 +43,7 @@ def last_undoable(ledger: Ledger) -> list[Entry] | None:
     for txn, action in recent:
         if action.startswith(UNDO) or txn in undone:
             continue
-        if action in ("ledger.init", "demo.create", "import"):
+        if action in NOT_UNDONE:
             return None
         return list(entries(ledger.db, txn=txn))
     return None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -242,11 +243,38 @@ class ApproveClosureDialog(_ClosureDialog):
             "closed_on": self.closed_on.value(),
         }
 
+    def same_person_box(self) -> tuple[QMessageBox, QWidget]:
+        """The question asked when the reviewer requested this 销号 too (Esc and Enter = 取消)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "申请人与审核人是同一人",
+            workflow.same_person_sentence(self.facts)
+            + "\n\n如果本台账只有您一人维护、确实由您本人审核，可以继续；"
+            "历史记录中会注明“申请人与审核人为同一人”。",
+            parent=self,
+        )
+        go = box.addButton("仍然审核通过", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        return box, go
+
+    def confirm_same_person(self) -> bool:
+        box, go = self.same_person_box()
+        box.exec()
+        return box.clickedButton() is go
+
     def accept(self) -> None:
         values = self.values()
         if not values["reviewer"]:
             field_error(self, self.reviewer, "审核人", "不能为空：请填写审核人姓名。")
             return
+        self.facts.reviewer = values["reviewer"]
+        confirmed = False
+        if workflow.same_person(self.facts) and self.session.ledger.is_sqlite:
+            if not self.confirm_same_person():
+                return
+            confirmed = True
         changes = self.session.perform(
             self,
             services.approve_closure,
@@ -255,6 +283,7 @@ class ApproveClosureDialog(_ClosureDialog):
             values["opinion"],
             closed_on=values["closed_on"],
             expected_version=self.problem["version"],
+            same_person_confirmed=confirmed,
         )
         if changes is not None:
             super().accept()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.paths import default_actor, default_db_location, is_url
+from tracker.errors import StorageError
+from tracker.paths import default_actor, default_db_location, is_url, require_folder
 
 from .reason_dialog import field_error
 
@@ -124,6 +125,10 @@ class NewLedgerDialog(QDialog):
                     "文件位置",
                     "该文件已存在，请换一个文件名（或用“打开已有台账”）。",
                 )
+            try:
+                require_folder(path, "台账")  # the folder rule of every file the user names
+            except StorageError as error:
+                return self.location, "文件位置", str(error)
         return None
 
     def accept(self) -> None:

@@ -160,7 +160,7 @@ class SettingsDialog(QDialog):
         for name, key, _ in UNIT_FIELDS:
             self.unit_edits[name].setText(ledger.setting(key))
         self.user_name.setText(ledger.actor)
-        self.location.setText(ledger.location)
+        self.location.setText(ledger.display_location)
         self.evidence.setText(str(ledger.evidence_dir))
         self.open_button.setEnabled(ledger.is_sqlite)
         self.directory.reload()

@@ -8,9 +8,8 @@ it dirty, and the next `showEvent` catches up. Editing stays fast on a large led
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,9 @@ from tracker.dates import format_date
 from tracker.overdue import format_rate
 from tracker.stats import stats
 
+from ..lazy_page import RefreshWhenShown
 from ..session import Session
+from ..widgets import read_only_rows
 from .charts import (
     BLUE,
     GREEN,
@@ -73,7 +74,7 @@ def deadline_label(item: dashboard.DueItem) -> str:
     return f"{text}（{format_date(item.deadline)}）" if text else format_date(item.deadline)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(RefreshWhenShown, QWidget):
     """Read-only overview of the open ledger; double-clicking an overdue row asks to open it."""
 
     open_problem = Signal(int)
@@ -161,12 +162,9 @@ class DashboardPage(QWidget):
     def _overdue_table(self) -> QTableWidget:
         table = QTableWidget(0, len(OVERDUE_COLUMNS))
         table.setHorizontalHeaderLabels(OVERDUE_COLUMNS)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_rows(table)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(28)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
@@ -183,18 +181,6 @@ class DashboardPage(QWidget):
         return table
 
     # -- refreshing ------------------------------------------------------------------------------
-    def _stale(self, *_args) -> None:
-        """Session news: recount now if the user is looking, otherwise when the page is shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.dirty = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self.dirty:
-            self.refresh()
-
     def refresh(self) -> None:
         self.dirty = False
         ledger = self.session.ledger

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QInputDialog,
@@ -28,7 +27,7 @@ from tracker.deadlines import IMMEDIATE, Deadline
 from tracker.detail import MeasureView
 from tracker.overdue import BLUE, RED, YELLOW
 from ui.session import Session
-from ui.widgets import DateEdit, DictionaryCombo, to_qdate
+from ui.widgets import DateEdit, DictionaryCombo, ok_cancel, to_qdate
 
 BAND_COLOURS = {RED: "#fde2e1", YELLOW: "#fff4cc", BLUE: "#e3f0ff"}
 BAND_TEXT_COLOURS = {RED: "#b3261e", YELLOW: "#8a6100", BLUE: "#1f5fa8"}
@@ -232,14 +231,7 @@ class DateDialog(QDialog):
             self.date.setMaximumDate(to_qdate(maximum))
         form.addRow(label, self.date)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
 
 def ask_date(
