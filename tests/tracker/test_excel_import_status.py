@@ -172,12 +172,14 @@ def test_closed_on_import_is_marked_in_the_list_and_the_export_and_reads_back(le
 
     from tracker.excel.export import export_ledger
     from tracker.ledger import create_ledger
+    from tracker.detail import problem_detail
     from tracker.queries import problem_rows
 
     do_import(ledger, W.two_vocabularies(tmp_path / "两种说法.xlsx"))
     ids = [i for (i,) in ledger.select(Problem, Problem.id).order_by(Problem.id).tuples()]
     labels = [problem_rows(ledger, ids)[i].status_label for i in ids]
     assert labels == ["待销号", "导入时已销号", "整改中", "长期坚持", "导入时已销号", "整改中"]
+    assert problem_detail(ledger, ids[1]).status_label == "导入时已销号"  # the detail panel too
 
     out = tmp_path / "导出.xlsx"
     export_ledger(ledger, out)
