@@ -170,9 +170,9 @@ def test_closed_on_import_means_closed_without_a_reviewer_which_the_workflow_nev
 def test_closed_on_import_is_marked_in_the_list_and_the_export_and_reads_back(ledger, tmp_path):
     from openpyxl import load_workbook
 
+    from tracker.detail import problem_detail
     from tracker.excel.export import export_ledger
     from tracker.ledger import create_ledger
-    from tracker.detail import problem_detail
     from tracker.queries import problem_rows
 
     do_import(ledger, W.two_vocabularies(tmp_path / "两种说法.xlsx"))
