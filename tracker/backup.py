@@ -1,38 +1,97 @@
-"""Consistent online backups and restores of a ledger, with its evidence files."""
+"""Backups of a ledger with its evidence files: consistent while others write, and all or nothing.
+
+A backup is two things beside each other, `X.db` and its evidence folder `X.evidence`, and it is
+worth something only whole. Both are written under temporary names (`X.db.part-PID-…`,
+`X.evidence.part-PID-…`): the database first (the moment the backup stands for; every file its
+rows name is in the store already, because a file is stored before its row is committed), then the
+evidence. The folder is renamed into place, the database last of all, so an `X.db` that exists
+always has every file. A killed attempt leaves `.part-` names, or a folder still holding the
+INCOMPLETE note (killed between the two renames); the next attempt removes both.
+"""
 
 from __future__ import annotations
 
-import shutil
+import json
+import os
+import socket
 import sqlite3
 from pathlib import Path
 
 from peewee import Database, SchemaManager, SqliteDatabase
 
 from . import search_index
-from .db import APPLICATION_ID, inspect_sqlite_file, is_sqlite, sqlite_path
-from .errors import LedgerOpenError
+from .db import APPLICATION_ID, BUSY_TIMEOUT_MS, is_sqlite, sqlite_path
+from .errors import LedgerError
+from .evidence_store import copy_store
+from .integrity import check_integrity
 from .models import ALL_MODELS
 from .paths import evidence_dir_for
+from .safe_files import (
+    process_alive,
+    remove,
+    remove_leftovers,
+    sync_dir,
+    sync_file,
+    temporary,
+    writing_into,
+)
 
 BATCH = 1000
+INCOMPLETE = ".backup-incomplete"  # a note in an evidence folder whose database is not yet in place
 
 
 def evidence_dir_of_file(path: Path) -> Path:
     return evidence_dir_for(str(path))
 
 
+def free_path(folder: Path, base: str, suffix: str = ".db") -> Path:
+    """`base.db`, else `base-2.db`, `base-3.db` …: the first name whose file and evidence folder
+    are both free (a backup never overwrites another)."""
+    path, n = folder / f"{base}{suffix}", 2
+    while path.exists() or evidence_dir_of_file(path).exists():
+        path, n = folder / f"{base}-{n}{suffix}", n + 1
+    return path
+
+
 def sqlite_copy(db: Database, dest: Path) -> None:
-    """SQLite's online backup API: a consistent copy even while others keep writing."""
+    """SQLite's online backup API: a consistent copy even while others keep writing, written under
+    a temporary name and renamed into place."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    target = sqlite3.connect(str(tmp))
+    with temporary(dest) as tmp:
+        _sqlite_backup(db, tmp)
+        os.replace(tmp, dest)
+
+
+def _sqlite_backup(db: Database, target_path: Path) -> None:
+    """Copy the database into a new file, through a connection of its own: the backup API cannot
+    read through a connection that holds the write lock, which a restore's safety copy does (the
+    lock keeps everyone else from committing, so a fresh reader sees exactly the locked state)."""
+    path = sqlite_path(db)
+    source = (
+        sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        if path is not None
+        else db.connection()
+    )
+    target = sqlite3.connect(str(target_path))
     try:
-        db.connection().backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")  # one file: no -wal beside it
     finally:
         target.close()
-    tmp.replace(dest)
+        if path is not None:
+            source.close()
+    sync_file(target_path)
+
+
+def _tables_backup(db: Database, target_path: Path) -> None:
+    """A PostgreSQL ledger as a SQLite ledger file."""
+    target = SqliteDatabase(str(target_path))
+    try:
+        copy_tables(db, target)
+        target.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    finally:
+        target.close()
+    sync_file(target_path)
 
 
 def copy_tables(source: Database, target: Database) -> None:
@@ -70,60 +129,63 @@ def _reset_sequences(db: Database) -> None:
             )
 
 
-def copy_evidence(src_dir: Path, dst_dir: Path) -> int:
-    """Copy content-addressed files that the destination lacks; returns how many were copied."""
-    if not src_dir.is_dir():
-        return 0
-    copied = 0
-    for file in src_dir.rglob("*"):
-        if file.is_file() and not file.name.startswith(".incoming-"):
-            target = dst_dir / file.relative_to(src_dir)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(file, target)
-                copied += 1
-    return copied
+def backup_ledger(
+    db: Database, evidence_dir: Path, dest: Path, *, check: bool = True, link: bool = False
+) -> Path:
+    """Write `dest` (a SQLite ledger file) and its evidence folder beside it, all or nothing.
 
-
-def backup_ledger(db: Database, evidence_dir: Path, dest: Path) -> None:
-    """Write `dest` (a SQLite ledger file) and `dest`'s evidence folder beside it."""
-    dest = Path(dest)
-    if is_sqlite(db):
-        sqlite_copy(db, dest)
-    else:
-        tmp = dest.with_name(dest.name + ".part")
-        tmp.unlink(missing_ok=True)
-        target = SqliteDatabase(str(tmp))
-        copy_tables(db, target)
-        target.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        target.close()
-        tmp.replace(dest)
-    copy_evidence(evidence_dir, evidence_dir_of_file(dest))
-
-
-def restore_ledger(db: Database, evidence_dir: Path, source: Path) -> Path | None:
-    """Replace the ledger's content with `source` (a backup file); the current content is saved first.
-
-    Returns the safety copy written before the restore (SQLite only).
+    Refuses a ledger whose file is damaged inside (`check_integrity`; a restore's safety copy
+    passes `check=False`: a damaged ledger is still worth keeping before it is replaced), a `dest`
+    that exists, and a folder it cannot write into, each with a message in Chinese. With `link`
+    the evidence files are hard-linked where possible (a safety copy beside the ledger).
     """
-    source = Path(source)
-    if not source.is_file():
-        raise LedgerOpenError(f"备份文件不存在：{source}")
-    inspect_sqlite_file(source)
-    safety = None
-    path = sqlite_path(db)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dest = Path(dest)
+    if check:
+        damage = check_integrity(db)
+        if damage:
+            raise LedgerError(f"不能备份：{damage[0]}")
+    folder = dest.parent
+    evidence = evidence_dir_of_file(dest)
+    with writing_into(folder, "备份"):
+        folder.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(dest)
+        if dest.exists():
+            raise LedgerError(f"备份文件“{dest}”已存在，为避免覆盖，请换一个文件名。")
+        if evidence.exists():
+            raise LedgerError(
+                f"备份文件旁已有同名的佐证材料文件夹“{evidence}”，为避免混在一起，请换一个文件名。"
+            )
+        with temporary(dest) as db_part, temporary(evidence) as evidence_part:
+            (_sqlite_backup if is_sqlite(db) else _tables_backup)(db, db_part)
+            evidence_part.mkdir()
+            note = evidence_part / INCOMPLETE
+            note.write_text(json.dumps(_whose()), encoding="utf-8")
+            copy_store(evidence_dir, evidence_part, link=link)
+            os.replace(evidence_part, evidence)
+            os.replace(db_part, dest)
+        (evidence / INCOMPLETE).unlink()
+        sync_dir(folder)
+    return dest
+
+
+def _whose() -> dict:
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _clear_leftovers(dest: Path) -> None:
+    """Remove what killed attempts at writing the backup `dest` left: temporary files and folders,
+    and an evidence folder renamed into place whose database never followed (its note names a
+    process of this computer that is gone; one of another computer on a shared folder is left)."""
+    evidence = evidence_dir_of_file(dest)
+    remove_leftovers(dest)
+    remove_leftovers(evidence)
+    note = evidence / INCOMPLETE
+    if dest.exists() or not note.is_file():
+        return
     try:
-        if path is not None:
-            safety = path.with_name(f"{path.stem}.before-restore{path.suffix}")
-            safety.unlink(missing_ok=True)
-            backup_ledger(db, evidence_dir, safety)  # with its evidence: it must verify on its own
-            src.backup(db.connection())
-        else:
-            source_db = SqliteDatabase(f"file:{source}?mode=ro", uri=True)
-            copy_tables(source_db, db)
-            source_db.close()
-    finally:
-        src.close()
-    copy_evidence(evidence_dir_of_file(source), evidence_dir)
-    return safety
+        whose = json.loads(note.read_text(encoding="utf-8"))
+        pid, host = int(whose["pid"]), whose["host"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if host == socket.gethostname() and not process_alive(pid):
+        remove(evidence)

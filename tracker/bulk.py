@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from peewee import Model
 
-from . import journal, nearest_due, search_index
+from . import evidence_store, journal, nearest_due, search_index
 from .db import bulk_insert, write_transaction
 from .errors import ReadOnlyError
 from .journal import json_value
@@ -49,8 +49,9 @@ def gc_paused() -> Iterator[None]:
 class _FileWriter(threading.Thread):
     """Writes files (path, content) on a thread while the rows go in, and is waited for before
     the transaction commits: a committed bulk write always has its files (a crash before the
-    commit may leave files that no row names, which is harmless). A path that exists is kept:
-    files are named by their content."""
+    commit may leave files that no row names, which is harmless). Each file is written whole
+    under a temporary name and renamed into place; one already in place is kept only if its
+    content is the same (a run killed earlier may have left one cut short)."""
 
     def __init__(self, files: list[tuple[str, bytes]]) -> None:
         super().__init__(name="bulk-files", daemon=True)
@@ -59,23 +60,13 @@ class _FileWriter(threading.Thread):
 
     def run(self) -> None:
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             made = set()
             for path, content in self.files:
                 folder = os.path.dirname(path)
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
-                try:
-                    fd = os.open(path, flags, 0o666)
-                except FileExistsError:
-                    continue
-                try:
-                    view = memoryview(content)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                finally:
-                    os.close(fd)
+                evidence_store.put_bytes(path, content)
         except BaseException as error:  # reported to the writing thread, which rolls back
             self.error = error
 

@@ -31,6 +31,7 @@ from .replay import reindex, snapshot, verify
 from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+MB = 1024 * 1024
 # Modules that add commands: each has `register(subparsers) -> {name: function(args, location, actor)}`.
 EXTENSIONS: list[str] = [
     "tracker.excel.import_cli",
@@ -90,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="按历史记录还原到某日（YYYY-MM-DD）再统计")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    sub.add_parser("verify", help="校验历史记录链，并核对数据是否被程序之外改动")
+    p = sub.add_parser(
+        "verify", help="校验历史记录链，核对数据是否被程序之外改动，逐个核对佐证材料文件的内容"
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="佐证材料只核对文件大小，不重新计算 SHA-256（更快）"
+    )
 
     sub.add_parser(
         "reindex", help="重建派生数据：搜索索引和各问题的最近时限（校验提示不一致时使用）"
@@ -102,8 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="在线备份台账（含佐证材料）到一个文件")
     p.add_argument("file", type=Path)
 
-    p = sub.add_parser("restore", help="用备份文件恢复台账（恢复前自动保存当前台账）")
+    p = sub.add_parser(
+        "restore", help="用备份文件恢复台账（先显示双方内容；恢复前自动另存当前台账，带时间）"
+    )
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="确认恢复：备份的填报单位与当前台账不同、或恢复 PostgreSQL 共用台账时必须加上",
+    )
     for module in EXTENSIONS:
         COMMANDS.update(importlib.import_module(module).register(sub))
     return parser
@@ -215,17 +228,46 @@ def cmd_stats(args, location: str, actor: str) -> int:
 
 def cmd_verify(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor) as ledger:
-        report = verify(ledger)
+        report = verify(ledger, quick=args.quick, progress=_progress_on_stderr("核对佐证材料"))
     if report.ok:
         print(
             f"校验通过：历史记录 {report.entries} 条完整，{report.rows_checked} 条数据与历史记录一致。"
         )
         print(f"校验码：{report.head.code}（可抄录备查，今后可据此核对历史是否被改写）")
+        if args.quick:
+            print("（快速校验：佐证材料只核对了文件大小，未重新计算内容的 SHA-256。）")
         return EXIT_OK
     print(f"校验未通过，发现 {len(report.problems)} 处问题：", file=sys.stderr)
     for line in report.problems:
         print(f"  - {line}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _progress_on_stderr(label: str):
+    """A progress callback over bytes for stderr: rewritten in place on a terminal, one line per
+    tenth otherwise (a log, a test). Nothing is shown for work without bytes to go through."""
+    tty = sys.stderr.isatty()
+    shown = -1
+
+    def progress(done: int, total: int) -> bool:
+        nonlocal shown
+        if total <= 0:
+            return True
+        percent = min(100, done * 100 // total)
+        if tty:
+            end = "\n" if done >= total else ""
+            print(
+                f"\r{label}：{done / MB:.1f} / {total / MB:.1f} MB（{percent}%）",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )
+        elif percent // 10 > shown:
+            shown = percent // 10
+            print(f"{label}：{percent}%", file=sys.stderr, flush=True)
+        return True
+
+    return progress
 
 
 def cmd_reindex(args, location: str, actor: str) -> int:
@@ -254,25 +296,37 @@ def cmd_history(args, location: str, actor: str) -> int:
 
 def cmd_backup(args, location: str, actor: str) -> int:
     target: Path = args.file
-    if target.exists():
-        raise LedgerError(f"备份文件 “{target}” 已存在，为避免覆盖，请换一个文件名。")
-    require_folder(target, "备份")
+    require_folder(target, "备份")  # exists, and a name that is free: checked by backup_ledger
     with open_ledger(location, actor=actor) as ledger:
         backup_mod.backup_ledger(ledger.db, ledger.evidence_dir, target)
-    print(f"已备份到：{target}")
+    print(f"已备份到：{target}（佐证材料在 {backup_mod.evidence_dir_of_file(target)}）")
     return EXIT_OK
 
 
 def cmd_restore(args, location: str, actor: str) -> int:
+    from . import restore
+
+    if not args.file.is_file():
+        raise LedgerError(f"备份文件不存在：{args.file}")
     with open_ledger(args.file, read_only=True) as candidate:
-        report = verify(candidate)
+        report = verify(candidate, progress=_progress_on_stderr("核对备份中的佐证材料"))
+        incoming = restore.summarize(candidate)
     if not report.ok:
         raise LedgerError(f"备份文件 “{args.file}” 未通过校验，拒绝恢复：{report.problems[0]}")
     with open_ledger(location, actor=actor) as ledger:
-        safety = backup_mod.restore_ledger(ledger.db, ledger.evidence_dir, args.file)
+        current = restore.summarize(ledger)
+        print(f"将要恢复的备份：{args.file}")
+        print(f"  {incoming.text()}")
+        print(f"将被替换的当前台账：{redact(ledger.location)}")
+        print(f"  {current.text()}")
+        reason = restore.confirmation_needed(ledger, current, incoming)
+        if reason and not args.yes:
+            raise LedgerError(
+                f"没有恢复：{reason}。请核对上面双方的内容，确认无误后加上 --yes 再运行一次。"
+            )
+        safety = restore.restore_ledger(ledger, args.file)
     print(f"已从 {args.file} 恢复台账（校验码 {report.head.code}）。")
-    if safety:
-        print(f"恢复前的台账已另存为：{safety}")
+    print(f"恢复前的台账已另存为：{safety}（可用它再恢复回去）")
     return EXIT_OK
 
 

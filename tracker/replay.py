@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 from peewee import DatabaseError, SqliteDatabase
 
-from . import journal, meta, nearest_due, search_index, stored
+from . import evidence_store, journal, meta, nearest_due, search_index, stored
 from .db import bulk_insert, write_transaction
 from .errors import LedgerDataError, ReadOnlyError
 from .exchange import held
+from .integrity import check_integrity
 from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
-from .models import JOURNALED, UNJOURNALED_FIELDS, Evidence, Journal
+from .models import JOURNALED, UNJOURNALED_FIELDS, Journal
 
 MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
@@ -56,11 +57,14 @@ class VerifyReport:
     rows_checked: int = 0
 
 
-def verify(ledger: Ledger) -> VerifyReport:
+def verify(
+    ledger: Ledger, *, quick: bool = False, progress: evidence_store.ProgressCallback = None
+) -> VerifyReport:
     """Check the file, the hash chain, that every journaled row is stored exactly as the journal
-    says, the meta table, the evidence files and, when all that holds, the derived data."""
+    says, the meta table, the evidence files (rehashed; sizes only if `quick`; `progress` over
+    their bytes) and, when all that holds, the derived data."""
     try:
-        return _verify(ledger)
+        return _verify(ledger, quick, progress)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         head = journal.Head(0, journal.GENESIS)
         return VerifyReport(
@@ -68,12 +72,12 @@ def verify(ledger: Ledger) -> VerifyReport:
         )
 
 
-def _verify(ledger: Ledger) -> VerifyReport:
-    damage = _integrity(ledger)
+def _verify(ledger: Ledger, quick: bool, progress: evidence_store.ProgressCallback) -> VerifyReport:
+    damage = check_integrity(ledger.db)
     if damage:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head, checked = _check_data(ledger)
-    problems.extend(_missing_evidence(ledger))
+    problems.extend(evidence_store.check_files(ledger, quick=quick, progress=progress))
     problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
@@ -96,7 +100,7 @@ def _check_data(ledger: Ledger) -> tuple[list[str], journal.Head, int]:
 def check_data(ledger: Ledger) -> list[str]:
     """What `verify` finds wrong with the ledger's own data (not its evidence files or derived data)."""
     try:
-        return _integrity(ledger) or _check_data(ledger)[0]
+        return check_integrity(ledger.db) or _check_data(ledger)[0]
     except (DatabaseError, sqlite3.DatabaseError) as error:
         return [f"台账文件已损坏，无法完整读取（{error}）。请用备份恢复。"]
 
@@ -139,32 +143,6 @@ def reindex(ledger: Ledger) -> int | None:
             )
         nearest_due.rebuild(ledger.db)
         return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
-
-
-def _integrity(ledger: Ledger) -> list[str]:
-    """SQLite's own page check: a file damaged inside is reported, not crashed on."""
-    if not ledger.is_sqlite:
-        return []
-    rows = [r[0] for r in ledger.db.execute_sql("PRAGMA quick_check").fetchall()]
-    if rows == ["ok"]:
-        return []
-    return ["台账文件已损坏：" + "；".join(rows[:5]) + "。请用备份恢复。"]
-
-
-def _missing_evidence(ledger: Ledger) -> list[str]:
-    from .services.evidence import evidence_file
-
-    out = []
-    rows = (
-        ledger.select(Evidence, Evidence.sha256, Evidence.name, Evidence.size).tuples().iterator()
-    )
-    for sha, name, size in rows:
-        path = evidence_file(ledger, sha, name)
-        if not path.is_file():
-            out.append(f"佐证材料“{name}”的文件不见了：{path}")
-        elif path.stat().st_size != size:
-            out.append(f"佐证材料“{name}”的文件大小不符，文件可能被替换：{path}")
-    return out
 
 
 def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:

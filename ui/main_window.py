@@ -28,7 +28,7 @@ from .instance_lock import LedgerLock
 from .lazy_page import LazyPage
 from .ledger_model import COLUMNS
 from .ledger_page import LedgerPage
-from .operations import run_in_background
+from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
 from .workflow_actions import WorkflowActions
@@ -294,12 +294,12 @@ class MainWindow(QMainWindow):
             self.actor = self.session.ledger.actor
             self._opened(self.session.ledger)
 
-    def verify_ledger(self) -> None:
+    def verify_ledger(self) -> Operation | None:
         from tracker.replay import verify
 
         ledger = self.session.ledger
         if ledger is None:
-            return
+            return None
 
         def done(report) -> None:
             if report.ok:
@@ -311,8 +311,8 @@ class MainWindow(QMainWindow):
             else:
                 QMessageBox.warning(self, "校验未通过", "\n".join(report.problems[:15]))
 
-        run_in_background(
-            self, "正在校验台账…", lambda progress: verify(ledger), done, cancellable=False
+        return run_in_background(  # progress: rehashing the evidence files, the long part
+            self, "正在校验台账…", lambda progress: verify(ledger, progress=progress), done
         )
 
     def import_excel(self) -> None:

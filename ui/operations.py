@@ -20,6 +20,7 @@ from tracker.bulk import Cancelled
 from tracker.failures import translate
 
 log = logging.getLogger(__name__)
+INT_MAX = 2**31 - 1
 
 
 class _Signals(QObject):
@@ -43,6 +44,9 @@ class _Job(QRunnable):
         self.location = location  # the ledger worked on: named in a translated failure
 
     def _progress(self, done: int, total: int) -> bool:
+        if total > INT_MAX:  # bytes of a large evidence folder: Qt's progress values are 32-bit
+            scale = total // INT_MAX + 1
+            done, total = done // scale, total // scale
         self.signals.progress.emit(int(done), int(total))
         return not self.cancel.is_set()
 

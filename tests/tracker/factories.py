@@ -7,6 +7,7 @@ exactly as one a user would make.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,3 +135,16 @@ def close_problem(ledger: Ledger, problem_id: int, folder: Path, reviewer: str =
 def is_chinese(text: str) -> bool:
     """A message meant for the user: it must be written in Chinese."""
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2
+
+
+def try_write_now(path) -> str:
+    """Another process's write attempt that will not wait: 'written' or the refusal it got."""
+    conn = sqlite3.connect(str(path), timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.rollback()
+        return "written"
+    except sqlite3.OperationalError as error:
+        return str(error)
+    finally:
+        conn.close()

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from tracker import journal, replay, services
 from tracker.errors import ConflictError, WorkflowError
 from tracker.ledger import open_ledger
+from tracker.models import Problem
 from tracker.services import problems as problems_service
 from tracker.services import transitions
 
-from .factories import make_problem, measure_ids, problem, ready_for_closure
+from .factories import make_problem, measure_ids, problem, ready_for_closure, try_write_now
 
 
 @pytest.fixture
@@ -155,19 +159,6 @@ def test_two_busy_writers_keep_one_unbroken_history(ledger):
     assert problem(ledger, second)["version"] == 16
 
 
-def _try_write_now(path) -> str:
-    """Another process's write attempt that will not wait: 'written' or the refusal it got."""
-    conn = sqlite3.connect(str(path), timeout=0)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.rollback()
-        return "written"
-    except sqlite3.OperationalError as error:
-        return str(error)
-    finally:
-        conn.close()
-
-
 def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monkeypatch):
     """王敏 asks for 销号 while 李娜 tries to void the same problem: the guard reads the problem
     inside the write transaction, so 李娜's write has to wait until 王敏's decision is saved —
@@ -178,7 +169,7 @@ def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monke
     seen = []
 
     def read_while_colleague_tries(led, row, **extra):
-        seen.append(_try_write_now(ledger.location))
+        seen.append(try_write_now(ledger.location))
         return real(led, row, **extra)
 
     monkeypatch.setattr(transitions, "problem_facts", read_while_colleague_tries)
@@ -186,7 +177,7 @@ def test_a_status_change_is_decided_under_the_write_lock(ledger, tmp_path, monke
 
     assert seen == ["database is locked"]
     assert problem(ledger, pid)["status"] == "pending_closure"
-    assert _try_write_now(ledger.location) == "written"  # and the lock is released afterwards
+    assert try_write_now(ledger.location) == "written"  # and the lock is released afterwards
 
 
 def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, monkeypatch):
@@ -200,7 +191,7 @@ def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, mo
     seen = []
 
     def check_while_colleague_tries(row, doing):
-        seen.append(_try_write_now(ledger.location))
+        seen.append(try_write_now(ledger.location))
         real(row, doing)
 
     monkeypatch.setattr(problems_service, "require_editable", check_while_colleague_tries)
@@ -209,3 +200,96 @@ def test_an_edit_is_decided_under_the_write_lock(ledger, colleague, tmp_path, mo
 
     assert seen == ["database is locked"]
     assert problem(ledger, pid)["description"] == "会议多"
+
+
+# -- a restore while others write (issue 17) -----------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+# Creates problems one transaction each, forever; prints the number of each one committed.
+WRITER = """
+import sys
+from tracker import services
+from tracker.ledger import open_ledger
+from tracker.models import Problem
+ledger = open_ledger(sys.argv[1], actor=sys.argv[2])
+i = 0
+while True:
+    i += 1
+    services.create_problem(ledger, description=f"{sys.argv[2]}的第{i}个问题")
+    print(i, flush=True)
+"""
+
+
+class Writer:
+    """Another program writing to the same ledger; `acknowledged` is every write it reported."""
+
+    def __init__(self, location: str, name: str) -> None:
+        self.name = name
+        self.acknowledged: list[int] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, location, name],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.acknowledged.append(int(line))
+
+    def wait_for(self, count: int) -> None:
+        deadline = time.monotonic() + 30
+        while len(self.acknowledged) < count:
+            assert self.proc.poll() is None, self.proc.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.reader.join(timeout=10)
+
+    def descriptions(self) -> set[str]:
+        return {f"{self.name}的第{i}个问题" for i in self.acknowledged}
+
+
+def descriptions(location) -> set[str]:
+    with open_ledger(location, read_only=True) as led:
+        return {d for (d,) in led.select(Problem, Problem.description).tuples()}
+
+
+def test_a_restore_while_two_others_write_loses_no_acknowledged_write(ledger, tmp_path):
+    """Every write another program was told was saved is either in the safety copy (made before
+    the restore, under the same lock) or in the ledger after it; and both verify."""
+    from tracker import backup
+    from tracker.restore import restore_ledger
+
+    from .factories import write_file
+
+    for n in range(40):  # a ledger with files to copy: the safety copy takes a moment
+        pid = make_problem(ledger, f"问题{n}")
+        services.add_evidence(
+            ledger, pid, write_file(tmp_path / "files", f"材料{n}.pdf", b"%PDF" * (n + 100))
+        )
+    dest = tmp_path / "backup.db"
+    backup.backup_ledger(ledger.db, ledger.evidence_dir, dest)
+    writers = [Writer(ledger.location, name) for name in ("张三", "李四")]
+    try:
+        for writer in writers:
+            writer.wait_for(10)
+        safety = restore_ledger(ledger, dest)
+        counts = [len(w.acknowledged) for w in writers]
+        for writer, count in zip(writers, counts, strict=True):
+            writer.wait_for(count + 5)  # they carry on after the restore
+    finally:
+        for writer in writers:
+            writer.stop()
+
+    kept = descriptions(safety) | descriptions(ledger.location)
+    lost = {d for w in writers for d in w.descriptions() - kept}
+    assert lost == set()
+    assert replay.verify(ledger).ok
+    with open_ledger(safety, read_only=True) as before_restore:
+        assert replay.verify(before_restore).ok

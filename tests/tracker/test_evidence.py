@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,167 @@ def test_evidence_of_a_closed_problem_cannot_be_removed(ledger, tmp_path):
     with pytest.raises(WorkflowError):
         services.remove_evidence(ledger, eid, "销号后想撤掉材料")
     assert evidence(ledger, eid)["active"] is True
+
+
+# -- the store on disk (issues 10 and 17) -------------------------------------------------------
+def stored(ledger, evidence_id: int):
+    row = evidence(ledger, evidence_id)
+    return services.evidence_file(ledger, row["sha256"], row["name"])
+
+
+def test_a_file_replaced_by_another_of_the_same_size_fails_verify(ledger, tmp_path):
+    """Someone swaps the scanned closure report for a doctored one of exactly the same length."""
+    pid = make_problem(ledger)
+    eid = services.add_evidence(ledger, pid, write_file(tmp_path, "销号报告.pdf", PHOTO)).created_id
+    path = stored(ledger, eid)
+    doctored = bytearray(PHOTO)
+    doctored[100:110] = b"0123456789"
+    path.write_bytes(bytes(doctored))
+
+    report = replay.verify(ledger)
+
+    assert not report.ok
+    (message,) = report.problems
+    assert "销号报告.pdf" in message and "内容" in message and is_chinese(message)
+    assert replay.verify(ledger, quick=True).ok  # --quick compares sizes only, as before
+
+
+def test_verify_reports_its_progress_through_the_evidence_files(ledger, tmp_path):
+    pid = make_problem(ledger)
+    for n in range(3):
+        services.add_evidence(ledger, pid, write_file(tmp_path, f"照片{n}.jpg", PHOTO + bytes([n])))
+    seen = []
+
+    report = replay.verify(ledger, progress=lambda done, total: seen.append((done, total)) or True)
+
+    assert report.ok
+    total = 3 * (len(PHOTO) + 1)
+    assert seen and seen[-1] == (total, total)
+    assert all(t == total for _, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_damaged_stored_file_is_replaced_when_the_same_file_is_added_again(ledger, tmp_path):
+    """A copy cut short (a crash, a full disk) is not reused just because its name exists."""
+    pid = make_problem(ledger)
+    photo = write_file(tmp_path, "整改现场.jpg", PHOTO)
+    path = stored(ledger, services.add_evidence(ledger, pid, photo).created_id)
+    path.write_bytes(PHOTO[:100])
+    assert not replay.verify(ledger).ok
+
+    services.add_evidence(ledger, pid, photo)
+
+    assert path.read_bytes() == PHOTO
+    assert replay.verify(ledger).ok
+
+
+def test_a_file_still_being_written_is_recorded_as_it_was_copied(ledger, tmp_path, monkeypatch):
+    """The scanner is still writing 扫描件.pdf when it is added: the size recorded is that of the
+    bytes stored, not of the file before the copy."""
+    pid = make_problem(ledger)
+    scan = write_file(tmp_path, "扫描件.pdf", b"%PDF-1.7 " + b"a" * 4000)
+    real_stat = Path.stat
+
+    def stat_while_the_scanner_writes(self, *args, **kwargs):
+        result = real_stat(self, *args, **kwargs)
+        if self == scan:
+            with open(scan, "ab") as more:
+                more.write(b"b" * 6000)
+        return result
+
+    monkeypatch.setattr(Path, "stat", stat_while_the_scanner_writes)
+    eid = services.add_evidence(ledger, pid, scan).created_id
+    monkeypatch.undo()
+
+    row = evidence(ledger, eid)
+    content = stored(ledger, eid).read_bytes()
+    assert row["size"] == len(content)
+    assert row["sha256"] == hashlib.sha256(content).hexdigest()
+    assert replay.verify(ledger).ok
+
+
+def test_a_file_name_too_long_for_the_disk_is_refused_in_words(ledger, tmp_path):
+    pid = make_problem(ledger)
+    name = "关于进一步加强机关作风建设问题整改落实情况的报告" * 13 + ".pdf"
+    assert len(name) >= 300
+
+    with pytest.raises(ValidationError) as caught:
+        services.add_evidence(ledger, pid, tmp_path / name)
+
+    assert caught.value.field == "佐证材料" and "文件名或路径太长" in str(caught.value)
+    assert ledger.select(Evidence).count() == 0
+
+
+@pytest.mark.parametrize(
+    "name, ending",
+    [
+        ("整改报告.PDF", ".pdf"),
+        ("现场照片.jpeg", ".jpeg"),
+        ("会议纪要.2026年第三季度支部委员会扩大会议记录", ""),
+        ("附件." + "x" * 40, ""),
+        ("没有扩展名", ""),
+    ],
+)
+def test_a_stored_file_is_named_by_its_fingerprint_and_a_short_ending(
+    ledger, tmp_path, name, ending
+):
+    """The display name lives in the ledger; on disk a file needs only its hash (and an ending
+    the system can open it by)."""
+    pid = make_problem(ledger)
+    eid = services.add_evidence(ledger, pid, write_file(tmp_path, name, PHOTO)).created_id
+
+    assert stored(ledger, eid).name == hashlib.sha256(PHOTO).hexdigest() + ending
+    assert evidence(ledger, eid)["name"] == name
+    assert replay.verify(ledger).ok
+
+
+def test_files_stored_under_the_earlier_longer_names_are_still_found(ledger, tmp_path):
+    """A ledger written by an earlier version keeps up to 12 characters of the ending."""
+    pid = make_problem(ledger)
+    name = "会议纪要.第三季度支部委员会扩大会议"
+    eid = services.add_evidence(ledger, pid, write_file(tmp_path, name, PHOTO)).created_id
+    sha = hashlib.sha256(PHOTO).hexdigest()
+    earlier = ledger.evidence_dir / sha[:2] / (sha + ".第三季度支部委员会扩大")
+    stored(ledger, eid).rename(earlier)
+
+    assert stored(ledger, eid) == earlier
+    assert replay.verify(ledger).ok
+    services.add_evidence(ledger, pid, write_file(tmp_path / "again", name, PHOTO))
+    assert [f for f in ledger.evidence_dir.rglob("*") if f.is_file()] == [earlier]
+
+
+def test_a_demo_run_again_over_a_cut_short_evidence_file_writes_it_whole(tmp_path):
+    """A demo killed while its files were written is run again on the same path."""
+    from tracker.demo import build_demo
+
+    path = tmp_path / "demo.db"
+    build_demo(path, problems=30).close()
+    cut = sorted(f for f in (tmp_path / "demo.evidence").rglob("*") if f.is_file())[0]
+    whole = cut.read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])
+    for leftover in tmp_path.glob("demo.db*"):
+        leftover.unlink()  # the killed run's transaction never committed
+
+    with build_demo(path, problems=30) as again:
+        assert cut.read_bytes() == whole
+        assert replay.verify(again).ok
+
+
+def test_the_command_line_rehashes_showing_progress_and_quick_compares_sizes(
+    ledger, tmp_path, capsys
+):
+    from tracker.cli import main
+
+    pid = make_problem(ledger)
+    path = stored(
+        ledger,
+        services.add_evidence(ledger, pid, write_file(tmp_path, "照片.jpg", PHOTO)).created_id,
+    )
+    path.write_bytes(PHOTO[::-1])
+
+    assert main(["--db", ledger.location, "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "核对佐证材料：100%" in err and "内容与记录不符" in err
+
+    assert main(["--db", ledger.location, "verify", "--quick"]) == 0
+    out, err = capsys.readouterr()
+    assert "只核对了文件大小" in out and "核对佐证材料" not in err

@@ -9,13 +9,15 @@ import pytest
 
 from tests.tracker import pgserver
 from tracker import nearest_due, services
-from tracker.backup import backup_ledger, restore_ledger
+from tracker.backup import backup_ledger
+from tracker.cli import main
 from tracker.dashboard import breakdown
 from tracker.errors import ConflictError, LedgerOpenError
 from tracker.ledger import create_ledger, open_ledger
 from tracker.models import Problem
 from tracker.queries import OVERDUE, Filter, problem_ids
 from tracker.replay import snapshot, verify
+from tracker.restore import restore_ledger
 from tracker.stats import stats
 
 pytestmark = pytest.mark.skipif(
@@ -81,13 +83,44 @@ def test_backup_to_a_file_and_restore_into_postgresql(pg_url, tmp_path, clock):
 
     services.create_problem(ledger, description="问题二")
     assert stats(ledger)["problems"] == 2
-    restore_ledger(ledger.db, ledger.evidence_dir, target)
+    restore_ledger(ledger, target)
     assert stats(ledger)["problems"] == 1
     assert verify(ledger).ok
     # ids continue after the restored rows: the sequences were moved on
     services.create_problem(ledger, description="问题三")
     assert stats(ledger)["problems"] == 2
     ledger.close()
+
+
+def test_restoring_a_shared_ledger_needs_yes_and_keeps_what_it_replaced(
+    pg_url, tmp_path, clock, capsys, isolated_data_dir
+):
+    """A backup of 1 problem restored over a committee's ledger of 4: asked first, and the 4 are
+    kept in a time-stamped backup file in the data directory."""
+    ledger = create_ledger(pg_url, unit_name="机关党委", actor="甲", clock=clock)
+    services.create_problem(ledger, description="问题一")
+    target = tmp_path / "committee.db"
+    backup_ledger(ledger.db, ledger.evidence_dir, target)
+    for n in range(3):
+        services.create_problem(ledger, description=f"备份之后的问题{n}")
+    ledger.close()
+
+    assert main(["--db", pg_url, "restore", str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert "问题 1 个" in out and "问题 4 个" in out
+    assert "PostgreSQL" in err and "--yes" in err
+    with open_ledger(pg_url) as unchanged:
+        assert stats(unchanged)["problems"] == 4
+
+    assert main(["--db", pg_url, "restore", str(target), "--yes"]) == 0
+    (safety,) = isolated_data_dir.glob("*.before-restore-*.db")
+    assert str(safety) in capsys.readouterr().out
+    with open_ledger(safety) as before:
+        assert stats(before)["problems"] == 4
+        assert verify(before).ok
+    with open_ledger(pg_url) as restored:
+        assert stats(restored)["problems"] == 1
+        assert verify(restored).ok
 
 
 def test_a_database_holding_other_tables_is_refused(server):

@@ -337,3 +337,58 @@ def test_a_report_opened_and_saved_in_libreoffice_still_checks(branch, tmp_path)
         hashlib.sha256(resaved.read_bytes()).digest() != hashlib.sha256(path.read_bytes()).digest()
     )
     assert check_file(resaved).ok and check_report(ledger, resaved).ok
+
+
+def _reseal_with(path: Path, out: Path, db, change_payload, change_sheets=None) -> None:
+    """The branch itself (it holds its ledger's key) re-signs a report it changed."""
+    from tracker.exchange import identity
+
+    wb = load_workbook(path)
+    if change_sheets:
+        change_sheets(wb)
+    wb.save(out)
+    payload = seal.read_seal(read_content(path), path.name).payload
+    payload["sheets"] = [s.as_json() for s in seal.shown_sheets(read_content(out))]
+    change_payload(payload)
+    text = seal.encode(payload)
+    sha = seal.digest(text)
+    wb = load_workbook(out)
+    wb.remove(wb[seal.DATA_SHEET])
+    ws = wb.create_sheet(seal.DATA_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.append(["format", seal.FORMAT])
+    ws.append(["public_key", identity.identity(db).public_key])
+    ws.append(["digest", sha])
+    ws.append(["signature", identity.sign(db, seal.SIGNED + sha.encode())])
+    for start in range(0, len(text), seal.CHUNK):
+        ws.append(["payload", text[start : start + seal.CHUNK]])
+    wb.save(out)
+
+
+def test_a_report_of_another_layout_is_checked_on_its_figures(branch, tmp_path):
+    """An older or newer program's report cannot be rebuilt cell by cell; its figures still are
+    recounted from history — and a branch that signs inflated figures with its own key is caught."""
+    ledger, path = branch
+    older = tmp_path / "旧版.xlsx"
+    _reseal_with(path, older, ledger.db, lambda p: p.update(layout=0))
+    check = check_report(ledger, older)
+    assert check.ok, check.reasons
+    assert any("只由历史记录重算并核对了汇总数字" in n for n in check.notes)
+
+    row = headline_row(load_workbook(path)["汇总"])
+    inflated = tmp_path / "虚报.xlsx"
+
+    def more_closed(p):
+        p.update(layout=0)
+        p["figures"]["total"]["closed"] += 5
+
+    _reseal_with(
+        path,
+        inflated,
+        ledger.db,
+        more_closed,
+        lambda wb: setattr(wb["汇总"].cell(row, 4), "value", wb["汇总"].cell(row, 4).value + 5),
+    )
+    assert check_file(inflated).ok  # signed with the branch's own key: the file alone cannot tell
+    against = check_report(ledger, inflated)
+    assert any(r.startswith("已销号：报表为") and "台账当时为" in r for r in against.ledger_reasons)

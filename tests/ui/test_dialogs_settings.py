@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,35 @@ def test_a_tampered_backup_is_not_restored(qtbot, dialog, session, message_boxes
 
     assert message_boxes[-1][1] == "备份未通过校验"
     assert session.ledger.select(Problem).where(Problem.id == 1).first().description == before
+
+
+def test_restoring_another_units_backup_shows_both_sides_and_can_be_declined(
+    qtbot, dialog, session, message_boxes, tmp_path
+):
+    from tracker import backup
+    from tracker.ledger import create_ledger
+
+    other = create_ledger(tmp_path / "other.db", unit_name="市直机关第二党支部", actor="刘洋")
+    services.create_problem(other, description="调研不深入")
+    source = tmp_path / "第二支部备份.db"
+    backup.backup_ledger(other.db, other.evidence_dir, source)
+    other.close()
+    ledger = session.ledger
+    before = ledger.select(Problem).count()
+    dialog.choose_restore_path = lambda: str(source)
+    asked = []
+    dialog.confirm = lambda title, text: asked.append((title, text)) and False
+
+    op = dialog.restore()
+    qtbot.waitUntil(lambda: op.done, timeout=20000)
+
+    ((title, text),) = asked
+    assert "核对" in title
+    cells = [re.sub("<[^>]+>", "", c) for c in re.findall("<td[^>]*>.*?</td>", text)]
+    listed = ledger.select(Problem).where(Problem.status != "void").count()
+    assert cells[:3] == ["填报单位", "市直机关第二党支部", ledger.unit_name]
+    assert cells[3:6] == ["问题", "1 个", f"{listed} 个"]
+    assert cells[6] == "最后修改" and cells[7].startswith("刘洋，")
+    assert "填报单位不同" in text
+    assert ledger.select(Problem).count() == before and dialog.operation is op
+    assert not list(Path(ledger.location).parent.glob("*.before-restore-*"))

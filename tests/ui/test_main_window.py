@@ -166,3 +166,24 @@ def test_screenshot_of_a_file_that_is_not_a_ledger_fails_with_a_message_not_a_di
     assert result.returncode == 2
     assert "不是台账文件" in result.stderr
     assert foreign.read_text(encoding="utf-8") == "不是台账"
+
+
+def test_verify_rehashes_the_evidence_in_the_background_showing_progress(
+    window, qtbot, message_boxes
+):
+    """A file swapped for one of the same size is found; the progress bar goes through the files."""
+    from tracker import services
+    from tracker.models import Evidence
+
+    ledger = window.session.ledger
+    sha, name = ledger.select(Evidence, Evidence.sha256, Evidence.name).tuples().first()
+    stored = services.evidence_file(ledger, sha, name)
+    stored.write_bytes(stored.read_bytes()[::-1])
+
+    op = window.verify_ledger()
+    qtbot.waitUntil(lambda: op.done, timeout=20000)
+
+    every_byte = sum(f.stat().st_size for f in ledger.evidence_dir.rglob("*") if f.is_file())
+    assert op.dialog.maximum() == every_byte  # the bar was set to run through all the files
+    kind, title, text = message_boxes[-1]
+    assert title == "校验未通过" and name in text and "内容与记录不符" in text

@@ -39,6 +39,7 @@ from .writer import (
 )
 
 CODE_LABEL = "校验码"
+LAYOUT = 1  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
 MOMENT_LABEL = "历史记录截至"
 
 SUMMARY_COLUMNS = tuple(
@@ -197,6 +198,22 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
         source.close()
 
 
+def rebuild_sheets(history: Ledger, payload: dict) -> list[SheetContent]:
+    """A sealed report's sheets made again from `history` (see `tracker.exchange.rebuild`)."""
+    return rebuild_report(history, Moment.from_json(payload["report"]))
+
+
+def rebuild_totals(history: Ledger, payload: dict) -> dict:
+    """A sealed report's total line counted again from `history` (another layout's report)."""
+    moment = Moment.from_json(payload["report"])
+    source = snapshot(history, moment.today, upto=moment.head.seq)
+    try:
+        numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
+        return figures_json(numbers)["total"]
+    finally:
+        source.close()
+
+
 @dataclass
 class _Shown:
     title: str
@@ -247,6 +264,7 @@ def _write(
         payload = {
             "format": seal.FORMAT,
             "kind": "report",
+            "layout": LAYOUT,
             "ledger": {"id": me.ledger_id, "unit": info.unit, "public_key": me.public_key},
             "report": {**moment.as_json(), "title": shown.title},
             "figures": figures_json(shown.numbers),

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from .. import journal
 from ..errors import LedgerError
-from ..exchange import identity
+from ..exchange import identity, rebuild
 from ..exchange.compare import differences
 from ..exchange.content import ContentError, WorkbookContent
 from ..exchange.seal import Seal, read_file, shown_sheets
 from ..ledger import Ledger
 from ..models import Journal
 from .reader import sniff
-from .report import CODE_LABEL, MOMENT_LABEL, Moment, rebuild_report
+from .report import CODE_LABEL, MOMENT_LABEL, Moment
 
 _MOMENT = re.compile(MOMENT_LABEL + r"\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")
 MAX_LISTED = 10
@@ -140,8 +140,9 @@ def check_report(ledger: Ledger, path: str | os.PathLike) -> ReportCheck:
     _check_history(ledger, check, moment.head.seq, moment.stamp, moment.head.hash)
     if check.ledger_reasons and any("台账历史中已没有" in r for r in check.ledger_reasons):
         return check
-    rebuilt = rebuild_report(ledger, moment)
-    check.ledger_reasons.extend(differences(shown_sheets(check.content), rebuilt, LEDGER_LABEL))
+    rebuilt = rebuild.check(ledger, check.payload, shown_sheets(check.content), LEDGER_LABEL)
+    check.ledger_reasons.extend(rebuilt.reasons)
+    check.notes.extend(rebuilt.notes)
     return check
 
 

@@ -30,24 +30,12 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..models import ReceivedReport
 from ..recorder import Unit
-from . import branches, chain, held, identity
-from .compare import differences
+from . import branches, chain, held, identity, rebuild
 from .content import SheetContent, WorkbookContent, sheet_rows
 from .seal import shown_sheets
 
 KINDS = {"report": "月报", "rollup": "汇总表", "handkept": "手工台账"}
 REBUILT_LABEL = "按历史记录重算"
-
-
-def rebuilder(kind: str) -> Callable[[Ledger, dict], list[SheetContent]] | None:
-    """How a file of `kind` is made again from its maker's journal (a journal-only ledger)."""
-    if kind == "report":
-        return _rebuild_monthly_report
-    if kind == "rollup":
-        from .rollup_book import rebuild_rollup
-
-        return rebuild_rollup
-    return None
 
 
 @dataclass
@@ -149,7 +137,7 @@ def _read_payload(incoming: Incoming, payload: dict) -> None:
     except (KeyError, TypeError, ValueError, IndexError):
         incoming.reasons.append("校验数据不完整，无法识别是哪个单位哪个月的报表。")
         return
-    if rebuilder(incoming.kind) is None:
+    if not rebuild.known(incoming.kind):
         incoming.reasons.append(f"本程序不认识这种报表（{incoming.kind}），请升级程序后再收取。")
         return
     incoming.overdue = overdue_rows(payload)
@@ -224,13 +212,14 @@ def _check_chain_and_rebuild(
     incoming.held = checked_on
     history = held.journal_ledger(ledger, branch_id, incoming.carried, incoming.head.seq)
     try:
-        rebuilt = rebuilder(incoming.kind)(history, payload)
+        rebuilt = rebuild.check(history, payload, shown_sheets(content), REBUILT_LABEL)
     except (LedgerError, KeyError, TypeError, ValueError) as error:
         incoming.reasons.append(f"无法由报表携带的历史记录重算报表：{error}")
         return
     finally:
         history.close()
-    incoming.reasons.extend(differences(shown_sheets(content), rebuilt, REBUILT_LABEL))
+    incoming.reasons.extend(rebuilt.reasons)
+    incoming.notes.extend(rebuilt.notes)
 
 
 # -- storing --------------------------------------------------------------------------------------
@@ -373,9 +362,3 @@ def collect(
     if progress is not None:
         progress(len(files), len(files))
     return result
-
-
-def _rebuild_monthly_report(history: Ledger, payload: dict) -> list[SheetContent]:
-    from ..excel.report import Moment, rebuild_report
-
-    return rebuild_report(history, Moment.from_json(payload["report"]))

@@ -69,6 +69,7 @@ COMPARED = (
     ("销号率", "rate"),
     ("措施完成率", "measures_rate"),
 )
+LAYOUT = 1  # bump on any change of what the sheets show (seal, rebuild)
 SIGNATURES = ("填报人：", "审核人：", "机关党委书记（签字）：", "日期：    年  月  日", "（盖章）")
 
 
@@ -97,6 +98,7 @@ def build_rollup(
             payload = {
                 "format": seal.FORMAT,
                 "kind": "rollup",
+                "layout": LAYOUT,
                 "ledger": {"id": me.ledger_id, "unit": info.unit, "public_key": me.public_key},
                 "report": {**moment.as_json(), "title": result.title},
                 "figures": {
@@ -135,6 +137,16 @@ def rebuild_rollup(history: Ledger, payload: dict) -> list[SheetContent]:
             return _visible(wb, palette, result, info, moment)
         finally:
             discard(wb)
+    finally:
+        source.close()
+
+
+def rebuild_totals(history: Ledger, payload: dict) -> dict:
+    """A sealed 汇总表's 合计 counted again from the committee's history (another layout's)."""
+    moment = Moment.from_json(payload["report"])
+    source = snapshot(history, moment.today, upto=moment.head.seq)
+    try:
+        return rollup(source, moment.year, moment.month).total
     finally:
         source.close()
 

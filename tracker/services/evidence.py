@@ -2,63 +2,54 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
+from .. import evidence_store
 from ..changes import Changes
-from ..errors import ValidationError, WorkflowError
+from ..errors import StorageError, ValidationError, WorkflowError
+from ..failures import os_reason
 from ..ledger import Ledger
 from ..models import Evidence, Problem
 from ..recorder import Unit
 from ..workflow import VOID
 from .lookup import measure_row, problem_row, require_accepts_work
 
-CHUNK = 1 << 20
 MAX_BYTES = 512 * 1024 * 1024
 
 
 def evidence_file(ledger: Ledger, sha256: str, name: str) -> Path:
-    """Where a stored file lives: `<evidence>/ab/abcdef….pdf` (the suffix lets the OS open it)."""
-    suffix = Path(name).suffix.lower()[:12]
-    return ledger.evidence_dir / sha256[:2] / f"{sha256}{suffix}"
+    """Where a stored file lives: `<evidence>/ab/abcdef….pdf` (see `evidence_store`)."""
+    return evidence_store.locate(ledger.evidence_dir, sha256, name)
 
 
 def store_file(ledger: Ledger, source: Path, name: str | None = None) -> tuple[str, int]:
-    """Copy `source` into the evidence folder; returns (sha256, size). Idempotent for equal content.
+    """Copy `source` into the evidence folder; returns (sha256, size) of what was stored.
 
-    The copy goes to a temporary file first and is renamed into place, so a crash never leaves a
-    half-written file under a valid name.
+    Idempotent for equal content; a damaged earlier copy is replaced. The hash and the size are
+    those of the copy, so a file still being written when it is added is recorded as stored.
     """
-    if not source.is_file():
-        raise ValidationError("佐证材料", f"文件不存在：{source}")
-    size = source.stat().st_size
-    if size > MAX_BYTES:
-        raise ValidationError(
-            "佐证材料", f"文件过大（{size // 1024 // 1024} MB），单个文件不能超过 512 MB。"
-        )
-    ledger.evidence_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=ledger.evidence_dir, prefix=".incoming-")
+    store = ledger.evidence_dir
     try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-        sha = digest.hexdigest()
-        target = evidence_file(ledger, sha, name or source.name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            os.unlink(tmp)
-        else:
-            shutil.move(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return sha, size
+        if not source.is_file():
+            raise ValidationError("佐证材料", f"文件不存在：{source}")
+        if source.stat().st_size > MAX_BYTES:
+            raise evidence_store.TooLarge(source.stat().st_size)
+        with source.open("rb") as src:
+            return evidence_store.add(store, src, name or source.name, limit=MAX_BYTES)
+    except evidence_store.TooLarge as too_large:
+        raise ValidationError(
+            "佐证材料",
+            f"文件过大（{too_large.args[0] // 1024 // 1024} MB），单个文件不能超过 512 MB。",
+        ) from None
+    except OSError as error:
+        if error.filename and Path(error.filename).is_relative_to(store):
+            raise StorageError(
+                f"无法把佐证材料存入文件夹“{store}”：{os_reason(error)}。"
+            ) from error
+        # the user's file: a name too long, no permission, a failing disk
+        raise ValidationError(
+            "佐证材料", f"无法读取文件（{os_reason(error)}）：{source}"
+        ) from error
 
 
 def add_evidence(

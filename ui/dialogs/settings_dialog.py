@@ -1,12 +1,15 @@
 """设置: the unit's header lines, the user's name, the dictionaries, and the ledger file (backup/restore).
 
 Unit info and the name are applied on 确定/应用; dictionary edits are separate journaled actions
-and take effect at once (the tab says so). Backup and restore run off the GUI thread; restore
-verifies the backup's journal first, because it replaces the whole ledger.
+and take effect at once (the tab says so). Backup and restore run off the GUI thread. A restore
+replaces the whole ledger, so it goes in three steps: the backup is verified (evidence rehashed)
+and both ledgers summarized in the background; the user confirms, seeing both sides (and why
+care is needed when the unit differs or the ledger is shared); then the restore runs.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QUrl, Signal
@@ -27,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import services
-from tracker.backup import backup_ledger, restore_ledger
+from tracker.backup import backup_ledger, free_path
 from tracker.changes import Changes
 from tracker.ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, open_ledger
 from tracker.replay import verify
+from tracker.restore import Summary, confirmation_needed, restore_ledger, summarize
 
 from ..operations import Operation, run_in_background
 from ..session import Session
@@ -38,6 +42,7 @@ from .reason_dialog import field_error
 from .settings_directory import DirectoryTab
 
 USER_NAME_KEY = "user/name"
+WARN = "color: #b00020;"
 UNIT_FIELDS = (
     ("unit_name", UNIT_NAME, "填报单位"),
     ("contact_person", CONTACT_PERSON, "联系人"),
@@ -147,8 +152,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(
             _note(
-                "备份会同时复制佐证材料文件夹。从备份恢复会替换当前台账的全部数据；恢复前，"
-                "当前内容会自动另存为“…before-restore”文件。"
+                "备份会同时复制佐证材料文件夹，完成后才出现备份文件。从备份恢复会替换当前台账的全部数据："
+                "恢复前先校验备份并显示双方的内容供确认；当前内容会另存为带时间的副本"
+                "（“…before-restore-年月日-时分秒.db”，每次恢复各留一份），可用它再恢复回去。"
             )
         )
         layout.addStretch(1)
@@ -209,14 +215,12 @@ class SettingsDialog(QDialog):
         return path
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        """Yes or no (no by default), wide enough for the side-by-side table of a restore."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def open_folder(self, folder: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
@@ -236,10 +240,11 @@ class SettingsDialog(QDialog):
         return False
 
     def suggested_backup_path(self) -> str:
+        """`台账-备份-20261130.db` beside the ledger; `…-2.db` and on when that is taken."""
         ledger = self.session.ledger
         folder = Path(ledger.location).parent if ledger.is_sqlite else Path.home()
         stem = Path(ledger.location).stem if ledger.is_sqlite else "台账"
-        return str(folder / f"{stem}-备份-{ledger.today():%Y%m%d}.db")
+        return str(free_path(folder, f"{stem}-备份-{ledger.today():%Y%m%d}"))
 
     def backup(self) -> Operation | None:
         path = self.choose_backup_path(self.suggested_backup_path())
@@ -263,40 +268,87 @@ class SettingsDialog(QDialog):
         return self.operation
 
     def restore(self) -> Operation | None:
+        """Step 1 of 3: verify the chosen backup and summarize both ledgers in the background."""
         path = self.choose_restore_path()
         if not path or self._is_the_ledger(path, "从它恢复"):
             return None
-        text = (
-            f"将用备份文件\n{path}\n替换当前台账的全部内容（问题、措施、名录、历史记录）。\n"
-            "恢复前会先校验备份，并把当前内容另存一份。确定要恢复吗？"
-        )
-        if not self.confirm("从备份恢复", text):
-            return None
         ledger = self.session.ledger
-        db, evidence_dir, source = ledger.db, ledger.evidence_dir, Path(path)
+        source = Path(path)
 
-        def job(progress):
-            with open_ledger(source, read_only=True) as backup_copy:
-                report = verify(backup_copy)
-            if not report.ok:
-                return report
+        def check(progress):
             try:
-                return restore_ledger(db, evidence_dir, source)
+                with open_ledger(source, read_only=True) as backup_copy:
+                    report = verify(backup_copy, progress=progress)
+                    incoming = summarize(backup_copy)
+                return report, incoming, summarize(ledger)
             finally:
-                db.close()  # the worker thread's own connection
+                ledger.db.close()  # the worker thread's own connection
 
         self.operation = run_in_background(
-            self, "正在校验并恢复备份…", job, self._restored, cancellable=False
+            self,
+            "正在校验备份…",
+            check,
+            lambda result: self._checked(source, *result),
         )
         return self.operation
 
-    def _restored(self, result) -> None:
-        if hasattr(result, "problems"):  # the verify report of a backup that failed its check
-            detail = "\n".join(result.problems[:10])
+    def _checked(self, source: Path, report, incoming: Summary, current: Summary) -> None:
+        """Step 2: both sides shown; step 3, once confirmed: the restore itself."""
+        if not report.ok:
+            detail = "\n".join(report.problems[:10])
             QMessageBox.warning(self, "备份未通过校验", f"该备份未通过校验，没有恢复：\n{detail}")
             return
+        ledger = self.session.ledger
+        reason = confirmation_needed(ledger, current, incoming)
+        text = restore_question(source, incoming, current, reason)
+        title = "恢复：请核对双方内容" if reason else "从备份恢复"
+        if not self.confirm(title, text):
+            return
+
+        def job(progress):
+            try:
+                return restore_ledger(ledger, source)
+            finally:
+                ledger.db.close()  # the worker thread's own connection
+
+        self.operation = run_in_background(
+            self, "正在恢复台账…", job, self._restored, cancellable=False
+        )
+
+    def _restored(self, safety: Path) -> None:
         self.session.changed.emit(Changes(dictionaries=True, settings=True))
         self.load()
-        kept = f"\n恢复前的内容已另存为：{result}" if result else ""
-        QMessageBox.information(self, "恢复完成", f"已从备份恢复台账。{kept}")
-        self.restore_finished.emit(result)
+        QMessageBox.information(
+            self,
+            "恢复完成",
+            f"已从备份恢复台账。\n恢复前的内容已另存为：{safety}\n（需要时可用它再恢复回去）",
+        )
+        self.restore_finished.emit(safety)
+
+
+def restore_question(source: Path, incoming: Summary, current: Summary, reason: str | None) -> str:
+    """The restore confirmation: the backup and the ledger it replaces side by side (rich text),
+    what differs in red, and why care is needed when it is more than an earlier state."""
+    rows = [
+        ("填报单位", incoming.unit or "（未填写）", current.unit or "（未填写）"),
+        ("问题", f"{incoming.problems} 个", f"{current.problems} 个"),
+        ("最后修改", incoming.last_change(), current.last_change()),
+    ]
+    cells = "".join(
+        f"<tr><td>{label}</td>"
+        + "".join(
+            f'<td style="{WARN if label == "填报单位" and a != b else ""}">{escape(v)}</td>'
+            for v in (a, b)
+        )
+        + "</tr>"
+        for label, a, b in rows
+    )
+    warning = f'<p style="{WARN}"><b>请注意：{escape(reason)}。</b></p>' if reason else ""
+    return (
+        f"<p>将用备份文件<br><b>{escape(str(source))}</b><br>"
+        "替换当前台账的全部内容（问题、措施、名录、历史记录）。</p>"
+        '<table border="1" cellspacing="0" cellpadding="4">'
+        "<tr><th></th><th>备份（恢复后）</th><th>当前台账（将被替换）</th></tr>"
+        f"{cells}</table>{warning}"
+        "<p>恢复前，当前内容会另存为一份带时间的副本，可用它再恢复回去。确定要恢复吗？</p>"
+    )
