@@ -1,7 +1,7 @@
 """The versions the program promises to work with: pyproject's ranges, requirements/lock.txt's pins.
 
 An unpinned PySide6 upgrade once broke the second-instance promise silently (getLockInfo changed
-shape in 6.12). So every dependency is pinned in the lock file that setup.sh and CI install
+shape). So every dependency is pinned in the lock file that setup.sh and CI install
 from, within pyproject's ranges, and the environment running these tests must be the pinned one.
 """
 

@@ -25,8 +25,8 @@ class LedgerLock:
         return self.lock.error() == QLockFile.LockError.PermissionError
 
     def holder(self) -> str:
-        """Who holds the lock, in words. `getLockInfo` returns (ok, pid, host, app) on PySide6
-        before 6.12 and (pid, host, app) on 6.12 (measured): a leading flag is optional."""
+        """Who holds the lock, in words. `getLockInfo` returns (ok, pid, host, app) on older
+        PySide6 and (pid, host, app) on 6.11 and 6.12 (measured): a leading flag is optional."""
         info = tuple(self.lock.getLockInfo())
         if info and isinstance(info[0], bool):
             info = info[1:] if info[0] else ()

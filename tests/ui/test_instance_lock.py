@@ -1,8 +1,8 @@
 """Two programs on one ledger file: the second is told who holds it and opens read-only.
 
 The holder is a real second process — the program itself, started as the README says — because
-the lock's promise broke once (PySide6 6.12 changed `QLockFile.getLockInfo`) while every test
-that held the lock inside the test process still passed.
+the lock's promise broke once (an unpinned PySide6 upgrade changed `QLockFile.getLockInfo`) while
+no test held the lock from another process.
 """
 
 from __future__ import annotations
@@ -104,11 +104,11 @@ def test_the_lock_of_a_killed_program_is_taken_over(qtbot, tmp_path, ledger_file
 def test_who_holds_the_lock_is_read_from_three_or_four_values(tmp_path):
     lock = LedgerLock(str(tmp_path / "x.db"))
 
-    class Old:  # PySide6 before 6.12: (ok, pid, hostname, appname)
+    class Old:  # older PySide6: (ok, pid, hostname, appname)
         def getLockInfo(self):  # noqa: N802
             return True, 4242, "", "zhenggai"
 
-    class New:  # PySide6 6.12: (pid, hostname, appname)
+    class New:  # PySide6 6.11 and 6.12: (pid, hostname, appname)
         def getLockInfo(self):  # noqa: N802
             return 4242, "办公室电脑", "zhenggai"
 
