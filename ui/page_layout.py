@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QSplitter,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -154,8 +153,8 @@ class ColumnFitter(QObject):
 
     def needed(self, key: str) -> int:
         """Text width plus the cell's margins, in this font (it follows the font size setting)."""
-        margin = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 18
-        return self.table.fontMetrics().horizontalAdvance(GUARDED[key]) + margin
+        metrics = self.table.fontMetrics()
+        return metrics.horizontalAdvance(GUARDED[key]) + 2 * metrics.averageCharWidth() + 10
 
     def list_needs(self) -> int:
         """Width for every column up to 整改进展 with 问题描述 at its minimum, plus margins."""
