@@ -143,3 +143,15 @@ def test_ctrl_s_in_the_new_measure_dialog_adds_it(qtbot, tmp_path, demo_ledger, 
     win.ledger_page.detail.measures.add()
     assert results == [QDialog.DialogCode.Accepted]
     assert ledger.select(Measure).where(Measure.problem == pid).count() == before + 1
+
+
+def test_which_buttons_ctrl_s_presses(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.unsaved import is_save_button, mark_save_button
+
+    assert is_save_button(QPushButton("保存"))
+    assert is_save_button(QPushButton("保存（挂账）"))  # the new-problem dialog
+    assert not is_save_button(QPushButton("保存当前筛选为视图…"))  # opens a dialog instead
+    assert not is_save_button(QPushButton("添加"))
+    assert is_save_button(mark_save_button(QPushButton("添加")))
