@@ -62,13 +62,14 @@ def setup_logging() -> None:
 
 def make_application():
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont, QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("zhenggai")
     app.setOrganizationName("zhenggai")
     app.setApplicationDisplayName("整改台账")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icon.png")))
     families = set(QFontDatabase.families())
     for family in FONT_FAMILIES:
         if family in families:
