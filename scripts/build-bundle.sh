@@ -104,10 +104,11 @@ rm -f dist/zhenggai_*.deb
 # gzip: xz would save a quarter of the size but takes ten times as long on two cores.
 dpkg-deb --root-owner-group -Zgzip --build "$PKG" "$DEB" >/dev/null
 
-# -- the portable archive (unpack anywhere; add a file named `portable` to keep data beside it) --
-TARBALL="dist/zhenggai-${VERSION}-linux-${ARCH}.tar.gz"
+# -- the portable archive: unpacked anywhere (a USB stick), it keeps its data beside it ----------
+TARBALL="dist/zhenggai-${VERSION}-linux-${ARCH}-portable.tar.gz"
 rm -f dist/zhenggai-*-linux-*.tar.gz
-tar -C dist -czf "$TARBALL" zhenggai
+: >build/portable
+tar -czf "$TARBALL" -C dist zhenggai -C ../build portable --transform 's,^portable$,zhenggai/portable,'
 
 echo "已生成：dist/zhenggai/（$(du -sh dist/zhenggai | cut -f1)，解压后大小），$DEB（$(du -h "$DEB" | cut -f1)），$TARBALL（$(du -h "$TARBALL" | cut -f1)）"
 echo "用时 $(($(date +%s) - started)) 秒"

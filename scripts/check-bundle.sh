@@ -4,7 +4,8 @@
 #   1. the bundle dist/zhenggai/: --version, the command line (demo, stats, export, report,
 #      verify-report, import, verify), the window rendered offscreen and under a real X server,
 #      Chinese text drawn with a CJK font (not empty boxes), Qt's Chinese translations loaded;
-#   2. portable use from the archive: a file named `portable` keeps every file in `data` beside it;
+#   2. portable use from the archive (it holds a file named `portable`): every file the program
+#      writes stays in `data` beside it;
 #   3. the .deb: installed with apt-get, the installed program started, removed again, the user's
 #      ledger still there.
 # Needs root or sudo for step 3 (apt-get). Exit status 0 only if every check passed.
@@ -15,7 +16,7 @@ started=$(date +%s)
 BUNDLE="$ROOT/dist/zhenggai"
 VERSION=$(sed -n 's/^VERSION = "\(.*\)"/\1/p' tracker/version.py)
 DEB=$(ls "$ROOT"/dist/zhenggai_"$VERSION"_*.deb 2>/dev/null | head -1 || true)
-TARBALL=$(ls "$ROOT"/dist/zhenggai-"$VERSION"-linux-*.tar.gz 2>/dev/null | head -1 || true)
+TARBALL=$(ls "$ROOT"/dist/zhenggai-"$VERSION"-linux-*-portable.tar.gz 2>/dev/null | head -1 || true)
 [ -x "$BUNDLE/zhenggai" ] && [ -n "$DEB" ] && [ -n "$TARBALL" ] || {
   echo "没有找到构建结果，请先运行 ./scripts/build-bundle.sh" >&2
   exit 2
@@ -109,11 +110,11 @@ QT_QPA_PLATFORM=xcb expect "真实窗口（Xvfb，xcb）" as_user "$U" xvfb-run 
   "$BUNDLE/zhenggai" --db demo.db --screenshot "$WORK/xcb.png" --size 1366x768
 cp "$WORK/shot.png" "$ROOT/dist/check-screenshot.png" # for a person to look at
 
-echo "== 2. 便携使用（解压 ${TARBALL#"$ROOT"/}，旁边放一个名为 portable 的文件）"
+echo "== 2. 便携使用（解压 ${TARBALL#"$ROOT"/}：程序旁边有一个名为 portable 的文件）"
 STICK="$WORK/U盘"
 mkdir -p "$STICK"
 tar -C "$STICK" -xzf "$TARBALL"
-touch "$STICK/zhenggai/portable"
+[ -f "$STICK/zhenggai/portable" ] && ok "便携：压缩包中有 portable 文件" || fail "便携：压缩包中没有 portable 文件"
 P="$WORK/home-portable"
 mkdir -p "$P"
 expect "便携：zhenggai-cli demo（不指定台账）" as_user "$P" "$STICK/zhenggai/zhenggai-cli" demo --problems 20
