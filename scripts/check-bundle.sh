@@ -27,6 +27,7 @@ need=()
 command -v strace >/dev/null || need+=(strace)
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 if [ ${#need[@]} -gt 0 ]; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
