@@ -50,7 +50,10 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
 # The program's own dependencies come from pyproject.toml (a new one is bundled without a change
 # here); PostgreSQL's driver too, so the bundle opens a shared ledger.
-"$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e '.[postgres]' pyinstaller
+"$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e '.[postgres]' pyinstaller || {
+  echo "安装构建依赖失败：$CONSTRAINTS 中固定的版本是否符合 pyproject.toml 的版本范围？" >&2
+  exit 2
+}
 "$VENV/bin/python" - "$CONSTRAINTS" <<'EOF'
 import sys
 from importlib.metadata import distributions
