@@ -29,12 +29,15 @@ HEADER = """\
 # Exact versions of everything zhenggai and its tests install: pip constraints, used by
 # scripts/setup.sh (`pip install -c requirements/lock.txt …`) and therefore by CI, and by the
 # installer build. Written by scripts/lock_requirements.py from pyproject.toml (resolved on Linux,
-# Python {python}); do not edit by hand.
+# Python {python}; on an older Python pip chooses within pyproject's ranges); do not edit by hand.
 """
 
 
 def dependencies() -> list[str]:
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = list(project["dependencies"])
@@ -66,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = dependencies()
     keep = None if args.upgrade or not LOCK.exists() else LOCK
     pins = {canonical(n): (n, v) for n, v in resolve(wanted, keep).items()}
-    lines = [f"{name}=={version}\n" for _, (name, version) in sorted(pins.items())]
     python = ".".join(map(str, sys.version_info[:2]))
+    # The pins hold where they were resolved: some of them have no release for an older Python
+    # (platformdirs, hypothesis, calamine dropped 3.10), where pip then chooses within pyproject.
+    marker = f' ; python_version >= "{python}"'
+    lines = [f"{name}=={version}{marker}\n" for _, (name, version) in sorted(pins.items())]
     LOCK.parent.mkdir(exist_ok=True)
     LOCK.write_text(HEADER.format(python=python) + "".join(lines), encoding="utf-8")
     print(f"{LOCK.relative_to(ROOT)}: {len(lines)} packages")

@@ -22,6 +22,7 @@ from tracker.changes import Changes
 from tracker.errors import LedgerError
 from tracker.ledger import Ledger, create_ledger, open_ledger
 from tracker.paths import default_actor, demo_db_path, is_url
+from tracker.version import VERSION
 
 from .errors import report_failure
 from .instance_lock import LedgerLock, offer_read_only
@@ -363,7 +364,9 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, "关于整改台账", "整改台账\n问题挂账、整改落实、审核销号，每一处修改都有据可查。"
+            self,
+            "关于整改台账",
+            f"整改台账 {VERSION}\n问题挂账、整改落实、审核销号，每一处修改都有据可查。",
         )
 
     # -- state -----------------------------------------------------------------------------------
