@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         asking, and a LedgerError is raised to the caller.
         """
         location = str(location)
+        if self._is_open(location):  # its lock is ours: not "another window", nothing to do
+            self.statusBar().showMessage("该台账已经打开。", 4000)
+            return
         if not self.ledger_page.detail.maybe_save():  # 取消: go on editing the open ledger
             return
         read_only = False
@@ -169,6 +172,12 @@ class MainWindow(QMainWindow):
         run_in_background(
             self, "正在打开台账…", job, done, failed, cancellable=False, location=location
         )
+
+    def _is_open(self, location: str) -> bool:
+        ledger = self.session.ledger
+        if ledger is None or self.lock is None or is_url(location):
+            return False
+        return Path(ledger.location).resolve() == Path(location).resolve()
 
     def _opened(self, ledger: Ledger) -> None:
         self.stack.setCurrentWidget(self.tabs)

@@ -122,3 +122,15 @@ def test_who_holds_the_lock_is_read_from_three_or_four_values(tmp_path):
     assert lock.holder() == "计算机“办公室电脑”上的整改台账（进程 4242）"
     lock.lock = Unknown()
     assert lock.holder() == "另一个程序窗口"
+
+
+def test_opening_the_ledger_this_window_has_open_is_not_another_window(
+    qtbot, tmp_path, ledger_file
+):
+    win = window(qtbot, tmp_path)
+    win.open_location(str(ledger_file), synchronous=True)
+    first = win.session.ledger
+    win.open_location(str(ledger_file))  # 打开台账… on the same file: no read-only question
+    assert win.session.ledger is first and not first.read_only
+    assert win.statusBar().currentMessage() == "该台账已经打开。"
+    win.close()
