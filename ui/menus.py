@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyle, QToolBar, QToolButton
+from PySide6.QtWidgets import QApplication, QMenu, QToolBar, QToolButton
 
 from tracker.services import describe_last
 
@@ -184,9 +184,6 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar = QToolBar("常用")
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
-    style = ToolbarStyle(toolbar.style().name())  # a wide, labelled overflow button
-    style.setParent(QApplication.instance())  # outlives every window that uses it
-    toolbar.setStyle(style)
     window.addToolBar(toolbar)
     a["undo"].setIconText("撤销")  # the toolbar keeps one width; the menu names what is undone
     for key in ("new_problem", "edit", "undo"):
@@ -202,16 +199,41 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         overflow.setText("更多»")
         overflow.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         overflow.setToolTip("窗口较窄，放不下的按钮在这里")
+        OverflowWatch(toolbar)
     return a
 
 
-class ToolbarStyle(QProxyStyle):
-    """Qt's overflow button is 12 px wide with a small arrow: too small to find or hit."""
+class OverflowWatch(QObject):
+    """Qt's overflow button is 12 px wide with a small arrow: too small to find or hit. The first
+    time the toolbar is too narrow for its buttons, it gets a style with a wide, labelled one (a
+    style loads Qt's QStyle type: not before the first paint on a screen wide enough)."""
 
-    def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802
-        if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
-            return QFontMetrics(QApplication.font()).horizontalAdvance("更多»") + 16
-        return super().pixelMetric(metric, option, widget)
+    def __init__(self, toolbar: QToolBar) -> None:
+        super().__init__(toolbar)
+        self.toolbar = toolbar
+        toolbar.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and (
+            self.toolbar.width() < self.toolbar.sizeHint().width()
+        ):
+            self.toolbar.removeEventFilter(self)
+            style = wide_overflow_style(self.toolbar.style().name())
+            style.setParent(QApplication.instance())  # outlives every window that uses it
+            self.toolbar.setStyle(style)
+        return False
+
+
+def wide_overflow_style(base: str):
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    class ToolbarStyle(QProxyStyle):
+        def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802
+            if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
+                return QFontMetrics(QApplication.font()).horizontalAdvance("更多»") + 16
+            return super().pixelMetric(metric, option, widget)
+
+    return ToolbarStyle(base)
 
 
 def build_view_menu(window: MainWindow, menu: QMenu) -> None:
