@@ -15,7 +15,7 @@ from .overdue import (
     overdue_measure_alone,
     overdue_measure_condition,
     overdue_problem_condition,
-    unclear_measure_alone,
+    unclear_measure_condition,
 )
 from .queries import OWNER, with_measure_names
 
@@ -128,7 +128,11 @@ def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
         _count(ledger, Measure, overdue_measure_alone(today)),
         _count(ledger, Problem, overdue_problem_condition(today)),
         due_soon.scalar() or 0,
-        _count(ledger, Measure, unclear_measure_alone()),
+        ledger.select(Measure, fn.COUNT(Measure.id))  # joined: starts from the undated measures
+        .join(Problem, on=(Measure.problem == Problem.id))
+        .where(unclear_measure_condition())
+        .scalar()
+        or 0,
     )
 
 

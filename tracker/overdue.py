@@ -107,7 +107,7 @@ def due_within_condition(today: dt.date, days: int):
     )
 
 
-def unclear_measure_condition():
+def unclear_measure_condition(problem=Problem):
     """Condition on Measure joined to Problem: an open measure whose deadline names no date (the
     text could not be read, as “等领导定了再说”, or was left empty). Such a measure can never
     become overdue, so it is listed on its own (时限不明确). Ongoing deadlines (长期坚持, 每季度)
@@ -115,14 +115,5 @@ def unclear_measure_condition():
     return (
         (Measure.status == workflow.M_OPEN)
         & Measure.deadline_date.is_null()
-        & Problem.status.in_(OPEN_PROBLEM)
-    )
-
-
-def unclear_measure_alone():
-    """The same rows as `unclear_measure_condition`, asked of Measure alone (no join)."""
-    return (
-        (Measure.status == workflow.M_OPEN)
-        & Measure.deadline_date.is_null()
-        & Measure.problem.in_(Problem.select(Problem.id).where(Problem.status.in_(OPEN_PROBLEM)))
+        & problem.status.in_(OPEN_PROBLEM)
     )
