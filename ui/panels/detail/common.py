@@ -54,14 +54,6 @@ def days_text(measure: MeasureView) -> str:
     return f"还剩 {days} 天"
 
 
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def worst_band(measures: list[MeasureView]) -> str | None:
     """The header band: the most urgent colour among the open measures."""
     bands = {m.band for m in measures if m.status == workflow.M_OPEN}

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 from tracker import services, workflow
 from tracker.dates import format_datetime
 from tracker.detail import EvidenceView, ProblemDetail
+from tracker.labels import size_label
 from ui.session import Session
 
-from .common import MUTED, ColumnFitter, Notice, ask_reason, size_text, work_block
+from .common import MUTED, ColumnFitter, Notice, ask_reason, work_block
 
 HEADERS = ["文件名", "大小", "添加人", "添加时间", "所属措施", "SHA-256", "说明"]
 
@@ -137,12 +138,12 @@ class EvidenceTab(QWidget):
         else:
             note = e.note
         item = QTreeWidgetItem(
-            [e.name, size_text(e.size), e.added_by, at, measure, e.sha256[:12] + "…", note]
+            [e.name, size_label(e.size), e.added_by, at, measure, e.sha256[:12] + "…", note]
         )
         item.setData(0, Qt.ItemDataRole.UserRole, e.id)
         item.setToolTip(
             0,
-            f"{e.name}\n大小：{size_text(e.size)}\n添加：{e.added_by} {at}\n所属：{measure}"
+            f"{e.name}\n大小：{size_label(e.size)}\n添加：{e.added_by} {at}\n所属：{measure}"
             f"\nSHA-256：{e.sha256}" + (f"\n{note}" if note else ""),
         )
         item.setToolTip(1, f"{e.size:,} 字节")
