@@ -6,14 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 from tracker.changes import Changes
 from tracker.dates import format_date, format_month
 
+from . import files
 from .operations import run_in_background
 from .widgets import DateEdit
 
@@ -92,15 +90,12 @@ class MonthChooser(QDialog):
         return self.year.value(), self.month.currentData()
 
 
-def _save_path(parent: QWidget, title: str, name: str) -> Path | None:
-    """The file to save, asked for with the overwrite rule (`may_write`) instead of the file
-    dialog's own "replace?" question, which would ask about our own exports too."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        title,
-        str(Path.home() / name),
-        "Excel 工作簿 (*.xlsx)",
-        options=QFileDialog.Option.DontConfirmOverwrite,
+def _save_path(parent: QWidget, title: str, name: str, purpose: str = "export") -> Path | None:
+    """The file to save (in the folder last used for `purpose`), asked for with the overwrite
+    rule (`may_write`) instead of the file dialog's own "replace?" question, which would ask
+    about our own exports too."""
+    path = files.save_file(
+        parent, purpose, title, name, "Excel 工作簿 (*.xlsx)", confirm_overwrite=False
     )
     if not path:
         return None
@@ -135,11 +130,11 @@ def offer_to_open(parent: QWidget, title: str, text: str, path: Path) -> None:
     open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
     open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
     box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    files.ask(box)
     if box.clickedButton() is open_file:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        files.open_external(parent, path)  # says so when no program opens .xlsx
     elif box.clickedButton() is open_folder:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        files.open_folder(parent, path.parent)
 
 
 def export_ledger(window: MainWindow) -> None:
@@ -156,7 +151,9 @@ def export_ledger(window: MainWindow) -> None:
     flt = flt if options.current.isChecked() else Filter()
     as_of = options.as_of()
     suffix = f"（{as_of:%Y%m%d}）" if as_of else ""
-    target = _save_path(window, "导出台账", f"{ledger.unit_name}问题整改台账{suffix}.xlsx")
+    target = _save_path(
+        window, "导出台账", f"{ledger.unit_name}问题整改台账{suffix}.xlsx", "export"
+    )
     if target is None:
         return
 
@@ -185,7 +182,10 @@ def monthly_report(window: MainWindow) -> None:
         return
     year, month = chooser.value()
     target = _save_path(
-        window, "生成月报", f"{ledger.unit_name}{format_month(year, month)}整改工作进展情况.xlsx"
+        window,
+        "生成月报",
+        f"{ledger.unit_name}{format_month(year, month)}整改工作进展情况.xlsx",
+        "report",
     )
     if target is None:
         return
@@ -213,12 +213,12 @@ def import_excel(window: MainWindow) -> None:
         if window.session.ledger is None:
             return
     ledger = window.session.ledger
-    if ledger.read_only:
+    if ledger.read_only or not window.session.ready_to_write(window):  # who is importing
         return
-    path, _ = QFileDialog.getOpenFileName(
+    path = files.open_file(
         window,
+        "import",
         "选择要导入的 Excel 台账",
-        str(Path.home()),
         "Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)",
     )
     if not path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.ui.helpers import first
@@ -137,7 +137,7 @@ def test_dropping_files_onto_the_tab_adds_them(panel, session, minutes, tmp_path
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(minutes)), QUrl.fromLocalFile(str(photo))])
     args = (
-        QPointF(20, 20),
+        QPoint(20, 20),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -46,9 +46,7 @@ def test_import_from_the_menu_runs_in_the_background_and_lands_whole(
     path = workbooks.official(tmp_path / "台账.xlsx")
     create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
     window = main_window(qtbot, tmp_path, tmp_path / "l.db")
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-    )
+    monkeypatch.setattr(excel_actions.files, "run_dialog", lambda dialog: [str(path)])
     monkeypatch.setattr(ImportWizard, "exec", lambda self: QDialog.DialogCode.Accepted)
     excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: any(t == "导入完成" for _, t, _ in message_boxes), timeout=20000)

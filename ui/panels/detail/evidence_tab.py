@@ -10,11 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -29,6 +28,7 @@ from tracker import services, workflow
 from tracker.dates import format_datetime
 from tracker.detail import EvidenceView, ProblemDetail
 from tracker.labels import size_label
+from ui import files
 from ui.session import Session
 
 from .common import MUTED, ColumnFitter, Notice, ask_reason, work_block
@@ -39,12 +39,12 @@ __all__ = ["EvidenceTab", "ask_reason", "choose_files", "open_path"]
 
 
 def choose_files(parent: QWidget) -> list[str]:
-    files, _ = QFileDialog.getOpenFileNames(parent, "添加佐证材料", "", "所有文件 (*)")
-    return files
+    """Starts in the folder evidence was last added from (scans usually sit together)."""
+    return files.open_files(parent, "evidence", "添加佐证材料", "所有文件 (*)")
 
 
 def open_path(path: Path) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return files.open_url(QUrl.fromLocalFile(str(path)))
 
 
 class EvidenceTab(QWidget):
@@ -217,10 +217,8 @@ class EvidenceTab(QWidget):
                 "请检查台账文件旁的材料文件夹是否被移动或删除。",
             )
             return
-        if not open_path(path):
-            QMessageBox.warning(
-                self, "无法打开", f"系统没有能打开“{e.name}”的程序。\n文件位置：{path}"
-            )
+        if not open_path(path):  # no program for this kind of file: say so, offer the folder
+            files.cannot_open(self, path, name=e.name)
 
     def remove_current(self) -> None:
         e = self.current()
