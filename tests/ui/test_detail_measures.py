@@ -75,7 +75,11 @@ def test_a_new_measure_shows_how_its_deadline_was_read(panel, session, message_b
     before = panel.measures.table.rowCount()
     panel.measures.actions["add"].trigger()
 
-    assert seen == {"reading": "识别为：2026年6月30日", "department": owner_dept}
+    # 2026年6月底前 is long past on 2026-11-21: the reading says so before saving
+    assert seen == {
+        "reading": "识别为：2026年6月30日\n⚠ 已经过去 144 天，保存后即为逾期",
+        "department": owner_dept,
+    }
     tab = panel.measures
     assert tab.table.rowCount() == before + 1
     row = before
@@ -222,7 +226,7 @@ def test_editing_a_measure_sends_only_what_changed(panel, session, monkeypatch):
         .first()
     )
 
-    def edited(parent, led, m):
+    def edited(parent, session, m, found_on):
         return services.MeasureInput(m.text, new_owner, m.department_id, m.deadline_text)
 
     monkeypatch.setattr(measures_tab, "ask_measure", edited)
