@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -62,6 +63,7 @@ class FilterBar(QWidget):
             self.status.addItem(label, code)
         row.addWidget(self.status)
         self.combos: dict[str, DictionaryCombo] = {}
+        self.captions: list[QLabel] = []
         self.panel.setVisible(False)
         outer.addWidget(self.panel)
         self._row = row
@@ -85,6 +87,9 @@ class FilterBar(QWidget):
         for combo in self.combos.values():
             combo.setParent(None)
         self.combos.clear()
+        for caption in self.captions:
+            caption.setParent(None)
+        self.captions = []
         labels = {
             "category": "全部类别",
             "source": "全部来源",
@@ -94,13 +99,24 @@ class FilterBar(QWidget):
         tips = {
             "category": "问题类别",
             "source": "问题来源",
-            "department": "责任部门（问题或措施）",
-            "person": "责任领导或措施责任人",
+            "department": "问题的责任部门，或它任一项措施的责任部门；只因措施列出的问题，"
+            "“匹配之处”一列写明是哪项措施",
+            "person": "问题的责任领导，或它任一项措施的责任人；只因措施列出的问题，"
+            "“匹配之处”一列写明是哪项措施",
         }
+        # the label says what the filter matches: a problem whose own department differs is
+        # listed when one of its measures has that department
+        captions = {"department": "责任部门（含措施）：", "person": "责任人（含措施）："}
         for kind, empty in labels.items():
             combo = DictionaryCombo(ledger, kind, empty_text=empty)
             combo.setToolTip(tips[kind])
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            if kind in captions:
+                caption = QLabel(captions[kind])
+                caption.setToolTip(tips[kind])
+                caption.setBuddy(combo)
+                self._row.addWidget(caption)
+                self.captions.append(caption)
             self._row.addWidget(combo)
             self.combos[kind] = combo
         for widget in (self.deadline_on, self.deadline_from, self.deadline_to):
