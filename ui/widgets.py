@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -143,7 +143,10 @@ class DictionaryCombo(QComboBox):
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
-        """Enter in the text commits the name here, instead of also pressing the dialog's OK."""
+        """Enter in the text commits the name here, instead of also pressing the dialog's OK;
+        clicking into the text selects it all, so typing replaces the name rather than adding to it."""
+        if watched is self.lineEdit() and event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self.lineEdit().selectAll)
         if (
             watched is self.lineEdit()
             and event.type() == QEvent.Type.KeyPress

@@ -245,6 +245,8 @@ class BasicTab(QWidget):
     def _set_value(self, name: str, value) -> None:
         if name in self.texts:
             self.texts[name].setPlainText(value)
+        elif name in self.combos and isinstance(value, str):  # a new name, still being typed
+            self.combos[name].lineEdit().setText(value)
         elif name in self.combos:
             self.combos[name].set_value(value)
         else:

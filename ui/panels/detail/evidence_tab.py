@@ -34,6 +34,15 @@ from ui.session import Session
 from .common import MUTED, ColumnFitter, Notice, ask_reason, work_block
 
 HEADERS = ["文件名", "大小", "添加人", "添加时间", "所属措施", "SHA-256", "说明"]
+# the widest value each column usually holds: its fixed width (文件名 takes the rest)
+COLUMN_SAMPLES = {
+    1: "1023.9 KB",
+    2: "欧阳建国",
+    3: "2026年11月21日 10:00",
+    4: "措施 12",
+    5: "0123456789ab…",
+    6: "⚠ 同一文件也用于 2026-001",
+}
 
 __all__ = ["EvidenceTab", "ask_reason", "choose_files", "open_path"]
 
@@ -87,8 +96,9 @@ class EvidenceTab(QWidget):
         self.tree.setToolTip("双击打开；SHA-256 是文件内容的指纹，同一文件无论如何改名都相同")
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # narrow panel: hide SHA-256, 添加时间, 所属措施, 大小 first (all in the name's tooltip)
-        self.fitter = ColumnFitter(self.tree, 0, 140, [5, 3, 4, 1], {6: 220})
+        # narrow panel: hide SHA-256, 添加时间, 所属措施, 大小 first (all in the name's tooltip);
+        # every column but 文件名 has a fixed width, so nothing moves between problems
+        self.fitter = ColumnFitter(self.tree, 0, 140, [5, 3, 4, 1], samples=COLUMN_SAMPLES)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.open_current())
         layout.addWidget(self.tree, 1)
