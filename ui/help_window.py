@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .guide_text import SECTIONS
+from .widgets import scaled_points
 
 EXTRA_POINTS = 3.0  # the guide's text is this much larger than the window's own
 STEP = 2.0  # points per 放大 / 缩小
@@ -75,8 +76,7 @@ class HelpWindow(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
-        font = self.text.font()
-        self.points = min(LARGEST, font.pointSizeF() + EXTRA_POINTS)
+        self.points = min(LARGEST, scaled_points(1.0) + EXTRA_POINTS)
         self._apply_size()
         self.sections.currentRowChanged.connect(self.show_section)
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self.zoom(STEP))
@@ -98,13 +98,17 @@ class HelpWindow(QDialog):
         self._apply_size()
 
     def _apply_size(self) -> None:
+        """The application's style sheet fixes every widget's font size: the guide overrides it
+        with a style sheet of its own (a plain `setFont` would be ignored)."""
         font = self.text.font()
         font.setPointSizeF(self.points)
         self.text.setFont(font)
         self.text.document().setDefaultFont(font)
-        listed = self.sections.font()
-        listed.setPointSizeF(max(listed.pointSizeF(), self.points - 1))
-        self.sections.setFont(listed)
+        self.text.setStyleSheet(f"QTextBrowser {{ font-size: {self.points:.1f}pt; }}")
+        listed = max(self.points - 1, 10.0)
+        self.sections.setStyleSheet(
+            f"QListWidget {{ font-size: {listed:.1f}pt; }} QListWidget::item {{ padding: 4px; }}"
+        )
         self.smaller.setEnabled(self.points > 9.0)
         self.larger.setEnabled(self.points < LARGEST)
 

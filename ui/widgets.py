@@ -374,14 +374,21 @@ def ok_cancel(
 
 
 def headline(text: str = "", scale: float = 1.3) -> QLabel:
-    """A result in one large bold line (wrapping) above its details."""
+    """A result in one large bold line (wrapping) above its details. Sized by a style sheet of
+    its own: the application's style sheet sets every widget's font size, which a `setFont`
+    would not override."""
     label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * scale)
-    font.setBold(True)
-    label.setFont(font)
+    label.setStyleSheet(f"font-size: {scaled_points(scale):.1f}pt; font-weight: bold;")
     label.setWordWrap(True)
     return label
+
+
+def scaled_points(scale: float) -> float:
+    """The application's font size times `scale`, in points."""
+    from PySide6.QtWidgets import QApplication
+
+    base = QApplication.font().pointSizeF()
+    return (base if base > 0 else 10.0) * scale
 
 
 def readable(widget: QWidget, points: float = 11.0) -> QWidget:

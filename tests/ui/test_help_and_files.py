@@ -159,7 +159,21 @@ def test_opening_works_quietly_when_a_program_exists(tmp_path, monkeypatch):
 
 
 # -- the guide and 关于 ------------------------------------------------------------------------------
-def test_the_guide_opens_inside_the_program_at_a_large_font(qtbot, tmp_path, monkeypatch):
+@pytest.fixture
+def program_style(qtbot):
+    """The program's style sheet (it sets every widget's font size, which `setFont` cannot beat)."""
+    from ui.app import RESOURCES
+
+    app = QApplication.instance()
+    before = app.styleSheet()
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    yield
+    app.setStyleSheet(before)
+
+
+def test_the_guide_opens_inside_the_program_at_a_large_font(
+    qtbot, tmp_path, monkeypatch, program_style
+):
     window = MainWindow(
         QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), actor="王敏"
     )
@@ -170,14 +184,17 @@ def test_the_guide_opens_inside_the_program_at_a_large_font(qtbot, tmp_path, mon
     window.menu_actions["readme"].trigger()
     guide = window.help_window
     assert guide is not None and guide.isVisible() and not guide.isModal()
-    assert guide.text.font().pointSizeF() >= window.font().pointSizeF() + 2
+    QApplication.processEvents()
+    body = window.ledger_page.count.fontInfo().pixelSize()  # 13px from the style sheet
+    assert guide.text.fontInfo().pixelSize() >= body + 3
     titles = [guide.sections.item(i).text() for i in range(guide.sections.count())]
     assert titles == [title for title, _ in SECTIONS]
     for topic in ("整改流程", "整改时限的写法", "Excel 表格", "快捷键", "每月的工作"):
         assert any(topic in title for title in titles), topic
-    before = guide.points
+    before, size = guide.points, guide.text.fontInfo().pixelSize()
     guide.larger.click()
-    assert guide.points == before + 2
+    QApplication.processEvents()
+    assert guide.points == before + 2 and guide.text.fontInfo().pixelSize() > size
     window.menu_actions["readme"].trigger()  # a second F1 raises the same window
     assert window.help_window is guide
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker import services
 from tracker.ledger import create_ledger
@@ -232,6 +232,8 @@ def test_an_empty_ledger_shows_the_first_steps_until_a_problem_exists(
     win = main_window(qtbot, tmp_path, tmp_path / "e.db")
     page = win.ledger_page
     assert page.list_area.currentWidget() is page.empty
+    title = page.empty.findChildren(QLabel)[0]
+    assert title.text() == "这个台账里还没有问题" and "font-size" in title.styleSheet()
     buttons = page.empty.buttons
     assert [b.text() for b in buttons.values()] == ["新建问题…", "从Excel导入…", "名录…"]
     opened = []
