@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ def from_qdate(value: QDate) -> dt.date | None:
     return dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
 
 
-PENDING_STYLE = "QComboBox { background: #fff8e1; border: 1px solid #d08a00; }"
+PENDING_STYLE = "QLineEdit { background: #fff3c4; }"  # the text only: the layout must not move
 
 
 def confirm_entry(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
@@ -105,9 +105,8 @@ class DictionaryCombo(QComboBox):
         completer.activated[str].connect(self._picked_text)
         self.setCompleter(completer)
         edit = self.lineEdit()
-        edit.setPlaceholderText(f"{self.empty_text}（可输入新名称）")
+        edit.setPlaceholderText("未指定（可直接输入新名称）")
         edit.textEdited.connect(lambda _t: self._show_pending())
-        edit.installEventFilter(self)
         self.currentIndexChanged.connect(self._index_changed)
 
     def _index_changed(self, index: int) -> None:
@@ -135,35 +134,43 @@ class DictionaryCombo(QComboBox):
 
         name = self.pending_name()
         label = ENTRY_LABELS[self.kind]
-        self.setStyleSheet(PENDING_STYLE if name else "")
+        self.lineEdit().setStyleSheet(PENDING_STYLE if name else "")
         self.lineEdit().setToolTip(
             f"“{name}”还不在名录中：按回车加入名录（保存时也会询问）"
             if name
             else f"从名录中选择{label}，或直接输入新名称"
         )
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
-        """Enter in the text commits the name here, instead of also pressing the dialog's OK;
-        clicking into the text selects it all, so typing replaces the name rather than adding to it."""
-        if watched is self.lineEdit() and event.type() == QEvent.Type.FocusIn:
-            QTimer.singleShot(0, self.lineEdit().selectAll)
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Enter commits the typed name here (the focus is on the combo, not its text field),
+        instead of also falling through to the dialog's OK button."""
         if (
-            watched is self.lineEdit()
-            and event.type() == QEvent.Type.KeyPress
+            self.isEditable()
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not (self.completer() and self.completer().popup().isVisible())
+            and self._commit_typed()
         ):
-            text = self.typed_text()
-            index = self.findText(text, Qt.MatchFlag.MatchExactly) if text else -1
-            if index > 0:
-                if index != self.currentIndex():
-                    self.setCurrentIndex(index)
-                    return True
-                return False
-            if self.pending_name():
-                self.resolve(self)
-                return True
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _commit_typed(self) -> bool:
+        """Choose the entry whose name was typed, or offer a new name to 名录; True if handled."""
+        text = self.typed_text()
+        index = self.findText(text, Qt.MatchFlag.MatchExactly) if text else -1
+        if index > 0 and index != self.currentIndex():
+            self.setCurrentIndex(index)
+            return True
+        if self.pending_name():
+            self.resolve(self)
+            return True
         return False
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Clicking or tabbing into the picker selects its text: typing replaces the name."""
+        super().focusInEvent(event)
+        if self.isEditable():
+            QTimer.singleShot(0, self.lineEdit().selectAll)
 
     def resolve(self, parent: QWidget | None) -> bool:
         """Add the typed name to 名录 after asking (or bring a retired one back); True when there
