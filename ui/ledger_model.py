@@ -318,6 +318,8 @@ def deadline_text(row: ProblemRow) -> str:
         return "长期坚持" if row.measures_long_term else "—"
     if row.days_left is not None and row.days_left < 0:
         return f"{row.nearest_text}（逾期{-row.days_left}天）"
+    if row.days_left == 0:
+        return f"{row.nearest_text}（今天到期）"
     if row.days_left is not None and row.days_left <= 30:
         return f"{row.nearest_text}（剩{row.days_left}天）"
     return row.nearest_text

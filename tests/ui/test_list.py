@@ -260,3 +260,12 @@ def test_a_read_only_empty_ledger_offers_no_writing_steps(qtbot, tmp_path):
     assert page.empty.buttons["directory"].isEnabled()
     assert not page.empty.read_only_note.isHidden()
     first.close()
+
+
+def test_opening_the_filters_does_not_widen_the_window(qtbot, window):
+    page = window.ledger_page
+    before = page.filters.minimumSizeHint().width()
+    page.filters.more.setChecked(True)
+    QApplication.processEvents()
+    assert page.filters.minimumSizeHint().width() <= max(before, 560)
+    assert window.width() <= 1366

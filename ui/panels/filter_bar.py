@@ -53,9 +53,18 @@ class FilterBar(QWidget):
         top.addWidget(self.clear)
         outer.addLayout(top)
 
+        # three short rows rather than one long one: a row wider than the list would widen the
+        # window past a 1366-pixel screen and squeeze the side list
         self.panel = QWidget()
-        row = QHBoxLayout(self.panel)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self.panel)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        row = QHBoxLayout()
+        self._row2 = QHBoxLayout()
+        self._row3 = QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(self._row2)
+        rows.addLayout(self._row3)
         self.status = QComboBox()
         self.status.setToolTip("问题状态")
         self.status.addItem("全部状态", None)
@@ -71,6 +80,7 @@ class FilterBar(QWidget):
         self.deadline_on.setToolTip("只显示有未完成措施在此期间到期的问题")
         self.deadline_from = DateEdit()
         self.deadline_to = DateEdit(dt.date.today() + dt.timedelta(days=30))
+        self._dates_connected = False
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -84,11 +94,14 @@ class FilterBar(QWidget):
         session.changed.connect(self._reload_combos)
 
     def _build_combos(self, ledger) -> None:
-        for combo in self.combos.values():
-            combo.setParent(None)
+        for layout in (self._row, self._row2, self._row3):  # all but 状态, built afresh
+            for index in reversed(range(layout.count())):
+                item = layout.itemAt(index)
+                if item.widget() is not self.status:
+                    layout.takeAt(index)
+        for widget in [*self.combos.values(), *self.captions]:
+            widget.setParent(None)
         self.combos.clear()
-        for caption in self.captions:
-            caption.setParent(None)
         self.captions = []
         labels = {
             "category": "全部类别",
@@ -110,22 +123,30 @@ class FilterBar(QWidget):
         for kind, empty in labels.items():
             combo = DictionaryCombo(ledger, kind, empty_text=empty)
             combo.setToolTip(tips[kind])
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)  # long names must not widen the window
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            row = self._row2 if kind in captions else self._row
             if kind in captions:
                 caption = QLabel(captions[kind])
                 caption.setToolTip(tips[kind])
                 caption.setBuddy(combo)
-                self._row.addWidget(caption)
+                row.addWidget(caption)
                 self.captions.append(caption)
-            self._row.addWidget(combo)
+            row.addWidget(combo, 1)
             self.combos[kind] = combo
-        for widget in (self.deadline_on, self.deadline_from, self.deadline_to):
-            self._row.removeWidget(widget)
-            self._row.addWidget(widget)
-        self.deadline_on.toggled.connect(lambda _v: self.changed.emit())
-        self.deadline_from.dateChanged.connect(self._dates_changed)
-        self.deadline_to.dateChanged.connect(self._dates_changed)
         self._row.addStretch(1)
+        self._row2.addStretch(1)
+        for widget in (self.deadline_on, self.deadline_from, self.deadline_to):
+            self._row3.addWidget(widget)
+        self._row3.addStretch(1)
+        if not self._dates_connected:
+            self.deadline_on.toggled.connect(lambda _v: self.changed.emit())
+            self.deadline_from.dateChanged.connect(self._dates_changed)
+            self.deadline_to.dateChanged.connect(self._dates_changed)
+            self._dates_connected = True
 
     def _reload_combos(self, changes) -> None:
         if changes.dictionaries and self.session.ledger is not None:
