@@ -76,8 +76,9 @@ class _Measure:
 
 
 def where_matched(ledger: Ledger, flt: Filter, ids: list[int]) -> dict[int, str]:
-    """For each of `ids` that the filter matched somewhere the list does not show, a short note
-    saying where; problems matched in a visible column get none (the column shows it)."""
+    """For each of `ids`, where the filter matched it: a department or person filter always says
+    whether through the problem itself (问题的责任部门) or which measure; a search term gets a
+    note only when no visible column holds it (those are marked in the list itself)."""
     term = search_form(flt.search)
     if not ids or not (term or flt.department is not None or flt.person is not None):
         return {}
@@ -111,11 +112,15 @@ def where_matched(ledger: Ledger, flt: Filter, ids: list[int]) -> dict[int, str]
         _, code, desc, cause, target, remarks, leader_id, leader, dept_id, dept, cat, batch = row
         found = notes.setdefault(pid, [])
         mine = measures.get(pid, [])
-        if flt.department is not None and dept_id != flt.department:
+        if flt.department is not None and dept_id == flt.department:
+            found.append("问题的责任部门")
+        elif flt.department is not None:
             hit = next((m for m in mine if m.department_id == flt.department), None)
             if hit is not None:
                 found.append(f"措施 {hit.seq} 责任部门：{hit.department}")
-        if flt.person is not None and leader_id != flt.person:
+        if flt.person is not None and leader_id == flt.person:
+            found.append("问题的责任领导")
+        elif flt.person is not None:
             hit = next((m for m in mine if m.owner_id == flt.person), None)
             if hit is not None:
                 found.append(f"措施 {hit.seq} 责任人：{hit.owner}")

@@ -71,10 +71,10 @@ def test_a_department_filter_through_a_measure_names_that_measure(ledger):
     through = make_problem(ledger, "文件多", department=other)
     services.update_measure(ledger, measure_ids(ledger, through)[0], department=other)
     notes = matched(ledger, Filter(department=other))
-    assert notes == {}  # both problem and measure in 宣传部
+    assert notes == {through: "问题的责任部门"}  # the problem's own, though its measure's too
     services.update_measure(ledger, measure_ids(ledger, own)[0], department=other)
     notes = matched(ledger, Filter(department=other))
-    assert notes == {own: "措施 1 责任部门：宣传部"}
+    assert notes == {own: "措施 1 责任部门：宣传部", through: "问题的责任部门"}
     assert team.department != other
 
 
@@ -82,7 +82,7 @@ def test_a_person_filter_through_a_measure_names_the_owner(ledger):
     team = make_team(ledger)
     pid = make_problem(ledger, "会议多")  # led by 张伟, measure owned by 李娜
     assert matched(ledger, Filter(person=team.owner)) == {pid: "措施 1 责任人：李娜"}
-    assert matched(ledger, Filter(person=team.leader)) == {}
+    assert matched(ledger, Filter(person=team.leader)) == {pid: "问题的责任领导"}
 
 
 def test_snippets_are_cut_around_the_match():
