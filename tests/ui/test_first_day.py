@@ -160,3 +160,21 @@ def test_evidence_columns_stay_put_from_one_problem_to_the_next(panel, session, 
         return [tab.tree.columnWidth(c) for c in range(tab.tree.columnCount())]
 
     assert widths(a) == widths(b) == widths(a)
+
+
+def test_a_narrow_evidence_table_fits_without_a_scroll_bar(panel, session, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    ledger = session.ledger
+    pid = first(ledger, "in_progress")
+    scan = tmp_path / "会议纪要.pdf"
+    scan.write_bytes(b"%PDF")
+    services.add_evidence(ledger, pid, scan)
+    panel.resize(450, 640)
+    panel.show_problem(pid)
+    panel.tabs.setCurrentWidget(panel.evidence)
+    QApplication.processEvents()
+    tree = panel.evidence.tree
+    shown = [c for c in range(tree.columnCount()) if not tree.isColumnHidden(c)]
+    assert 0 in shown and 5 not in shown  # SHA-256 steps aside first
+    assert sum(tree.columnWidth(c) for c in shown) <= tree.viewport().width()

@@ -186,6 +186,7 @@ class ColumnFitter(QObject):
             view.setColumnHidden(col, False)
             if col in self.samples:
                 view.setColumnWidth(col, self._sample_width(col))
+                widths[col] = view.columnWidth(col)
             elif col != self.text_column:
                 view.resizeColumnToContents(col)
                 if col in self.caps:
