@@ -12,6 +12,7 @@ from .ledger import Ledger
 from .models import Batch, Category, Department, Measure, Person, Problem, Source
 from .workflow import MEASURE_LABELS, STATUS_LABELS
 
+IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
 REFERENCES = {
     "batch": Batch,
     "source": Source,
@@ -46,6 +47,31 @@ SHOWN_ON_CREATE = {
     "evidence": ["name", "size"],
     "extension": ["old_text", "new_text", "reason"],
     "import_source": ["file", "sheet", "row"],
+}
+# An import sets everything at once: its history shows every value it set, in the order of the
+# problem's form (what the workbook said is then readable where the user looks for it).
+SHOWN_ON_IMPORT = {
+    **SHOWN_ON_CREATE,
+    "problem": [
+        "code",
+        "description",
+        "batch",
+        "source",
+        "category",
+        "cause",
+        "target",
+        "leader",
+        "department",
+        "found_on",
+        "status",
+        "closed_on",
+        "closure_note",
+        "status_reason",
+        "remarks",
+    ],
+    "measure": ["text", "owner", "department", "deadline_text", "status", "done_on"],
+    "progress": ["on", "text", "author"],
+    "person": ["name", "department", "post"],
 }
 
 
@@ -146,9 +172,13 @@ def _subject(names: _Names, changes: list[dict]) -> str:
     return f"措施 {seq}“{short}”"
 
 
-def describe_changes(ledger: Ledger, changes: list[dict], names: _Names | None = None) -> list[str]:
+def describe_changes(
+    ledger: Ledger, changes: list[dict], names: _Names | None = None, *, imported: bool = False
+) -> list[str]:
+    """Lines in words; `imported`: rows created by an import show every value they were given."""
     names = names or _Names(ledger)
     lines = []
+    shown_on = SHOWN_ON_IMPORT if imported else SHOWN_ON_CREATE
     for change in changes:
         table = change["t"]
         what = TABLE_LABELS.get(table, table)
@@ -156,7 +186,7 @@ def describe_changes(ledger: Ledger, changes: list[dict], names: _Names | None =
             found = names.measure(change["id"])
             what = f"措施 {found[0]}" if found else what
         if change["op"] == "c":
-            shown = SHOWN_ON_CREATE.get(table, ["name", "value"])
+            shown = shown_on.get(table, ["name", "value"])
             parts = [
                 f"{field_label(table, f)}：{names(f, change['f'][f])}"
                 for f in shown
@@ -181,7 +211,7 @@ def problem_history(ledger: Ledger, problem_id: int) -> list[HistoryItem]:
             e.at,
             e.actor,
             action_label(e.action),
-            describe_changes(ledger, e.changes, names),
+            describe_changes(ledger, e.changes, names, imported=e.action == IMPORT),
             _subject(names, e.changes),
         )
         for e in journal.entries(ledger.db, problem=problem_id)

@@ -22,6 +22,7 @@ from ..dates import format_date, format_month, month_end
 from ..errors import LedgerDamagedError, LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
+from ..import_closure import MARK
 from ..integrity import check_integrity
 from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
@@ -40,7 +41,7 @@ from .writer import (
 )
 
 CODE_LABEL = "校验码"
-LAYOUT = 1  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
+LAYOUT = 2  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
 MOMENT_LABEL = "历史记录截至"
 
 SUMMARY_COLUMNS = tuple(
@@ -309,6 +310,12 @@ def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None
     t = numbers.total
     _section(sheet, "一、问题整改总体情况", ("项目", *PROBLEM_HEADINGS))
     _figure_row(sheet, "查摆问题", _problem_values(t), "台账正文")
+    if numbers.closed_on_import:
+        sheet.note_row(
+            f"已销号中有 {numbers.closed_on_import} 个问题为“{MARK}”：从手工台账导入时原表已写销号，"
+            "未经本程序审核（明细中标出），请核实。",
+            height=18.0,
+        )
     _section(sheet, "二、整改措施落实情况", ("项目", *MEASURE_HEADINGS))
     _figure_row(sheet, "整改措施", _measure_values(t), "台账正文")
     headings = (*PROBLEM_HEADINGS, *BREAKDOWN_EXTRA)
