@@ -14,12 +14,10 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from peewee import JOIN
-
 from .dates import format_date
 from .ledger import Ledger
 from .models import Batch, Category, Department, Measure, Problem, Progress
-from .queries import LEADER, OWNER, Filter
+from .queries import LEADER, OWNER, Filter, with_measure_names, with_problem_names
 
 BEFORE, AFTER = 8, 18  # characters of context kept around a match in a note
 
@@ -85,19 +83,19 @@ def where_matched(ledger: Ledger, flt: Filter, ids: list[int]) -> dict[int, str]
     problems = {row[0]: row for row in _problems(ledger, ids)}
     measures: dict[int, list[_Measure]] = {}
     query = (
-        ledger.select(
-            Measure,
-            Measure.problem,
-            Measure.seq,
-            Measure.text,
-            Measure.owner,
-            OWNER.name,
-            Measure.department,
-            Department.name,
-            Measure.status,
+        with_measure_names(
+            ledger.select(
+                Measure,
+                Measure.problem,
+                Measure.seq,
+                Measure.text,
+                Measure.owner,
+                OWNER.name,
+                Measure.department,
+                Department.name,
+                Measure.status,
+            )
         )
-        .join_from(Measure, OWNER, JOIN.LEFT_OUTER, on=(Measure.owner == OWNER.id))
-        .join_from(Measure, Department, JOIN.LEFT_OUTER, on=(Measure.department == Department.id))
         .where(Measure.problem.in_(ids))
         .order_by(Measure.problem, Measure.seq)
         .tuples()
@@ -112,18 +110,18 @@ def where_matched(ledger: Ledger, flt: Filter, ids: list[int]) -> dict[int, str]
         _, code, desc, cause, target, remarks, leader_id, leader, dept_id, dept, cat, batch = row
         found = notes.setdefault(pid, [])
         mine = measures.get(pid, [])
-        if flt.department is not None and dept_id == flt.department:
-            found.append("问题的责任部门")
-        elif flt.department is not None:
-            hit = next((m for m in mine if m.department_id == flt.department), None)
+        for wanted, own, whose, key, label, name in (
+            (flt.department, dept_id, "问题的责任部门", "department_id", "责任部门", "department"),
+            (flt.person, leader_id, "问题的责任领导", "owner_id", "责任人", "owner"),
+        ):
+            if wanted is None:
+                continue
+            if own == wanted:
+                found.append(whose)
+                continue
+            hit = next((m for m in mine if getattr(m, key) == wanted), None)
             if hit is not None:
-                found.append(f"措施 {hit.seq} 责任部门：{hit.department}")
-        if flt.person is not None and leader_id == flt.person:
-            found.append("问题的责任领导")
-        elif flt.person is not None:
-            hit = next((m for m in mine if m.owner_id == flt.person), None)
-            if hit is not None:
-                found.append(f"措施 {hit.seq} 责任人：{hit.owner}")
+                found.append(f"措施 {hit.seq} {label}：{getattr(hit, name)}")
         if not term:
             continue
         visible = (code, desc, leader or "", dept or "", cat or "", batch or "")
@@ -143,25 +141,23 @@ def where_matched(ledger: Ledger, flt: Filter, ids: list[int]) -> dict[int, str]
 
 def _problems(ledger: Ledger, ids: list[int]):
     return (
-        ledger.select(
-            Problem,
-            Problem.id,
-            Problem.code,
-            Problem.description,
-            Problem.cause,
-            Problem.target,
-            Problem.remarks,
-            Problem.leader,
-            LEADER.name,
-            Problem.department,
-            Department.name,
-            Category.name,
-            Batch.name,
+        with_problem_names(
+            ledger.select(
+                Problem,
+                Problem.id,
+                Problem.code,
+                Problem.description,
+                Problem.cause,
+                Problem.target,
+                Problem.remarks,
+                Problem.leader,
+                LEADER.name,
+                Problem.department,
+                Department.name,
+                Category.name,
+                Batch.name,
+            )
         )
-        .join_from(Problem, LEADER, JOIN.LEFT_OUTER, on=(Problem.leader == LEADER.id))
-        .join_from(Problem, Department, JOIN.LEFT_OUTER, on=(Problem.department == Department.id))
-        .join_from(Problem, Category, JOIN.LEFT_OUTER, on=(Problem.category == Category.id))
-        .join_from(Problem, Batch, JOIN.LEFT_OUTER, on=(Problem.batch == Batch.id))
         .where(Problem.id.in_(ids))
         .tuples()
     )

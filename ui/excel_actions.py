@@ -24,7 +24,7 @@ from tracker.dates import format_date, format_month
 
 from . import files
 from .operations import run_in_background
-from .widgets import DateEdit
+from .widgets import DateEdit, ask_choice
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -116,19 +116,15 @@ def may_write(parent: QWidget | None, target: Path) -> bool:
 
     if not target.exists() or target.is_dir() or is_our_workbook(target):
         return True
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    return ask_choice(
+        parent,
         "文件已存在",
         f"“{target.name}”已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。\n"
         f"覆盖后，其中原有的内容将丢失。\n\n{target}",
-        parent=parent,
+        "覆盖",
+        icon=QMessageBox.Icon.Warning,
+        default_no=True,
     )
-    replace = box.addButton("覆盖", QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is replace
 
 
 def offer_to_open(parent: QWidget, title: str, text: str, path: Path) -> None:

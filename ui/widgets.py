@@ -59,15 +59,29 @@ def from_qdate(value: QDate) -> dt.date | None:
 PENDING_STYLE = "QLineEdit { background: #fff3c4; }"  # the text only: the layout must not move
 
 
-def confirm_entry(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
-    """Ask before a name joins 名录 (tests replace this). Esc and 取消 keep it out."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(ok)
+def ask_choice(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    yes: str,
+    no: str = "取消",
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+    default_no: bool = False,
+) -> bool:
+    """A question with two buttons named for what they do; Esc is always `no`."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel if default_no else ok)
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is ok
+
+
+def confirm_entry(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+    """Ask before a name joins 名录 (tests replace this). Esc and 取消 keep it out."""
+    return ask_choice(parent, title, text, ok_text)
 
 
 class DictionaryCombo(QComboBox):

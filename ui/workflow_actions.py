@@ -152,19 +152,16 @@ class WorkflowActions(QObject):
     def ask_new_measure(self, code: str) -> bool:
         """After 重新整改: offer a new measure (回头看 found the problem back; the old measures
         stay done, so without a new one it would sit in 整改中 with nothing left to do)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        from .widgets import ask_choice
+
+        return ask_choice(
+            self.parent_widget,
             "新增整改措施？",
             f"问题 {code} 已重新整改。原有的整改措施仍为“已完成”。\n\n"
             "要为这次反弹新增一项整改措施吗？",
-            parent=self.parent_widget,
+            "新增整改措施…",
+            "以后再说",
         )
-        add = box.addButton("新增整改措施…", QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton("以后再说", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(add)
-        box.setEscapeButton(later)
-        box.exec()
-        return box.clickedButton() is add
 
     def ask_measure(self, row: dict):
         """The new measure's text, owner, department and deadline (None when cancelled)."""

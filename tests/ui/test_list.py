@@ -4,7 +4,7 @@ the whole length in the scroll bar, the first steps on an empty ledger."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker import services
@@ -13,7 +13,6 @@ from tracker.models import Measure, Problem
 from tracker.queries import Filter, problem_ids
 from ui.highlight import MARK, _pieces
 from ui.ledger_model import COLUMNS, MATCH_COLUMN
-from ui.main_window import MainWindow
 
 from .helpers import main_window
 
@@ -22,12 +21,9 @@ COL = {key: i for i, (_, key, _) in enumerate(COLUMNS)}
 
 @pytest.fixture
 def window(qtbot, tmp_path, demo_ledger, message_boxes):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, actor="周晓梅")
-    qtbot.addWidget(win)
-    location = demo_ledger.location
+    """The program over the demo ledger on a 1366×768 office laptop."""
     demo_ledger.close()
-    win.open_location(location, synchronous=True)
+    win = main_window(qtbot, tmp_path, demo_ledger.location)
     win.resize(1366, 768)
     win.show()
     yield win

@@ -83,15 +83,22 @@ def test_completing_an_overdue_measure_lowers_the_count(
     assert banner.text.text().startswith(f"逾期 {before - 1} 项整改措施")
 
 
-def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path, settle):
-    empty = Session()
-    empty.open(create_ledger(tmp_path / "e.db", unit_name="x"))
+def checked_banner(qtbot, session, settle) -> ReminderBanner:
+    """A banner on a page of its own over `session`, its counts read."""
     host = QWidget()
     qtbot.addWidget(host)
-    widget = ReminderBanner(empty, host)
+    widget = ReminderBanner(session, host)
+    widget.host = host  # the host lives as long as the banner (qtbot holds widgets weakly)
     host.show()
     widget.check()
     settle()
+    return widget
+
+
+def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path, settle):
+    empty = Session()
+    empty.open(create_ledger(tmp_path / "e.db", unit_name="x"))
+    widget = checked_banner(qtbot, empty, settle)
     assert not widget.isVisible()
     empty.close()
 
@@ -121,12 +128,7 @@ def test_measures_whose_deadline_names_no_date_are_reminded_of_and_lead_to_their
             services.MeasureInput("长期坚持会议审批", deadline="长期坚持"),
         ],
     )
-    host = QWidget()
-    qtbot.addWidget(host)
-    widget = ReminderBanner(fresh, host)
-    host.show()
-    widget.check()
-    settle()
+    widget = checked_banner(qtbot, fresh, settle)
     assert widget.isVisible()
     assert widget.text.text() == "时限不明确 2 项整改措施"
     assert widget.unclear_button.isVisible() and not widget.overdue_button.isVisible()
