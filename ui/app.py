@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 from tracker.paths import ENV_DATA_DIR, ENV_DB, data_dir, default_db_location, log_dir
+from tracker.version import VERSION
 
 STARTED = time.time()  # for the start-up probe: as close to process start as our code gets
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -27,6 +28,7 @@ log = logging.getLogger("zhenggai")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="zhenggai", description="整改台账桌面程序")
+    parser.add_argument("--version", action="version", version=f"整改台账 {VERSION}")
     parser.add_argument("--db", help="要打开的台账文件或 postgresql:// 地址")
     parser.add_argument("--user", help="操作人姓名（默认：设置中的姓名或系统登录名）")
     parser.add_argument("--data-dir", help="数据目录（便携使用）")
@@ -59,13 +61,14 @@ def setup_logging() -> None:
 
 
 def make_application():
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont, QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("zhenggai")
     app.setOrganizationName("zhenggai")
     app.setApplicationDisplayName("整改台账")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icon.png")))
     families = set(QFontDatabase.families())
     for family in FONT_FAMILIES:
         if family in families:

@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
 
 def about_text() -> str:
     return (
-        f"整改台账  版本 {VERSION}\n\n"
+        f"整改台账 {VERSION}\n\n"
         "问题挂账、整改落实、审核销号，每一处修改都有据可查。\n"
         "使用说明：帮助 → 使用说明（F1）。"
     )

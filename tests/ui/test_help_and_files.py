@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from tracker.version import VERSION
 from ui import files
 from ui.guide_text import SECTIONS
 from ui.help_window import HelpWindow
-from ui.main_window import MainWindow, about_text
+from ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -219,7 +218,3 @@ def test_the_guide_covers_what_a_secretary_asks(qtbot):
     assert "校验码" in guide.section_text()
     guide.find.setText("不存在的词语")
     assert not guide.find_next() and "没有" in guide.status.text()
-
-
-def test_about_names_the_version():
-    assert f"版本 {VERSION}" in about_text()
