@@ -297,7 +297,7 @@ def cmd_history(args, location: str, actor: str) -> int:
         items = problem_history(ledger, problem_id_by_code(ledger, args.code))
     print(f"问题 {args.code} 的修改历史（共 {len(items)} 条）：")
     for item in items:
-        print(f"[{item.seq}] {item.when}  {item.actor}  {item.action}")
+        print(f"[{item.seq}] {item.when}  {item.actor}  {item.title}")
         for line in item.lines:
             print(f"      {line}")
     return EXIT_OK

@@ -61,7 +61,6 @@ def setup_logging() -> None:
 
 
 def make_application():
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtGui import QFont, QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -75,16 +74,26 @@ def make_application():
         if family in families:
             app.setFont(QFont(family, 10))
             break
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator = QTranslator(app)
-    if translator.load(
-        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
-        app.installTranslator(translator)
+    install_translations(app)
     style = RESOURCES / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
+
+
+def install_translations(app) -> list:
+    """Qt's own words (buttons, file dialogs, context menus) in Chinese: qtbase_zh_CN.qm, which
+    PySide6 ships. The two file-dialog labels it lacks are set by `ui.files.make_dialog`."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translations (qtbase_zh_CN.qm) not found in %s", folder)
+        return []
+    app.installTranslator(translator)
+    return [translator]
 
 
 def initial_location(args: argparse.Namespace, settings) -> str | None:

@@ -7,7 +7,7 @@ import socket
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from .questions import Role, ask
+from .widgets import Role, ask
 
 
 class LedgerLock:

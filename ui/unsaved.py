@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox, QWidget
 
-from .questions import Role, ask
+from .widgets import Role, ask
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 SAVE_PROPERTY = "savesForm"
