@@ -22,6 +22,7 @@ from .highlight import HighlightDelegate
 from .ledger_model import COLUMNS, ID_ROLE, MATCH_COLUMN, LedgerModel, explains
 from .page_layout import (
     CENTRE_MIN,
+    CENTRE_MIN_HEIGHT,
     DETAIL_MIN_HEIGHT,
     DETAIL_MIN_WIDTH,
     SIDE_KEY,
@@ -93,7 +94,9 @@ class LedgerPage(QWidget):
         self.detail = DetailPanel(session)
 
         centre = QWidget()
-        centre.setMinimumWidth(CENTRE_MIN)  # fixed: the filter row or banner never widen it
+        # Fixed, not the contents' wishes: the filter rows, the banner or the empty-ledger page
+        # never widen the window or make it taller than a 768-pixel screen at 特大.
+        centre.setMinimumSize(CENTRE_MIN, CENTRE_MIN_HEIGHT)
         column = QVBoxLayout(centre)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.banner)

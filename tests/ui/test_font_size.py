@@ -56,6 +56,8 @@ def test_the_setting_sets_qts_scale_factor_unless_the_user_did(monkeypatch, tmp_
     monkeypatch.delenv(font_size.ENV, raising=False)
     monkeypatch.setattr(font_size, "_set_here", False)
     settings.setValue(font_size.KEY, "large")
+    monkeypatch.setenv(font_size.ENV, "")  # restored when the test ends: the setting writes it
+    monkeypatch.delenv(font_size.ENV)
     assert font_size.apply_before_start(settings) == 1.15
     assert os.environ[font_size.ENV] == "1.15"
     assert font_size.ENV not in font_size.restart_environment()  # the new setting is read anew
