@@ -97,7 +97,7 @@ def _nearest_due(db: Database) -> None:
 
 def _identity(db: Database) -> None:
     """Version 8: the ledger's stable id and the key it signs its monthly reports with."""
-    from .exchange import identity  # cryptography: loaded only when a ledger needs it
+    from .exchange import identity  # nacl (signatures): loaded only when a ledger needs it
 
     identity.ensure(db)
 

@@ -17,8 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.signing import SigningKey
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
@@ -180,12 +179,12 @@ def _forge(path: Path, out: Path, edit) -> str:
     wb.save(out)
     payload = seal.read_seal(read_content(path), path.name).payload  # the genuine data
     payload["sheets"] = [s.as_json() for s in seal.shown_sheets(read_content(out))]
-    key = Ed25519PrivateKey.generate()
-    public = base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    key = SigningKey.generate()
+    public = base64.b64encode(bytes(key.verify_key))
     payload["ledger"]["public_key"] = public.decode()
     text = seal.encode(payload)
     sha = seal.digest(text)
-    signature = base64.b64encode(key.sign(seal.SIGNED + sha.encode())).decode()
+    signature = base64.b64encode(key.sign(seal.SIGNED + sha.encode()).signature).decode()
     wb = load_workbook(out)
     wb.remove(wb[seal.DATA_SHEET])
     ws = wb.create_sheet(seal.DATA_SHEET)

@@ -10,7 +10,7 @@ from tests.ui.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_BEFORE_FIRST_PAINT = ("psycopg2", "psycopg", "openpyxl", "python_calamine", "lxml")
-NOT_BEFORE_FIRST_PAINT += ("cryptography", "PySide6.QtCharts", "tracker.excel", "tracker.backup")
+NOT_BEFORE_FIRST_PAINT += ("nacl", "PySide6.QtCharts", "tracker.excel", "tracker.backup")
 
 PROBE = """
 import sys

@@ -14,9 +14,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 from peewee import Database
 
 from ..errors import LedgerError
@@ -44,7 +43,7 @@ def key_fingerprint(public_key: str) -> str:
 
 def new_meta_rows() -> list[tuple[str, str]]:
     """(key, value) rows for a new ledger's meta table."""
-    raw = Ed25519PrivateKey.generate().private_bytes_raw()
+    raw = bytes(SigningKey.generate())  # the 32-byte seed: RFC 8032's raw private key
     return [(LEDGER_ID_KEY, uuid.uuid4().hex), (SIGNING_KEY, base64.b64encode(raw).decode())]
 
 
@@ -65,9 +64,9 @@ def _meta(db: Database, key: str) -> str:
     return row[0]
 
 
-def _private_key(db: Database) -> Ed25519PrivateKey:
+def _private_key(db: Database) -> SigningKey:
     try:
-        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(_meta(db, SIGNING_KEY)))
+        return SigningKey(base64.b64decode(_meta(db, SIGNING_KEY), validate=True))
     except (ValueError, TypeError) as exc:
         raise LedgerError(
             "台账的签名密钥已损坏（可能是在程序之外被改动），无法为报表签名。"
@@ -75,19 +74,19 @@ def _private_key(db: Database) -> Ed25519PrivateKey:
 
 
 def identity(db: Database) -> Identity:
-    public = _private_key(db).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    public = bytes(_private_key(db).verify_key)
     return Identity(_meta(db, LEDGER_ID_KEY), base64.b64encode(public).decode())
 
 
 def sign(db: Database, data: bytes) -> str:
     """The ledger's signature over `data`, base64."""
-    return base64.b64encode(_private_key(db).sign(data)).decode()
+    return base64.b64encode(_private_key(db).sign(data).signature).decode()
 
 
 def signature_holds(public_key: str, data: bytes, signature: str) -> bool:
     try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(signature, validate=True), data)
-    except (InvalidSignature, ValueError, TypeError):
+        key = VerifyKey(base64.b64decode(public_key, validate=True))
+        key.verify(data, base64.b64decode(signature, validate=True))
+    except (BadSignatureError, ValueError, TypeError):
         return False
     return True
