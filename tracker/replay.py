@@ -19,6 +19,7 @@ from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
 from .models import JOURNALED, UNJOURNALED_FIELDS, Journal
+from .recorder import journaled_defaults
 
 MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
@@ -45,7 +46,21 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
                     row[name] = new
                 if updates is not None:
                     updates[(change["t"], key)] = updates.get((change["t"], key), 0) + 1
+    _fill_defaults(state)
     return state
+
+
+def _fill_defaults(state: State) -> None:
+    """Rows created before a column existed (a schema step added it) take its default, as the
+    step stored it in the existing rows: a create entry records the row it made, whole, with the
+    columns of its time."""
+    for table, model in JOURNALED.items():
+        template = journaled_defaults(model)
+        width = len(template)
+        for row in state[table].values():
+            if len(row) < width:
+                for name, value in template.items():
+                    row.setdefault(name, value)
 
 
 @dataclass
