@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import backup as backup_mod
+from .checkpoints import past
 from .dates import format_date
 from .errors import LedgerError
 from .failures import translate
@@ -27,7 +28,7 @@ from .paths import (
     require_folder,
     scrub,
 )
-from .replay import reindex, snapshot, verify
+from .replay import reindex, verify
 from .stats import KEY_LABELS, stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -195,7 +196,7 @@ def cmd_demo(args, location: str, actor: str) -> int:
 
 def cmd_stats(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor, read_only=False) as ledger:
-        target = snapshot(ledger, args.as_of) if args.as_of else ledger
+        target = past(ledger, args.as_of) if args.as_of else ledger
         numbers = stats(target)
         unit = target.unit_name
     if args.json:

@@ -26,14 +26,18 @@ MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED 
 State = dict[str, dict]  # table -> id -> {field: json value}
 
 
-def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> State:
+def replay(
+    change_lists: Iterable[list[dict]], updates: dict | None = None, state: State | None = None
+) -> State:
     """Apply entries' changes in order (`journal.change_lists`); what comes out is the ledger's
     content as the journal describes it.
 
     If `updates` is given it receives, per (table, id), how many journaled updates the row had —
-    which is what its `version` column must say.
+    which is what its `version` column must say. Given a `state` (of the entries before these),
+    it goes on from there.
     """
-    state: State = {table: {} for table in JOURNALED}
+    if state is None:
+        state = {table: {} for table in JOURNALED}
     for changes in change_lists:
         for change in changes:
             rows = state[change["t"]]
@@ -121,7 +125,9 @@ def check_data(ledger: Ledger) -> list[str]:
 
 
 def _stale_derived(ledger: Ledger) -> list[str]:
-    out = []
+    from . import checkpoints  # they replay with this module's functions
+
+    out = checkpoints.stale(ledger)
     stale = search_index.stale(ledger.db)
     if stale:
         out.append(
@@ -157,6 +163,9 @@ def reindex(ledger: Ledger) -> int | None:
                 f"{shown}{more}"
             )
         nearest_due.rebuild(ledger.db)
+        from . import checkpoints
+
+        checkpoints.clear(ledger)
         return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from .. import workflow
+from ..checkpoints import past
 from ..dates import format_date
 from ..ledger import Ledger
 from ..models import Batch, Category, Department
 from ..overdue import is_overdue
 from ..queries import ALL, VIEW_LABELS, Filter, problem_ids
-from ..replay import snapshot
-from .rows import MeasureLine, ProblemGroup, fetch_groups
+from .rows import MeasureLine, ProblemGroup, fetch_groups, progress_entry
 from .styles import Column, Palette, row_height, set_page, text_lines
 from .writer import (
     HeaderInfo,
@@ -88,7 +88,7 @@ def export_ledger(
     target = check_target(path)
     replaced = target.exists()
     info = HeaderInfo.of(ledger)
-    source = snapshot(ledger, as_of) if as_of else ledger
+    source = past(ledger, as_of) if as_of else ledger
     try:
         with source.db.atomic():  # one consistent read of a live ledger
             ids = problem_ids(source, flt, sort)
@@ -232,10 +232,7 @@ def _measure_lines(m: MeasureLine | None) -> int:
 
 def progress_text(m: MeasureLine) -> str:
     """Dated entries, oldest first: “2026年3月5日 李娜：召开专题会议…”."""
-    return "\n".join(
-        f"{format_date(on)} {author}：{text}" if author else f"{format_date(on)}：{text}"
-        for on, author, text in m.progress
-    )
+    return "\n".join(progress_entry(*entry) for entry in m.progress)
 
 
 def completion(

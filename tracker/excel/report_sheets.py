@@ -18,7 +18,7 @@ from ..models import Department, Extension, Measure, Problem
 from ..overdue import is_overdue, overdue_measure_condition
 from ..queries import LEADER, OWNER, Filter, problem_ids
 from .report_figures import Figures
-from .rows import ProblemGroup, fetch_groups
+from .rows import ProblemGroup, fetch_groups, progress_entry
 from .styles import Column, row_height, set_page, text_lines
 from .writer import HeaderInfo, StreamSheet, Ticker
 
@@ -81,7 +81,7 @@ def details(wb, palette, title, info, source, ids, numbers: Figures, ticker: Tic
     set_page(sheet.ws, title_rows=f"{HEADING_ROW}:{HEADING_ROW}")
     sheet_top(
         sheet,
-        f"{title}明细",
+        title,
         info,
         f"本表列出本月前尚未销号和本月销号的问题，共 {len(ids)} 个；"
         f"本月进展为{format_date(numbers.first)}至{format_date(numbers.last)}的整改进展。",
@@ -111,7 +111,7 @@ def _detail_group(sheet: StreamSheet, number: int, g: ProblemGroup, today: dt.da
         if m is None:
             lines.append(1)
             continue
-        text = "\n".join(f"{format_date(on)}：{t}" for on, _, t in m.progress)
+        text = month_progress(m)
         lines.append(
             max(text_lines(m.text, 24), text_lines(text, 30), text_lines(m.deadline_text, 15))
         )
@@ -150,7 +150,12 @@ def _measure_cell(c: int, m, late: bool, today: dt.date):
         return (today - m.deadline_date).days if late else None
     if c == 13:
         return len(m.extensions) or None
-    return "\n".join(f"{format_date(on)}：{text}" for on, _, text in m.progress)  # 14
+    return month_progress(m)  # 14
+
+
+def month_progress(m) -> str:
+    """The month's progress entries of a measure, each with its date (not its author)."""
+    return "\n".join(progress_entry(*entry, with_author=False) for entry in m.progress)
 
 
 # -- 逾期 ---------------------------------------------------------------------------------------
@@ -199,7 +204,7 @@ def overdue_sheet(wb, palette, title, info, source, today: dt.date, ticker: Tick
     set_page(sheet.ws, title_rows=f"{HEADING_ROW}:{HEADING_ROW}")
     sheet_top(
         sheet,
-        f"{title}逾期措施",
+        title,
         info,
         f"截至{format_date(today)}超过整改时限仍未完成的整改措施，按时限先后排列。",
     )

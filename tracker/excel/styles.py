@@ -66,12 +66,25 @@ NAMED_STYLES: dict[str, NamedStyle] = {
             fill=TOTAL_FILL,
             number_format="0.0%",
         ),
-        _style("台账增减", _body, _CENTER, border=BORDER, number_format="+0;-0;0"),
-        _style("台账增减百分点", _body, _CENTER, border=BORDER, number_format="+0.0%;-0.0%;0.0%"),
+        _style("台账增减", _body, _CENTER, border=BORDER, number_format=r"\+0;\-0;0"),
+        _style(
+            "台账增减百分点", _body, _CENTER, border=BORDER, number_format=r"\+0.0%;\-0.0%;0.0%"
+        ),
+        _style("台账金额", _body, _CENTER, border=BORDER, number_format="0.00"),
+        _style("台账增减金额", _body, _CENTER, border=BORDER, number_format=r"\+0.00;\-0.00;0.00"),
         _style("台账注释", Font(name=SONG, size=10), Alignment(vertical="top", wrap_text=True)),
         _style("台账校验码", Font(name=SONG, size=10, bold=True), Alignment(vertical="center")),
+        _style(
+            "台账提醒",
+            Font(name=SONG, size=11, bold=True, color=OVERDUE_RED),
+            Alignment(vertical="center", wrap_text=True),
+        ),
     )
 }
+
+
+# Signed formats are written with the sign escaped (`\+0`), the way LibreOffice writes them back:
+# a report opened and saved there keeps exactly the format its seal recorded.
 
 
 class Palette:

@@ -195,10 +195,18 @@ class StreamSheet:
         self.merge(row, 1, row, self.width)
 
     def info_row(self, parts: Sequence[str], style: str = "台账表头信息") -> None:
-        """One line of `label：value` parts spread over the table's width, each part merged."""
-        if len(parts) > self.width:
-            parts = ["    ".join(parts)]
-        bounds = _share_columns([c.width for c in self.columns], [text_units(p) + 6 for p in parts])
+        """`label：value` parts on one line across the table, each in merged cells wide enough
+        for its text at the header font (which is larger than the body's). Where the columns
+        cannot give every part room, the parts share one cell across the table, set apart by
+        spaces (wrapped to a second line in the same row if need be): never one over another."""
+        bounds = _info_bounds(self.columns, parts)
+        if bounds is None:
+            text = INFO_GAP.join(parts)
+            width = sum(c.width for c in self.columns)
+            lines = -int(-(text_units(text) * INFO_SCALE + 2) // width)
+            row = self.append([self.cell(text, style), *([None] * (self.width - 1))], 24.0 * lines)
+            self.merge(row, 1, row, self.width)
+            return
         cells: list = [None] * self.width
         for k, text in enumerate(parts):
             cells[bounds[k]] = self.cell(text, style)
@@ -218,6 +226,36 @@ class StreamSheet:
         cells: list = [self.cell(text, style), *(None for _ in range(self.width - 1))]
         row = self.append(cells, height)
         self.merge(row, 1, row, self.width)
+
+
+INFO_SCALE = 1.15  # the header lines' 11 pt 宋体 against the 10 pt the unit estimate is for
+INFO_GAP = "\u3000" * 3  # between header parts sharing one cell
+
+
+def _info_bounds(columns: Sequence[Column], parts: Sequence[str]) -> list[int] | None:
+    widths = [c.width for c in columns]
+    return _fit_columns(widths, [text_units(p) * INFO_SCALE + 2 for p in parts])
+
+
+def _fit_columns(widths: list[float], needs: list[float]) -> list[int] | None:
+    """Bounds splitting the columns into len(needs) runs, each at least as wide as its need:
+    shared in proportion to the needs where that fits, else each just wide enough and the spare
+    columns to the last; None when they cannot all fit."""
+    bounds = _share_columns(widths, needs)
+    runs = zip(bounds[:-1], bounds[1:], needs, strict=True)
+    if all(sum(widths[a:b]) >= need for a, b, need in runs):
+        return bounds
+    bounds, col = [0], 0
+    for need in needs:
+        start, acc = col, 0.0
+        while col < len(widths) and (col == start or acc < need):
+            acc += widths[col]
+            col += 1
+        if acc < need:
+            return None
+        bounds.append(col)
+    bounds[-1] = len(widths)
+    return bounds
 
 
 def _share_columns(widths: list[float], needs: list[float]) -> list[int]:

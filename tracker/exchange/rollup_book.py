@@ -69,7 +69,7 @@ COMPARED = (
     ("销号率", "rate"),
     ("措施完成率", "measures_rate"),
 )
-LAYOUT = 1  # bump on any change of what the sheets show (seal, rebuild)
+LAYOUT = 2  # bump on any change of what the sheets show (seal, rebuild); 2: header lines that fit
 SIGNATURES = ("填报人：", "审核人：", "机关党委书记（签字）：", "日期：    年  月  日", "（盖章）")
 
 
