@@ -222,6 +222,7 @@ def cmd_stats(args, location: str, actor: str) -> int:
             }
             else ""
         )
+        indent = "    " if key == "closed_on_import" else indent  # a part of 已销号
         print(f"{indent}{label}：{value}")
     return EXIT_OK
 

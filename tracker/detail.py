@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from . import workflow
+from . import import_closure, workflow
 from .dates import format_date
 from .deadlines import IMMEDIATE, parse_deadline
 from .errors import NotFoundError
@@ -104,7 +104,7 @@ class ProblemDetail:
 
     @property
     def status_label(self) -> str:
-        return workflow.STATUS_LABELS[self.row["status"]]
+        return import_closure.status_label(self.row["status"], self.row["reviewer"])
 
 
 def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:

@@ -21,6 +21,7 @@ from .models import (
 )
 from .workflow import MEASURE_LABELS, STATUS_LABELS
 
+IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
 REFERENCES = {
     "batch": Batch,
     "source": Source,
@@ -60,6 +61,31 @@ SHOWN_ON_CREATE = {
     "evidence": ["name", "size"],
     "extension": ["old_text", "new_text", "reason"],
     "import_source": ["file", "sheet", "row"],
+}
+# An import sets everything at once: its history shows every value it set, in the order of the
+# problem's form (what the workbook said is then readable where the user looks for it).
+SHOWN_ON_IMPORT = {
+    **SHOWN_ON_CREATE,
+    "problem": [
+        "code",
+        "description",
+        "batch",
+        "source",
+        "category",
+        "cause",
+        "target",
+        "leader",
+        "department",
+        "found_on",
+        "status",
+        "closed_on",
+        "closure_note",
+        "status_reason",
+        "remarks",
+    ],
+    "measure": ["text", "owner", "department", "deadline_text", "status", "done_on"],
+    "progress": ["on", "text", "author"],
+    "person": ["name", "department", "post"],
 }
 
 
@@ -121,14 +147,18 @@ class _Names:
         return text if len(text) <= 60 else text[:58] + "……"
 
 
-def describe_changes(ledger: Ledger, changes: list[dict], names: _Names | None = None) -> list[str]:
+def describe_changes(
+    ledger: Ledger, changes: list[dict], names: _Names | None = None, *, imported: bool = False
+) -> list[str]:
+    """Lines in words; `imported`: rows created by an import show every value they were given."""
     names = names or _Names(ledger)
     lines = []
+    shown_on = SHOWN_ON_IMPORT if imported else SHOWN_ON_CREATE
     for change in changes:
         table = change["t"]
         what = TABLE_LABELS.get(table, table)
         if change["op"] == "c":
-            shown = SHOWN_ON_CREATE.get(table, ["name", "value"])
+            shown = shown_on.get(table, ["name", "value"])
             parts = [
                 f"{field_label(table, f)}：{names(f, change['f'][f])}"
                 for f in shown
@@ -149,7 +179,11 @@ def problem_history(ledger: Ledger, problem_id: int) -> list[HistoryItem]:
     names = _Names(ledger)
     return [
         HistoryItem(
-            e.seq, e.at, e.actor, action_label(e.action), describe_changes(ledger, e.changes, names)
+            e.seq,
+            e.at,
+            e.actor,
+            action_label(e.action),
+            describe_changes(ledger, e.changes, names, imported=e.action == IMPORT),
         )
         for e in journal.entries(ledger.db, problem=problem_id)
     ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from peewee import JOIN, SQL, Case, fn
 
-from . import search_index, workflow
+from . import import_closure, search_index, workflow
 from .ledger import Ledger
 from .models import (
     Batch,
@@ -258,6 +258,7 @@ class ProblemRow:
     closed_on: dt.date | None
     version: int
     nearest_due: dt.date | None = None
+    reviewer: str = ""
     nearest_text: str = ""
     measures_total: int = 0
     measures_done: int = 0
@@ -269,7 +270,7 @@ class ProblemRow:
 
     @property
     def status_label(self) -> str:
-        return workflow.STATUS_LABELS.get(self.status, self.status)
+        return import_closure.status_label(self.status, self.reviewer)
 
     @property
     def progress_text(self) -> str:
@@ -301,6 +302,7 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
                 Problem.found_on,
                 Problem.closed_on,
                 Problem.version,
+                Problem.reviewer,
             )
         )
         .where(Problem.id.in_(ids))
@@ -308,7 +310,8 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
         .tuples()
     )
     rows = {}
-    for pid, code, batch, cat, src, desc, dept, lead, status, found, closed, version in query:
+    for pid, code, batch, cat, src, desc, dept, lead, status, found, closed, *rest in query:
+        version, reviewer = rest
         rows[pid] = ProblemRow(
             pid,
             code,
@@ -322,6 +325,7 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
             found,
             closed,
             version,
+            reviewer=reviewer or "",
         )
     measures = (
         Measure.select(

@@ -7,6 +7,7 @@ from collections import Counter
 from peewee import JOIN, fn
 
 from . import workflow
+from .import_closure import COUNT_LABEL, closed_on_import_condition
 from .ledger import Ledger
 from .models import Measure, Problem
 from .overdue import closure_rate, overdue_measure_alone, overdue_problem_condition
@@ -25,6 +26,7 @@ KEY_LABELS = {
     "pending_closure": "待销号",
     "long_term": "长期坚持",
     "closed": "已销号",
+    "closed_on_import": COUNT_LABEL,
     "overdue_problems": "逾期问题",
     "measures": "整改措施",
     "measures_done": "已完成措施",
@@ -47,6 +49,10 @@ def stats(ledger: Ledger) -> dict:
     for status, key in STATUS_KEYS.items():
         out[key] = counts.get(status, 0)
     out["problems"] = sum(out[key] for key in STATUS_KEYS.values())
+    out["closed_on_import"] = (
+        ledger.select(Problem, fn.COUNT(Problem.id)).where(closed_on_import_condition()).scalar()
+        or 0
+    )
     out["overdue_problems"] = (
         ledger.select(Problem, fn.COUNT(Problem.id))
         .where(overdue_problem_condition(today))

@@ -80,6 +80,12 @@ class MonthChooser(QDialog):
         note = QLabel("月报按该月月底的状态生成（由历史记录还原）；当月的月报按现在的状态生成。")
         note.setWordWrap(True)
         form.addRow(note)
+        self.full_history = QCheckBox("附带全部历史记录")
+        self.full_history.setToolTip(
+            "大台账的月报默认只带上上个月底以来的历史记录；中间有月份没有报送、"
+            "机关党委提示“历史记录缺失”时勾选。"
+        )
+        form.addRow("", self.full_history)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -184,6 +190,7 @@ def monthly_report(window: MainWindow) -> None:
     if not chooser.exec():
         return
     year, month = chooser.value()
+    full = chooser.full_history.isChecked()
     target = _save_path(
         window, "生成月报", f"{ledger.unit_name}{format_month(year, month)}整改工作进展情况.xlsx"
     )
@@ -197,7 +204,9 @@ def monthly_report(window: MainWindow) -> None:
     run_in_background(
         window,
         "正在生成月报…",
-        lambda progress: build_report(ledger, target, year, month, progress=progress),
+        lambda progress: build_report(
+            ledger, target, year, month, progress=progress, full_history=full
+        ),
         done,
         location=ledger.location,
     )

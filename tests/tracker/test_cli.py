@@ -48,8 +48,9 @@ def test_stats_json_has_the_contract_keys_and_they_add_up(tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", db, "stats", "--json"]) == 0
     numbers = json.loads(capsys.readouterr().out)
-    keys = "as_of problems listed in_progress pending_closure long_term closed overdue_problems measures measures_done measures_long_term overdue_measures closure_rate"
+    keys = "as_of problems listed in_progress pending_closure long_term closed closed_on_import overdue_problems measures measures_done measures_long_term overdue_measures closure_rate"
     assert set(keys.split()) <= set(numbers)
+    assert numbers["closed_on_import"] == 0  # the demo's closures were all reviewed
     parts = ["listed", "in_progress", "pending_closure", "long_term", "closed"]
     assert numbers["problems"] == sum(numbers[k] for k in parts)
     assert numbers["closure_rate"] == round(numbers["closed"] / numbers["problems"], 4)

@@ -235,6 +235,10 @@ def test_a_large_ledger_sends_part_of_its_journal_and_a_gap_asks_for_the_whole(
     assert collect(committee, [whole]).all_accepted
     assert collect(committee, [partial]).all_accepted  # now it continues what is held
     assert verify(committee).ok
+    by_cli = tmp_path / "命令行全部.xlsx"
+    args = ["--db", str(made[NAMES[2]][0]), "report", "--month", "2026-11", "--full-history"]
+    assert main([*args, str(by_cli)]) == 0
+    assert check_file(by_cli).payload["journal"]["from"] == 1
 
 
 def test_a_hand_kept_workbook_is_collected_as_unverified(committee, tmp_path, capsys):

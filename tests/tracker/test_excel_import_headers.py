@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.excel.cells import measure_done, read_status, split_names, split_numbered
+from tracker.excel.cells import DONE, measure_done, read_status, split_names, split_numbered
 from tracker.excel.headers import FIELDS, KEYWORD_CHARS, find_header, match_heading
 from tracker.workflow import CLOSED, IN_PROGRESS, LISTED, LONG_TERM, PENDING, VOID
 
@@ -28,7 +28,9 @@ WORDINGS = {
     "measure": ["整改措施", "整改举措", "具体措施", "整改任务"],
     "owner": ["责任人", "具体责任人", "整改责任人"],
     "leader": ["责任领导", "牵头领导", "分管领导"],
-    "closed_on": ["销号时间", "销号日期", "实际完成时间"],
+    "closed_on": ["销号时间", "销号日期"],
+    "done_on": ["实际完成时间", "完成日期", "办结时间"],
+    "long_term": ["是否常态化坚持", "是否长期坚持", "长期坚持"],
     "code": ["问题编号"],
     "seq": ["序号", "序 号", "No."],
 }
@@ -126,7 +128,8 @@ def test_splitting_a_cell_into_measures_keeps_its_words(text):
 @pytest.mark.parametrize(
     "word,status",
     [
-        ("已完成", CLOSED), ("完成", CLOSED), ("已整改", CLOSED), ("已销号", CLOSED), ("是", CLOSED),
+        ("已完成", DONE), ("完成", DONE), ("已整改", DONE), ("已销号", CLOSED), ("是", DONE),
+        ("已销账", CLOSED), ("销号", CLOSED),
         ("正在整改", IN_PROGRESS), ("整改中", IN_PROGRESS), ("推进中", IN_PROGRESS),
         ("长期坚持", LONG_TERM), ("持续整改", LONG_TERM), ("未完成", LISTED), ("否", LISTED),
         ("待销号", PENDING), ("基本完成", IN_PROGRESS),
@@ -145,7 +148,10 @@ def test_the_export_words_for_a_done_measure_of_an_open_problem_and_a_voided_pro
 
 
 def test_status_sentences_are_read_by_their_words_and_blanks_mean_nothing():
-    assert read_status("已完成整改，制度已印发") == (CLOSED, False)
+    # a sentence reports work: never done, never crossed off (its words go to 整改进展)
+    assert read_status("已完成整改，制度已印发") == (IN_PROGRESS, False)
+    assert read_status("已于3月销号并存档备查") == (IN_PROGRESS, False)
+    assert read_status("完成了") == (DONE, False)
     assert read_status("尚未完成，正在推进") == (LISTED, False)
     assert read_status("召开专题会议") == (None, False)
     assert read_status(None) == (None, False)

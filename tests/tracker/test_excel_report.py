@@ -299,3 +299,22 @@ def test_a_ledger_on_postgresql_exports_and_reports_the_same_way(clock, tmp_path
         ledger.close()
     finally:
         server.stop()
+
+
+def test_problems_closed_by_an_import_are_marked_and_counted_apart(ledger, clock, tmp_path):
+    from tests.tracker import workbooks
+    from tracker.excel.importer import apply_plan
+    from tracker.excel.plan import build_plan
+    from tracker.excel.verify_report import check_report
+
+    clock.now = dt.datetime(2026, 1, 20, 9, 0)  # the workbook crossed one off on 2026-01-15
+    apply_plan(ledger, build_plan(ledger, workbooks.official(tmp_path / "手工台账.xlsx")))
+    imported = stats(ledger)["closed_on_import"]
+    assert imported > 0
+    path = build_report(ledger, tmp_path / "月报.xlsx", 2026, 1).path
+    wb = load_workbook(path)
+    notes = [r[0] for r in openpyxl_rows(wb["汇总"]) if r and isinstance(r[0], str)]
+    assert any(f"有 {imported} 个问题为“导入时已销号”" in n for n in notes)
+    statuses = [r[6] for r in openpyxl_rows(wb["明细"])[4:] if r[6]]
+    assert statuses.count("导入时已销号") >= 1 and "已销号" not in statuses
+    assert check_report(ledger, path).ok

@@ -20,6 +20,7 @@ KEYS = {
     "pending_closure",
     "long_term",
     "closed",
+    "closed_on_import",
     "overdue_problems",
     "measures",
     "measures_done",
@@ -176,6 +177,7 @@ def test_the_numbers_add_up_across_every_status(ledger, tmp_path, clock):
         "closed": 2,
     }
     assert numbers["problems"] == sum(numbers[k] for k in STATUS_KEYS) == 6
+    assert numbers["closed_on_import"] == 0  # both were reviewed
     assert numbers["closure_rate"] == round(2 / 6, 4) == 0.3333
     assert overdue.format_rate(numbers["closure_rate"]) == "33.3%"
     assert numbers["measures"] == 7  # 1 + 2 + 1 + 1 + 2; the void problem's measure is not counted

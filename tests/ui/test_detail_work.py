@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.ui.helpers import first
@@ -136,18 +136,17 @@ def test_dropping_files_onto_the_tab_adds_them(panel, session, minutes, tmp_path
     panel.tabs.setCurrentWidget(panel.evidence)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(minutes)), QUrl.fromLocalFile(str(photo))])
-    args = (
-        QPointF(20, 20),
+    rest = (
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
     # Offscreen Qt delivers no synthetic drops without a drag in progress: call the handlers.
-    enter = QDragEnterEvent(*args)
+    enter = QDragEnterEvent(QPoint(20, 20), *rest)  # QPoint here, QPointF for the drop
     panel.evidence.dragEnterEvent(enter)
     assert enter.isAccepted() and "松开" in panel.evidence.hint.text()
-    panel.evidence.dropEvent(QDropEvent(*args))
+    panel.evidence.dropEvent(QDropEvent(QPointF(20, 20), *rest))
     names = [row[0] for row in evidence_rows(panel.evidence)]
     assert names[-2:] == ["专题会议纪要.txt", "现场照片.jpg"]
     assert ledger.select(Evidence).where(Evidence.problem == pid).count() == 2

@@ -14,22 +14,30 @@ from typing import Any
 from ..deadlines import DATE, parse_deadline
 from ..workflow import CLOSED, IN_PROGRESS, LISTED, LONG_TERM, PENDING, VOID
 
-# Every wording of 完成情况 / 是否销号 / 整改状态 we know, to the problem status it means.
-# “已完成” means crossed off: a hand-kept ledger has no separate review step.
+# What a 完成情况 / 是否销号 / 整改状态 cell can say. Besides the problem statuses of the workflow,
+# DONE: the row's measure is finished — which crosses nothing off. A hand-kept ledger says 已完成
+# of a measure and 已销号 of a problem; only the second (or a date in a 销号时间 column) closes.
+DONE = "measure_done"
+CLOSING_WORDS = frozenset(
+    "已销号 销号 已销账 销账 准予销号 同意销号 已验收销号 销号办结 已销号办结 导入时已销号".split()
+)
+AFFIRMATIVE = frozenset("是 √ ✓ ✔ 是的".split())
 STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(CLOSING_WORDS, CLOSED),
     **dict.fromkeys(
-        "已销号 销号 已销账 销账 是 已完成 完成 已整改 整改完成 已整改完成 整改完毕 已办结 办结 "
-        "已落实 落实 完结 已完结 整改到位 已到位 已解决 √ ✓ ✔".split(),
-        CLOSED,
+        "已完成 完成 已整改 整改完成 已整改完成 整改完毕 已办结 办结 全部完成 已全部完成 "
+        "已落实 落实 完结 已完结 整改到位 已到位 已解决".split(),
+        DONE,
     ),
+    **dict.fromkeys(AFFIRMATIVE, DONE),
     **dict.fromkeys(
         "长期坚持 持续整改 长期整改 持续推进 常态化 常态化推进 长效 长期 持续 长期推进 "
-        "长期坚持整改 持续落实".split(),
+        "长期坚持整改 持续落实 常态化坚持".split(),
         LONG_TERM,
     ),
     **dict.fromkeys(
         "正在整改 整改中 推进中 进行中 正在推进 部分完成 基本完成 正在进行 已启动 逾期 "
-        "超期 推进 未按期完成 整改未完成 正在落实 落实中 阶段性完成".split(),
+        "超期 推进 未按期完成 整改未完成 正在落实 落实中 阶段性完成 基本整改".split(),
         IN_PROGRESS,
     ),
     **dict.fromkeys("待销号 申请销号 已申请销号 待审核 审核中 销号审核中".split(), PENDING),
@@ -43,14 +51,19 @@ STATUS_WORDS: dict[str, str] = {
 # “已完成（整改中）”): the problem reads 整改中, the measure 已完成.
 DONE_BUT_OPEN = {"已完成整改中", "已完成未销号", "完成未销号", "措施已完成"}
 STATUS_WORDS.update(dict.fromkeys(DONE_BUT_OPEN, IN_PROGRESS))
-# When a cell says more than a known word, these fragments decide, tried in this order.
+SENTENCE = 8  # characters: a longer cell is a sentence about the work, never a status word
+# When a short cell says more than a known word, these fragments decide, tried in this order.
 _STATUS_RULES: list[tuple[tuple[str, ...], str]] = [
     (("未", "没有", "尚未", "暂未", "待整改"), LISTED),
     (("待销号", "申请销号", "待审核"), PENDING),
     (("长期", "持续", "常态", "长效"), LONG_TERM),
     (("部分", "基本", "正在", "推进", "进行", "整改中", "启动", "逐步", "阶段"), IN_PROGRESS),
-    (("销号", "完成", "整改到位", "已整改", "办结", "完毕", "已落实", "已解决"), CLOSED),
+    (("销号", "销账"), CLOSED),
+    (("完成", "整改到位", "已整改", "办结", "完毕", "已落实", "已解决"), DONE),
 ]
+# A cell that says more than a done or closed word (“已完成第一次蹲点调研。”) reports work on the
+# measure: it may say the work has not started, or is kept up for good, but never that the
+# measure is done or the problem closed (it is read as 整改中, its words kept as progress).
 _PUNCT = re.compile(r"[\s，,。.;；:：!！、（）()]+")
 
 
@@ -64,22 +77,52 @@ def measure_done(value: Any) -> bool:
     if value is None:
         return False
     status, _ = read_status(value)
-    return status == CLOSED or _word(value) in DONE_BUT_OPEN
+    return status in (CLOSED, DONE) or _word(value) in DONE_BUT_OPEN
 
 
-def read_status(value: Any) -> tuple[str | None, bool]:
-    """(status, exact) for a 完成情况 cell; (None, False) for blank; exact False means a guess."""
+def read_status(value: Any, *, asks_closure: bool = False) -> tuple[str | None, bool]:
+    """(reading, exact) for a 完成情况 cell; (None, False) for blank; exact False means a guess.
+
+    The reading is a problem status or DONE. `asks_closure`: the column asks “是否销号”, so 是/√
+    answer that the problem is crossed off; elsewhere they only say the measure is done.
+    """
     if value is None:
         return None, False
     word = _word(value)
     if not word:
         return None, False
+    if word in AFFIRMATIVE and asks_closure:
+        return CLOSED, True
     if word in STATUS_WORDS:
         return STATUS_WORDS[word], True
+    sentence = len(word) > SENTENCE
     for fragments, status in _STATUS_RULES:
-        if any(f in word for f in fragments):
-            return status, False
-    return None, False
+        hit = next((f for f in fragments if f in word), None)
+        if hit is None:
+            continue
+        says_more = sentence or len(word) - len(hit) > 2
+        if status in (CLOSED, DONE, PENDING) and says_more:
+            # “已完成第一轮评比”: a report of work done on the measure, not its completion
+            return IN_PROGRESS, False
+        return status, False
+    return (IN_PROGRESS, False) if sentence else (None, False)
+
+
+def is_sentence(value: Any) -> bool:
+    """A cell that says more than a status word: a report of the work, kept as progress."""
+    return len(_word(value)) > SENTENCE
+
+
+def read_yes(value: Any) -> bool | None:
+    """A 是否… cell: True for 是/√ (or a 长期坚持 word), False for 否/×/blank, None for other text."""
+    if value is None:
+        return False
+    word = _word(value)
+    if not word or STATUS_WORDS.get(word) == LISTED:
+        return False
+    if word in AFFIRMATIVE or STATUS_WORDS.get(word) == LONG_TERM:
+        return True
+    return None
 
 
 # -- several measures in one cell --------------------------------------------------------------

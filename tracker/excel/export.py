@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from .. import workflow
+from .. import import_closure, workflow
 from ..checkpoints import past
 from ..dates import format_date
 from ..ledger import Ledger
@@ -192,7 +192,7 @@ def _write_group(
     for i, m in enumerate(measures):
         overdue = m is not None and is_overdue(m.status, m.deadline_date, g.status, today)
         overdue_count += overdue
-        state = completion(g.status, m, overdue, open_left, any_done)
+        state = completion(g.status, m, overdue, open_left, any_done, g.reviewer)
         text_style = "台账逾期" if overdue else "台账正文"
         mid_style = "台账逾期居中" if overdue else "台账居中"
         cells = []
@@ -236,7 +236,12 @@ def progress_text(m: MeasureLine) -> str:
 
 
 def completion(
-    problem_status: str, m: MeasureLine | None, overdue: bool, open_left: bool, any_done: bool
+    problem_status: str,
+    m: MeasureLine | None,
+    overdue: bool,
+    open_left: bool,
+    any_done: bool,
+    reviewer: str,
 ) -> str:
     """完成情况 of one measure row, in words the importer reads back to the same problem status.
 
@@ -245,7 +250,7 @@ def completion(
     measures is open (the importer derives the problem's status from these words).
     """
     if problem_status == workflow.CLOSED:
-        return "已销号"
+        return import_closure.status_label(problem_status, reviewer)  # 已销号 / 导入时已销号
     if problem_status == workflow.PENDING:
         return "待销号"
     if problem_status == workflow.VOID:

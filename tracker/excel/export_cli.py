@@ -68,6 +68,11 @@ def register(sub) -> dict[str, Command]:
     )
     p.add_argument("file", type=Path, help=FILE_HELP)
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    p.add_argument(
+        "--full-history",
+        action="store_true",
+        help="附带全部历史记录（大台账默认只带上上个月底以来的部分；中间有月份没报送时用）",
+    )
 
     p = sub.add_parser(
         "verify-report",
@@ -140,7 +145,7 @@ def cmd_report(args, location: str, actor: str) -> int:
     check_target(args.file)
     check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
-        result = build_report(ledger, args.file, year, month)
+        result = build_report(ledger, args.file, year, month, full_history=args.full_history)
     t = result.figures.total
     print(f"已生成月报：{result.path}")
     print(f"  {result.title}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # The fields a column can feed, in the order the wizard lists them.
@@ -29,7 +30,9 @@ FIELDS: dict[str, str] = {
     "deadline": "整改时限",
     "progress": "整改进展",
     "status": "完成情况",
+    "long_term": "是否长期坚持",
     "closed_on": "销号时间",
+    "done_on": "措施完成时间",
     "found_on": "查摆时间",
     "evidence": "佐证材料",
     "remarks": "备注",
@@ -120,6 +123,9 @@ _SYNONYMS: list[tuple[str, str, float]] = [
             "时间节点",
             "完成期限",
             "计划完成时间",
+            "预计完成时间",
+            "计划完成日期",
+            "预计完成日期",
             "时限",
             "期限",
         )
@@ -142,9 +148,22 @@ _SYNONYMS: list[tuple[str, str, float]] = [
         (w, "status", 1.0)
         for w in ("完成情况", "是否完成", "整改状态", "是否销号", "办结情况", "整改结果", "状态")
     ],
+    *[(w, "closed_on", 1.0) for w in ("销号时间", "销号日期", "销号")],
     *[
-        (w, "closed_on", 1.0)
-        for w in ("销号时间", "销号日期", "实际完成时间", "办结时间", "完成日期", "销号")
+        (w, "done_on", 1.0)
+        for w in ("实际完成时间", "实际完成日期", "办结时间", "办结日期", "完成日期")
+    ],
+    *[
+        (w, "long_term", 1.0)
+        for w in (
+            "是否常态化坚持",
+            "常态化坚持",
+            "是否长期坚持",
+            "长期坚持",
+            "是否常态化",
+            "常态化",
+            "是否长效",
+        )
     ],
     *[(w, "found_on", 1.0) for w in ("查摆时间", "发现时间", "查摆日期", "提出时间", "反馈时间")],
     *[(w, "evidence", 1.0) for w in ("佐证材料", "佐证", "支撑材料", "印证材料", "证明材料")],
@@ -153,6 +172,8 @@ _SYNONYMS: list[tuple[str, str, float]] = [
 _SYNONYMS.sort(key=lambda s: -len(s[0]))
 # Wordings that look like a field but are not it: a cooperating unit is not the responsible one.
 _NOT: dict[str, tuple[str, ...]] = {
+    "category": ("措施",),  # 措施类型 describes a measure, not the problem's category
+    "measure": ("类型", "类别", "分类"),  # … and is not the measure either
     "department": ("配合", "协助", "协办", "参与"),
     "owner": ("配合", "协助", "协办"),
     "leader": ("配合", "协助"),
@@ -161,6 +182,11 @@ _NOT: dict[str, tuple[str, ...]] = {
 KEYWORD_CHARS = frozenset("".join(w for w, _, _ in _SYNONYMS) + "".join(sum(_NOT.values(), ())))
 MIN_CONFIDENCE = 0.5
 MAX_HEADING = 16  # a cell longer than this (outside brackets) is data, not a heading
+MAX_HEADING_CELL = 60  # with its brackets: longer cells are not even looked at
+HEADER_SEARCH_ROWS = 50  # a sheet's first header is looked for in its first 50 rows only
+# A header names the problem or its measures: a row without one of these words in a short cell
+# is not a header, and is passed over without matching every cell against every wording.
+HEADER_WORDS = ("问题", "表现", "措施", "举措", "任务", "方案")
 _BRACKETS = re.compile(r"[（(【\[<《{][^）)】\]>》}]*[）)】\]>》}]?")
 _NOISE = re.compile(r"[\s:：*※★☆、，,。.;；!！?？\"“”'‘’/\\|_\-—~·]+")
 _NUMBERING = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)(?=[、.．])[、.．]")
@@ -183,8 +209,14 @@ def normalise(text: str) -> tuple[str, str]:
 
 def match_heading(text: Any) -> Match | None:
     """The field a heading names, or None; never raises, whatever the cell holds."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_HEADING_CELL:
         return None
+    return _match_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _match_text(text: str) -> Match | None:
+    """Remembered: a sheet repeats the same short texts (and headings) thousands of times."""
     main, aside = normalise(text)
     if not main and not aside:
         return None
@@ -285,13 +317,25 @@ def looks_like_data(row: list[Any]) -> bool:
     return any(v is not None and not isinstance(v, str) for v in row)
 
 
-def find_header(rows: list[list[Any]], start: int = 0, limit: int = 40) -> HeaderGuess | None:
+def may_be_header(row: list[Any]) -> bool:
+    """Cheap test before `find_header`: some short cell names the problem or its measures."""
+    return any(
+        isinstance(v, str) and len(v) <= MAX_HEADING_CELL and any(w in v for w in HEADER_WORDS)
+        for v in row
+    )
+
+
+def find_header(
+    rows: list[list[Any]], start: int = 0, limit: int = HEADER_SEARCH_ROWS
+) -> HeaderGuess | None:
     """The best header within `limit` rows from `start`, one row or two, or None."""
     best: HeaderGuess | None = None
     end = min(len(rows), start + limit)
     for r in range(start, end):
         row = rows[r]
         if len([v for v in row if v is not None]) < 3 or looks_like_data(row):
+            continue
+        if not may_be_header(row) and not (r + 1 < end and may_be_header(rows[r + 1])):
             continue
         headings, matches = _single(row)
         guess = HeaderGuess((r,), headings, matches, _score(matches))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from ..ledger import open_ledger
@@ -36,8 +37,35 @@ def register(sub) -> dict:
         "--update", action="store_true", help="再次导入时更新已导入问题的变化（默认跳过）"
     )
     p.add_argument("--year", type=int, help="没写年份的时限（如“6月底前”）按这一年理解")
-    p.add_argument("--found-on", type=_date, metavar="DATE", help="工作簿没有查摆时间时的查摆日期")
+    p.add_argument(
+        "--found-on",
+        type=_date,
+        metavar="DATE",
+        help="工作簿没有查摆时间列时问题的查摆日期（默认：表头的填报日期，其次整改批次的日期，再次今天）",
+    )
+    p.add_argument(
+        "--done-as-closed",
+        action="store_true",
+        help="措施均为“已完成”而原表没写销号的问题按已销号导入（标记为“导入时已销号”；默认按待销号）",
+    )
     return {"import": cmd_import}
+
+
+class StderrProgress:
+    """`progress(done, total)` for the command line: “正在读取工作簿… 40%” on stderr, one line per
+    tenth (rewritten in place on a terminal), so a big file shows it is moving."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label, self.stream, self.shown = label, stream or sys.stderr, -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        tenth = min(10, done * 10 // max(total, 1))
+        if tenth > self.shown:
+            self.shown = tenth
+            end = "\r" if self.stream.isatty() and tenth < 10 else "\n"
+            self.stream.write(f"{self.label}… {tenth * 10}%{end}")
+            self.stream.flush()
+        return True
 
 
 def cmd_import(args, location: str, actor: str) -> int:
@@ -47,14 +75,15 @@ def cmd_import(args, location: str, actor: str) -> int:
         found_on=args.found_on,
         default_year=args.year,
         update=args.update,
+        done_as_closed=args.done_as_closed,
     )
     with open_ledger(location, actor=actor) as ledger:
-        plan = build_plan(ledger, args.file, options)
+        plan = build_plan(ledger, args.file, options, progress=StderrProgress("正在读取工作簿"))
         print_plan(plan)
         if args.dry_run:
             print("（试运行：未写入任何数据。）")
             return EXIT_OK
-        result = apply_plan(ledger, plan)
+        result = apply_plan(ledger, plan, progress=StderrProgress("正在写入台账"))
     for warning in result.warnings:
         print(f"  {warning}")
     codes = result.codes
@@ -92,6 +121,10 @@ def print_plan(plan: ImportPlan) -> None:
         f"已导入过将{'更新' if plan.options.update else '跳过'} "
         f"{counts['update'] if plan.options.update else counts['skip']} 个。"
     )
+    for line in plan.found_on_summary():
+        print(line + "（可用 --found-on 指定）")
+    for note in plan.status_notes():
+        print(note)
     for kind, names in plan.new_names().items():
         shown = "、".join(names[:SHOWN_NAMES]) + ("等" if len(names) > SHOWN_NAMES else "")
         print(f"将新建{KIND_LABELS[kind]} {len(names)} 个：{shown}")

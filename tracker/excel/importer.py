@@ -31,14 +31,22 @@ from ..workflow import (
     M_DONE,
     M_OPEN,
     M_VOID,
+    PENDING,
     STATUS_LABELS,
     VOID,
 )
 from .cells import status_rank
-from .parse import ImportWarning, MeasurePlan, ProblemPlan
+from .closing import BY_CHOICE, BY_DATE, BY_WORD
 from .plan import CREATE, NAME_KINDS, SKIP, UPDATE, ImportPlan, LedgerIndex
+from .records import ImportWarning, MeasurePlan, ProblemPlan
 
 ACTION = "import"
+ALL_DONE_NOTE = "导入：原表中各项整改措施均为“已完成”，没有写明销号，待审核销号。"
+CLOSED_NOTES = {
+    BY_WORD: "导入：原表写明已销号（导入时已销号，未经本台账审核）。",
+    BY_DATE: "导入：原表填写了销号时间（导入时已销号，未经本台账审核）。",
+    BY_CHOICE: "导入：原表中各项整改措施均为“已完成”，导入时选择按已销号导入（未经审核）。",
+}
 VOIDED = {"voided_from": LISTED, "status_reason": "原表中已作废"}
 PROBLEM_FIELDS = ("description", "cause", "target", "source", "category", "leader", "department")
 MEASURE_FIELDS = ("text", "owner", "department", "deadline_text", "deadline_kind")
@@ -54,6 +62,15 @@ class ImportResult:
     codes: list[str] = field(default_factory=list)  # codes of the problems created
     warnings: list[ImportWarning] = field(default_factory=list)  # found while applying
     changes: Changes = field(default_factory=Changes)
+
+
+def closure_note(p: ProblemPlan) -> str:
+    """Why an imported problem is 待销号 or 已销号: what the workbook said, for the reviewer."""
+    if p.status == PENDING and p.all_done:
+        return ALL_DONE_NOTE
+    if p.status == CLOSED:
+        return CLOSED_NOTES.get(p.closed_by, "")
+    return ""
 
 
 def deadline_columns(m: MeasurePlan, anchor: dt.date) -> dict:
@@ -193,6 +210,7 @@ class _Applier:
                 "found_on": p.found_on,
                 "status": p.status,
                 "closed_on": p.closed_on if p.status == CLOSED else None,
+                "closure_note": closure_note(p),
                 "remarks": remarks,
                 **(VOIDED if p.status == VOID else {}),
             },
@@ -263,6 +281,8 @@ class _Applier:
             values["status"] = p.status
             if p.status == CLOSED:
                 values["closed_on"] = p.closed_on
+            if closure_note(p):
+                values["closure_note"] = closure_note(p)
         elif status_rank(p.status) < status_rank(current["status"]):
             label = STATUS_LABELS[current["status"]]
             self._note(p, f"台账中问题 {current['code']} 已是“{label}”，状态未改回")

@@ -1,18 +1,18 @@
-"""Turning a sheet's rows under a found header into problems and measures, with warnings per cell.
+"""Turning a problem's rows (found by table_rows.TableRows) into a problem and its measures.
 
-A problem spans one or more rows: a fresh 问题描述 starts one, and rows below it whose problem cells
-are merged down or simply left blank add measures to it. Footnotes, signature lines and blank
-rows are passed over; a one-cell section line (“一、政治建设方面”) names the category of the rows
-after it when the table has no category of its own.
+Each cell goes somewhere: a field, a name, a deadline, a progress entry, or the problem's 备注;
+what could not be read as it stands becomes a warning naming the sheet, row and column. The
+status the rows give the problem is decided by closing.py; the limits are kept by fit.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from ..dates import format_date
 from ..deadlines import NONE, UNKNOWN, Deadline, parse_deadline
 from ..workflow import (
     CLOSED,
@@ -23,117 +23,27 @@ from ..workflow import (
     M_LONG_TERM,
     M_OPEN,
     PENDING,
-    STATUS_LABELS,
 )
 from .cells import (
     as_text,
     fingerprint,
+    is_sentence,
     measure_done,
     read_date,
     read_status,
+    read_yes,
     split_names,
     split_numbered,
 )
-from .headers import CHOICES, IGNORE
-from .reader import Sheet, column_letter
+from .closing import BY_WORD, READING_LABELS, RowReading, measure_status, problem_status
+from .fit import fit_problem
+from .headers import CHOICES
+from .reader import Sheet
+from .records import MeasurePlan, ProblemPlan, Table
+from .table_rows import TableRows
 
 PLACEHOLDER_MEASURE = "（原表未填写整改措施）"
 CODE_PATTERN = re.compile(r"(?:19|20|21)[0-9]{2}-[0-9]{3,}")
-_FOOTER = re.compile(
-    r"^(?:注|说明|备注|填表人|填报人|制表人|审核人|审核|联系人|联系电话|电话|负责人|主要负责人|"
-    r"签字|签名|盖章|单位盖章|填报日期|报送日期|日期|附件|附)\s*[0-9一二三四五六七八九十]*\s*[:：（(.、]"
-)
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
-_SECTION_TAIL = re.compile(r"(?:方面|领域)?(?:的?问题)?(?:[（(][^）)]*[）)])?$")
-
-
-@dataclass
-class ImportWarning:
-    """One thing the user should check, placed where the user will look for it."""
-
-    sheet: str
-    row: int | None  # the Excel row number, as shown at the left of the sheet
-    column: str | None  # the column's heading, as written in the workbook
-    message: str
-
-    @property
-    def text(self) -> str:
-        where = f"第{self.row}行 " if self.row else ""
-        return f"{where}{self.column}：{self.message}" if self.column else f"{where}{self.message}"
-
-    def __str__(self) -> str:
-        return f"工作表“{self.sheet}” {self.text}"
-
-
-@dataclass
-class Column:
-    index: int  # 0-based
-    heading: str
-    field: str | None  # a key of headers.FIELDS, IGNORE, or None (kept in 备注)
-    confidence: float
-    by_user: bool = False
-
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index)
-
-    @property
-    def label(self) -> str:
-        return CHOICES.get(self.field, self.field or "")
-
-
-@dataclass
-class Table:
-    """One ledger table found on a sheet: where its header is and what each column feeds."""
-
-    sheet: str
-    header_rows: tuple[int, ...]  # Excel row numbers of the header
-    body: tuple[int, int]  # 0-based [first, end) rows under the header
-    title: str
-    columns: list[Column]
-
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.field == name), None)
-
-
-@dataclass
-class MeasurePlan:
-    text: str
-    row: int
-    owner: str = ""
-    owner_post: str = ""
-    department: str = ""
-    deadline: Deadline = field(default_factory=lambda: Deadline("", NONE))
-    status: str = M_OPEN
-    done_on: dt.date | None = None
-    progress: str = ""
-
-
-@dataclass
-class ProblemPlan:
-    sheet: str
-    first_row: int
-    last_row: int
-    description: str
-    key: str
-    occurrence: int = 0  # the n-th problem with this key in the workbook (identical rows)
-    code: str = ""
-    cause: str = ""
-    target: str = ""
-    source: str = ""
-    category: str = ""
-    batch: str = ""
-    leader: str = ""
-    leader_post: str = ""
-    department: str = ""
-    found_on: dt.date | None = None
-    status: str = LISTED
-    closed_on: dt.date | None = None
-    remarks: str = ""
-    measures: list[MeasurePlan] = field(default_factory=list)
-    action: str = "create"  # create / skip / update, decided against the ledger
-    existing: int | None = None  # the ledger's problem id when recognised
-    existing_code: str = ""
 
 
 _NOT_READ = object()
@@ -147,31 +57,39 @@ def _numbered(text: str) -> tuple[str, ...]:
     return tuple(split_numbered(text))
 
 
-def _status_reading(raw: Any) -> tuple[str | None, bool, bool]:
-    """(status, exact, the row's own measure is done) of a 完成情况 cell."""
-    status, exact = read_status(raw)
+def _status_reading(raw: Any, asks_closure: bool) -> tuple[str | None, bool, bool]:
+    """(reading, exact, the row's own measure is done) of a 完成情况 cell."""
+    status, exact = read_status(raw, asks_closure=asks_closure)
     return status, exact, measure_done(raw)
 
 
-def section_title(text: str) -> str:
-    """“一、政治建设方面（3个）” → “政治建设”."""
-    text = _SECTION.sub("", text.strip()).strip()
-    return _SECTION_TAIL.sub("", text).strip()
+def _closure_question(heading: str) -> bool:
+    """A 是否销号 column: 是 there means crossed off, not merely done."""
+    return "销号" in heading or "销账" in heading
 
 
-class TableParser:
+class TableParser(TableRows):
     """Reads one table's body; `warnings` collects what could not be read as it stands."""
 
-    def __init__(self, sheet: Sheet, table: Table, *, default_year: int | None, batch: str):
-        self.sheet, self.table = sheet, table
+    def __init__(
+        self,
+        sheet: Sheet,
+        table: Table,
+        *,
+        default_year: int | None,
+        batch: str,
+        done_as_closed: bool = False,
+        today: dt.date | None = None,
+    ):
+        super().__init__(sheet, table)
         self.default_year, self.batch = default_year, batch
-        self.cols = {c.field: c for c in table.columns if c.field and c.field != IGNORE}
-        self._index = {name: col.index for name, col in self.cols.items()}
-        self._rows, self._merged_from = sheet.rows, sheet.merged_from
-        self.extra = [c for c in table.columns if c.field is None and c.heading]
-        self.warnings: list[ImportWarning] = []
+        self.done_as_closed, self.today = done_as_closed, today
         self._deadlines: dict[tuple[type, Any], Deadline] = {}
         self._readings: dict[tuple[Any, type, Any], Any] = {}
+        status = self.cols.get("status")
+        self._status_reader = partial(
+            _status_reading, asks_closure=bool(status and _closure_question(status.heading))
+        )
 
     def _memo(self, read, raw: Any) -> Any:
         """`read(raw)`, remembered: a big ledger repeats the same names, dates and deadlines
@@ -188,104 +106,10 @@ class TableParser:
         return self._memo(self._date_reader, raw)
 
     def _date_reader(self, raw: Any) -> tuple[dt.date | None, str | None]:
-        return read_date(raw, self.default_year)
-
-    # -- cells -----------------------------------------------------------------------------------
-    def value(self, r: int, name: str, *, fresh: bool = False) -> Any:
-        """The cell of field `name` in row r; with `fresh`, None for a merge continued from above."""
-        c = self._index.get(name)  # what Sheet.merged_down and Sheet.value do, inlined: hot
-        if c is None:
-            return None
-        if fresh:
-            anchor = self._merged_from.get((r, c))
-            if anchor is not None and anchor[0] < r:
-                return None
-        rows = self._rows
-        if r < len(rows):
-            row = rows[r]
-            if c < len(row):
-                return row[c]
-        return None
-
-    def warn(self, r: int | None, name: str | None, message: str) -> None:
-        col = self.cols.get(name) if name else None
-        heading = (
-            (col.heading or CHOICES.get(name, "")) if col else (CHOICES.get(name) if name else None)
-        )
-        self.warnings.append(
-            ImportWarning(self.sheet.name, r + 1 if r is not None else None, heading, message)
-        )
-
-    def firsts(self, rows: list[int], name: str) -> list[tuple[int, Any]]:
-        """Distinct values of a problem-level field in the rows, merges counted once."""
-        seen, out = set(), []
-        for r in rows:
-            v = self.value(r, name, fresh=True)
-            if v is None:
-                continue
-            key = as_text(v)
-            if key not in seen:
-                seen.add(key)
-                out.append((r, v))
-        return out
-
-    # -- rows ------------------------------------------------------------------------------------
-    def _is_footer(self, row: list[Any]) -> bool:
-        first = next((v for v in row if v is not None), None)
-        return isinstance(first, str) and bool(_FOOTER.match(first))
-
-    def _section(self, r: int, row: list[Any]) -> str | None:
-        """A one-cell line inside the table (a section heading or the next table's title).
-
-        Returns the category it names (“一、政治建设方面” → 政治建设), "" for a line that names
-        none, or None when the row is data: a continuation row holds its one cell elsewhere.
-        """
-        cells = [(c, v) for c, v in enumerate(row) if v is not None]
-        first = cells[0][1]
-        if not isinstance(first, str):  # a data row starts with its 序号 (checked first: cheap)
-            return None
-        key = as_text(first)
-        if any(v != first and as_text(v) != key for _, v in cells[1:]):
-            return None  # more than one distinct text
-        c, text = cells[0]
-        across = len(cells) >= 3 and all(self.sheet.merged_across(r, cc) for cc, _ in cells[1:])
-        first_col = min(col.index for col in self.table.columns)
-        if not across and c != first_col:
-            return None
-        return section_title(text) if _SECTION.match(text) and len(text) <= 40 else ""
-
-    def groups(self) -> list[tuple[list[int], str]]:
-        """Row numbers of each problem, with the section category it sits under."""
-        out: list[tuple[list[int], str]] = []
-        current: list[int] | None = None
-        current_text = current_seq = None
-        section = ""
-        first, end = self.table.body
-        for r in range(first, end):
-            row = self.sheet.rows[r] if r < len(self.sheet.rows) else []
-            if not any(v is not None for v in row) or self._is_footer(row):
-                continue
-            title = self._section(r, row)
-            if title is not None:
-                section, current = title, None
-                continue
-            text = self.value(r, "description", fresh=True)
-            code = self.value(r, "code", fresh=True)
-            seq = self.value(r, "seq", fresh=True)
-            text = as_text(text) or None
-            new_seq = seq is not None and as_text(seq) != current_seq
-            repeated = current is not None and text == current_text and not new_seq
-            if (text is not None and not repeated) or (
-                code is not None and text is None and current is None
-            ):
-                current = [r]
-                out.append((current, section))
-                current_text, current_seq = text, as_text(seq) if seq is not None else None
-            elif current is not None:
-                current.append(r)
-            else:
-                self.warn(r, None, "这一行不属于任何问题（上方没有问题描述），已跳过")
-        return out
+        day, problem = read_date(raw, self.default_year)
+        if day is not None and self.today is not None and day > self.today:
+            return None, f"‘{as_text(raw)}’ 晚于今天，不能作为已发生的日期"
+        return day, problem
 
     # -- problems --------------------------------------------------------------------------------
     def problems(self) -> list[ProblemPlan]:
@@ -326,8 +150,8 @@ class TableParser:
         plan.batch = self._name(rows, "batch", remarks)[0] or self.batch
         plan.leader, plan.leader_post = self._name(rows, "leader", remarks)
         self._code(plan, rows, remarks)
-        plan.found_on = self._date(rows, "found_on")
-        plan.closed_on = self._date(rows, "closed_on")
+        plan.found_on = self._date(rows, "found_on", remarks)
+        plan.closed_on = self._date(rows, "closed_on", remarks)
         for name in ("remarks", "evidence"):
             for _, v in self.firsts(rows, name):
                 remarks.append(as_text(v) if name == "remarks" else f"佐证材料：{as_text(v)}")
@@ -346,27 +170,32 @@ class TableParser:
         self._measures(plan, rows, remarks)
         plan.department = next((m.department for m in plan.measures if m.department), "")
         if not plan.department:
-            plan.department = self._name(rows, "department", [])[0]
+            plan.department = self._name(rows, "department", remarks)[0]
         plan.remarks = "\n".join(remarks)
+        fit_problem(plan, self.warn, self._label)
         return plan
 
     def _code(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
         values = self.firsts(rows, "code")
-        if not values:
-            return
-        text = as_text(values[0][1])
-        if CODE_PATTERN.fullmatch(text):
-            plan.code = text
-        elif not text.isdigit():
-            remarks.append(f"原编号：{text}")
+        for i, (_, value) in enumerate(values):
+            text = as_text(value)
+            if i == 0 and CODE_PATTERN.fullmatch(text):
+                plan.code = text
+            else:
+                remarks.append(f"原编号：{text}")
 
-    def _date(self, rows: list[int], name: str) -> dt.date | None:
+    def _date(self, rows: list[int], name: str, remarks: list[str]) -> dt.date | None:
+        """The first date of a problem-level date column; other values are kept in 备注."""
+        found = None
         for r, v in self.firsts(rows, name):
             day, problem = self._read_date(v)
-            if day is not None:
-                return day
-            self.warn(r, name, problem)
-        return None
+            if day is None:
+                self.warn(r, name, f"{problem}（原文记入备注）")
+            if day is None or (found is not None and day != found):
+                remarks.append(f"{self._label(name)}（原表）：{as_text(v)}")
+            elif found is None:
+                found = day
+        return found
 
     def _deadline(self, r: int, raw: Any) -> Deadline:
         key = (type(raw), raw)
@@ -379,47 +208,96 @@ class TableParser:
             )
         return deadline
 
-    def _row_status(
-        self, r: int, inherited: tuple[str | None, bool], notes: list[str]
-    ) -> tuple[str | None, bool]:
-        """(status the row gives its problem, whether the row's measure is done)."""
+    def _row_reading(self, r: int, inherited: RowReading | None, notes: list[str]) -> RowReading:
+        """What row r's 完成情况 says; a blank (or merged-down) cell says what the row above said."""
         raw = self.value(r, "status", fresh=True)
         if raw is None:
-            return inherited
-        status, exact, done = self._memo(_status_reading, raw)
+            return RowReading(inherited.status, inherited.done) if inherited else RowReading(None)
+        status, exact, done = self._memo(self._status_reader, raw)
         text = as_text(raw)
         if status is None:
             self.warn(
                 r, "status", f"‘{text}’ 无法识别为完成情况，已按“整改中”导入，原文记入整改进展"
             )
             notes.append(text)
-            return IN_PROGRESS, False
-        if not exact:
-            self.warn(r, "status", f"‘{text}’ 理解为“{STATUS_LABELS[status]}”")
-            if len(text) > 8:
-                notes.append(text)
-        return status, done or status == PENDING
+            return RowReading(IN_PROGRESS)
+        if not exact:  # a guess: say so, and keep the words as progress
+            label = READING_LABELS[status]
+            if is_sentence(raw) or status == IN_PROGRESS:
+                message = f"‘{text}’ 是一句说明，不当作完成情况：按“{label}”导入，原文记入整改进展"
+            else:
+                message = f"‘{text}’ 理解为“{label}”，原文记入整改进展"
+            self.warn(r, "status", message)
+            notes.append(text)
+        return RowReading(status, done or status == PENDING)
+
+    def _row_extras(
+        self, r: int, reading: RowReading, remarks: list[str]
+    ) -> tuple[RowReading, Any]:
+        """The row's 是否长期坚持 and 措施完成时间: (reading with them, the measure's done date)."""
+        long_term = self.value(r, "long_term")
+        if long_term is not None:
+            yes = read_yes(long_term)
+            if yes is None:
+                self.warn(r, "long_term", f"‘{as_text(long_term)}’ 无法识别为是或否，原文记入备注")
+                remarks.append(f"{self._label('long_term')}：{as_text(long_term)}")
+            elif yes:
+                reading = RowReading(reading.status, reading.done, long_term=True)
+        done_on = None
+        for name in ("done_on", "closed_on"):
+            raw = self.value(r, name, fresh=name == "closed_on")
+            if raw is None:
+                continue
+            day, problem = self._read_date(raw)
+            if name == "closed_on":
+                done_on = done_on or day  # read (and warned about) as the problem's date
+                continue
+            if day is None or reading.status in (LISTED, IN_PROGRESS, LONG_TERM):
+                if day is None:
+                    self.warn(r, name, f"{problem}（原文记入备注）")
+                else:
+                    label = READING_LABELS[reading.status]
+                    self.warn(
+                        r,
+                        name,
+                        f"填写了日期，但完成情况为“{label}”：措施按未完成导入，日期记入备注",
+                    )
+                remarks.append(f"{self._label(name)}（第{r + 1}行）：{as_text(raw)}")
+                continue
+            done_on = day
+            reading = RowReading(reading.status, True, reading.long_term)
+        return reading, done_on
 
     def _measures(self, plan: ProblemPlan, rows: list[int], remarks: list[str]) -> None:
-        statuses: list[str] = []
-        first: tuple[str | None, bool] | None = None
+        readings: list[str | None] = []
+        first: RowReading | None = None
         owner = post = department = ""
         deadline_whole: Deadline | None = Deadline("", NONE)
+        early: list[str] = []  # progress written before the problem's first measure
+        loose_unit: tuple[int, Any] | None = None  # a unit on a row without a measure
+        seen_progress: set[str] = set()
         for r in rows:
             notes: list[str] = []
-            status, done = self._row_status(r, first or (None, False), notes)
-            if first is None and status is not None:
-                first = (status, done)
-            if status is not None:
-                statuses.append(status)
-            progress = "\n".join([as_text(self.value(r, "progress", fresh=True)), *notes]).strip()
-            done_on = self._read_date(self.value(r, "closed_on", fresh=True))[0]
+            reading = self._row_reading(r, first, notes)
+            if first is None and reading.status is not None:
+                first = reading
+            reading, done_on = self._row_extras(r, reading, remarks)
+            readings.append(reading.for_problem)
+            texts = [as_text(self.value(r, "progress", fresh=True)), *notes]
+            texts = [t for t in texts if t and t not in seen_progress]
+            seen_progress.update(texts)
+            progress = "\n".join(texts)
             items = self._measure_texts(r)
             if not items:
+                raw = self.value(r, "department", fresh=True)
+                if raw is not None:  # “the same as above” for the measures below, if any
+                    department, loose_unit = self._name([r], "department", remarks)[0], (r, raw)
                 if progress and plan.measures:
                     plan.measures[-1].progress = "\n".join(
                         filter(None, [plan.measures[-1].progress, progress])
                     )
+                elif progress:
+                    early.append(progress)
                 continue
             # A blank (or merged-down) owner, unit or deadline under a problem's first row means
             # “the same as above”, as it does for the problem's own cells.
@@ -427,16 +305,17 @@ class TableParser:
             if self.value(r, "owner", fresh=True) is not None:
                 owner, post = self._name([r], "owner", remarks)
             if self.value(r, "department", fresh=True) is not None:
-                department = self._name([r], "department", [])[0]
+                department = self._name([r], "department", remarks)[0]
+            loose_unit = None  # this measure takes the unit written above it
             parts = self._memo(_numbered, raw_deadline) if isinstance(raw_deadline, str) else ()
             if raw_deadline is not None and len(parts) != len(items):
                 deadline_whole = self._deadline(r, raw_deadline)
             elif raw_deadline is not None:
                 deadline_whole = None
+            if early and not plan.measures:
+                progress = "\n".join([*early, progress]).strip()
             for i, text in enumerate(items):
                 deadline = deadline_whole or self._deadline(r, parts[i])
-                status_i = self._measure_status(status, done, deadline)
-                progress_i = progress if i == 0 else ""
                 plan.measures.append(
                     MeasurePlan(
                         text,
@@ -445,12 +324,49 @@ class TableParser:
                         post,
                         department,
                         deadline,
-                        status_i,
+                        measure_status(reading, deadline),
                         done_on,
-                        progress_i,
+                        progress if i == 0 else "",
                     )
                 )
-        plan.status = self._problem_status(statuses, plan)
+        if early and not plan.measures:
+            remarks.append("整改进展：" + "\n".join(early))
+        if loose_unit and (plan.measures or len(self.firsts(rows, "department")) > 1):
+            r, raw = loose_unit  # a unit on a row below the measures, taken by none of them
+            remarks.append(f"{self._label('department')}（第{r + 1}行）：{as_text(raw)}")
+        self._decide(plan, rows, readings, remarks, bool(early))
+
+    def _decide(
+        self,
+        plan: ProblemPlan,
+        rows: list[int],
+        readings: list[str | None],
+        remarks: list[str],
+        early_progress: bool,
+    ) -> None:
+        """The problem's status from its rows, then its measures made consistent with it."""
+        decision = problem_status(
+            readings,
+            [m.status for m in plan.measures],
+            has_progress=early_progress or any(m.progress for m in plan.measures),
+            has_close_date=plan.closed_on is not None,
+            done_as_closed=self.done_as_closed,
+        )
+        plan.status, plan.all_done, plan.closed_by = (
+            decision.status,
+            decision.all_done,
+            decision.closed_by,
+        )
+        if decision.date_refused:
+            day = format_date(plan.closed_on)
+            label = READING_LABELS[plan.status]
+            self.warn(
+                rows[0],
+                "closed_on",
+                f"{day} 已填写，但完成情况为“{label}”：不按销号导入，销号时间记入备注",
+            )
+            remarks.append(f"{self._label('closed_on')}（原表）：{day}")
+            plan.closed_on = None
         for m in plan.measures:
             if plan.status in (CLOSED, PENDING) and m.status == M_OPEN:
                 m.status = M_DONE
@@ -458,7 +374,7 @@ class TableParser:
                 m.status = M_LONG_TERM
             if m.status == M_DONE and m.done_on is None:
                 m.done_on = plan.closed_on
-        if plan.status == CLOSED and plan.closed_on is None:
+        if plan.status == CLOSED and plan.closed_on is None and decision.closed_by == BY_WORD:
             self.warn(rows[0], "status", "按“已销号”导入，但没有销号时间，销号日期留空")
 
     def _measure_texts(self, r: int) -> list[str]:
@@ -472,26 +388,3 @@ class TableParser:
                 return [PLACEHOLDER_MEASURE]
             return []
         return split_numbered(as_text(raw))
-
-    @staticmethod
-    def _measure_status(status: str | None, done: bool, deadline: Deadline) -> str:
-        if done or status in (CLOSED, PENDING):
-            return M_LONG_TERM if deadline.is_ongoing else M_DONE
-        if status == LONG_TERM or deadline.is_ongoing:
-            return M_LONG_TERM
-        return M_OPEN
-
-    @staticmethod
-    def _problem_status(statuses: list[str], plan: ProblemPlan) -> str:
-        distinct = set(statuses)
-        if not distinct:
-            status = LISTED
-        elif len(distinct) == 1:
-            status = statuses[0]
-        elif distinct <= {CLOSED, LONG_TERM}:
-            status = LONG_TERM
-        else:
-            status = IN_PROGRESS
-        if status == LISTED and any(m.progress or m.status == M_DONE for m in plan.measures):
-            status = IN_PROGRESS
-        return status

@@ -12,22 +12,21 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..bulk import ProgressCallback
+from ..dates import format_date
+from ..errors import ValidationError
 from ..ledger import Ledger
+from ..limits import NAME_MAX
 from ..models import Batch, Category, Department, ImportSource, Person, Problem, Source
-from .cells import as_text, fingerprint
-from .headers import FIELDS, IGNORE, HeaderGuess, find_header, looks_like_data
-from .parse import (
-    Column,
-    ImportWarning,
-    MeasurePlan,
-    ProblemPlan,
-    Table,
-    TableParser,
-)
-from .reader import Sheet, Workbook, WorkbookError, column_letter, read_workbook
+from ..workflow import PENDING
+from .cells import fingerprint
+from .closing import BY_CHOICE, BY_DATE, BY_WORD
+from .headers import FIELDS, IGNORE
+from .parse import TableParser
+from .reader import Workbook, WorkbookError, read_workbook
+from .records import Column, ImportWarning, MeasurePlan, ProblemPlan, Table
+from .tables import find_tables
 
 __all__ = [
     "Column",
@@ -64,9 +63,14 @@ class ImportOptions:
     batch: str | None = (
         None  # 整改批次 for every problem; None: the table's title, else the file name
     )
-    found_on: dt.date | None = None  # 查摆日期 where the workbook has none; None: today
+    # 查摆日期 where the workbook has no 查摆时间 column; None: the table's 填报日期, else the
+    # batch's date in the ledger, else today (see `found_on_summary`)
+    found_on: dt.date | None = None
     default_year: int | None = None  # the year of deadlines written without one (“6月底前”)
     update: bool = False  # re-import: update recognised problems instead of skipping them
+    # import problems whose every measure is 已完成 (and no 销号 written) as 已销号 rather than
+    # 待销号; they are marked 导入时已销号 like every problem an import crosses off
+    done_as_closed: bool = False
 
 
 @dataclass
@@ -76,6 +80,7 @@ class LedgerIndex:
     by_key: dict[str, list[int]]
     status: dict[int, tuple[str, str]]  # problem id -> (code, status)
     names: dict[str, set[str]]
+    batch_dates: dict[str, dt.date] = field(default_factory=dict)  # 整改批次 -> 召开日期
 
     @classmethod
     def read(cls, ledger: Ledger) -> LedgerIndex:
@@ -96,7 +101,9 @@ class LedgerIndex:
             kind: {n for (n,) in ledger.select(model, model.name).tuples()}
             for kind, model in NAME_KINDS.items()
         }
-        return cls(by_key, status, names)
+        held = ledger.select(Batch, Batch.name, Batch.held_on).where(Batch.held_on.is_null(False))
+        batch_dates = {name: _as_date(day) for name, day in held.tuples()}
+        return cls(by_key, status, names, batch_dates)
 
     def recognise(self, problem: ProblemPlan) -> int | None:
         ids = self.by_key.get(problem.key, [])
@@ -111,6 +118,7 @@ class ImportPlan:
     index: LedgerIndex
     tables: list[Table] = field(default_factory=list)
     problems: list[ProblemPlan] = field(default_factory=list)
+    found_on_sources: Counter = field(default_factory=Counter)  # (source, date) -> problems
     warnings: list[ImportWarning] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # sheets with no ledger table
 
@@ -143,15 +151,24 @@ class ImportPlan:
         """(Re)read every table's rows with the current mapping and match them to the ledger."""
         self.problems, self.warnings = [], []
         sheets = {s.name: s for s in self.workbook.sheets}
+        self.found_on_sources = Counter()
         for table in self.tables:
             parser = TableParser(
                 sheets[table.sheet],
                 table,
                 default_year=self.options.default_year,
                 batch=self.options.batch or table.title or self.workbook.path.stem,
+                done_as_closed=self.options.done_as_closed,
+                today=self.today,
             )
             self.warnings.extend(_table_warnings(table))
-            self.problems.extend(parser.problems())
+            problems = parser.problems()
+            for problem in problems:
+                if problem.found_on is None:
+                    problem.found_on, problem.found_on_from = self._found_on(table, problem)
+                else:
+                    problem.found_on_from = f"工作簿的“{table.column('found_on').heading}”列"
+            self.problems.extend(problems)
             self.warnings.extend(parser.warnings)
         seen: Counter[str] = Counter()
         first_row: dict[str, ProblemPlan] = {}
@@ -169,28 +186,35 @@ class ImportPlan:
                     )
                 )
             first_row.setdefault(problem.key, problem)
-            problem.found_on = problem.found_on or self.options.found_on or self.today
             self._check_dates(problem)
+            self.found_on_sources[(problem.found_on_from, problem.found_on)] += 1
             pid = self.index.recognise(problem)
             problem.existing = pid
             problem.existing_code = self.index.status[pid][0] if pid else ""
             problem.action = CREATE if pid is None else (UPDATE if self.options.update else SKIP)
 
+    def _found_on(self, table: Table, problem: ProblemPlan) -> tuple[dt.date, str]:
+        """查摆日期 of a problem the workbook gives none: (date, where it comes from, in words)."""
+        if self.options.found_on:
+            return self.options.found_on, "导入时指定的查摆日期"
+        if table.filled_on and table.filled_on <= self.today:
+            return table.filled_on, f"工作表“{table.sheet}”表头的“填报日期”"
+        held = self.index.batch_dates.get(problem.batch)
+        if held and held <= self.today:
+            return held, f"整改批次“{problem.batch}”的召开日期"
+        return self.today, "今天（工作簿中没有查摆时间，也没有填报日期）"
+
+    def found_on_summary(self) -> list[str]:
+        """Which 查摆日期 the problems get and where each comes from, for the preview."""
+        return [
+            f"{n} 个问题的查摆日期为{format_date(day)}：来自{source}"
+            for (source, day), n in sorted(self.found_on_sources.items(), key=lambda i: -i[1])
+        ]
+
     def _check_dates(self, problem: ProblemPlan) -> None:
-        if problem.closed_on and problem.closed_on > self.today:
-            self.warnings.append(
-                ImportWarning(
-                    problem.sheet,
-                    problem.first_row,
-                    "销号时间",
-                    f"{problem.closed_on.isoformat()} 晚于今天，已忽略",
-                )
-            )
-            problem.closed_on = None
-            for m in problem.measures:
-                m.done_on = None
         if problem.closed_on and problem.closed_on < problem.found_on:
-            problem.found_on = problem.closed_on
+            problem.found_on = problem.closed_on  # found no later than it was crossed off
+            problem.found_on_from = "销号时间（查摆日期不晚于销号日期）"
 
     # -- what the wizard shows --------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -203,6 +227,32 @@ class ImportPlan:
             "measures": sum(len(p.measures) for p in self.problems if p.action == CREATE),
             "warnings": len(self.warnings),
         }
+
+    def status_notes(self) -> list[str]:
+        """What the preview must say about closures: 待销号 for all-done, 导入时已销号 for closed."""
+        doing = [p for p in self.problems if p.action != SKIP]
+        pending = [p for p in doing if p.all_done and p.status == PENDING]
+        chosen = [p for p in doing if p.closed_by == BY_CHOICE]
+        closed = [p for p in doing if p.closed_by in (BY_WORD, BY_DATE)]
+        notes = []
+        if pending:
+            notes.append(
+                f"{len(pending)} 个问题的整改措施均为“已完成”，原表没有写明销号：按“待销号”导入，"
+                f"经审核后才算销号{_where(pending)}。如确认原表中这些问题已经销号，可选择"
+                "“措施均已完成的问题按已销号导入”（命令行 --done-as-closed），"
+                "它们将标记为“导入时已销号”。"
+            )
+        if chosen:
+            notes.append(
+                f"{len(chosen)} 个问题的整改措施均为“已完成”，按您的选择导入为“已销号”，"
+                f"标记为“导入时已销号”{_where(chosen)}。"
+            )
+        if closed:
+            notes.append(
+                f"{len(closed)} 个问题按原表写明的销号（或销号时间）导入为“已销号”，标记为"
+                "“导入时已销号”（没有审核人），在台账、导出和统计中单独标明。"
+            )
+        return notes
 
     def new_names(self) -> dict[str, list[str]]:
         """Dictionary entries the import would add (people, departments, …), by kind."""
@@ -218,6 +268,15 @@ class ImportPlan:
                 if name and name not in self.index.names[kind] and name not in wanted[kind]:
                     wanted[kind].append(name)
         return {kind: names for kind, names in wanted.items() if names}
+
+
+def _where(problems: list[ProblemPlan], shown: int = 10) -> str:
+    rows = "、".join(f"工作表“{p.sheet}”第{p.first_row}行" for p in problems[:shown])
+    return f"（{rows}{'等' if len(problems) > shown else ''}）"
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _table_warnings(table: Table) -> list[ImportWarning]:
@@ -244,62 +303,6 @@ def _table_warnings(table: Table) -> list[ImportWarning]:
 
 
 # -- finding the tables ------------------------------------------------------------------------------
-def _header_like(row: list[Any]) -> bool:
-    cells = [v for v in row if v is not None]
-    return len(cells) >= 3 and not looks_like_data(row) and all(len(v) <= 24 for v in cells)
-
-
-def _title(sheet: Sheet, above: range) -> str:
-    for r in above:
-        cells = {as_text(v) for v in sheet.rows[r] if v is not None}
-        if len(cells) == 1:
-            text = cells.pop()
-            if not text.startswith(("填报", "单位", "日期", "注")) and len(text) <= 60:
-                return text.replace("\n", "")
-    return ""
-
-
-def _table(sheet: Sheet, guess: HeaderGuess, end: int, title: str) -> Table:
-    width = max(
-        [len(guess.headings)] + [len(sheet.rows[r]) for r in range(guess.rows[-1] + 1, end)]
-    )
-    columns = []
-    for c in range(width):
-        heading = guess.headings[c] if c < len(guess.headings) else ""
-        match = guess.matches[c] if c < len(guess.matches) else None
-        if not heading:
-            if not any(sheet.value(r, c) is not None for r in range(guess.rows[-1] + 1, end)):
-                continue
-            heading = f"{column_letter(c)}列"
-        if match is None and any(sheet.merged_across(r, c) for r in guess.rows):
-            heading = f"{heading}（{column_letter(c)}列）"  # under a heading merged across columns
-        field_name, confidence = (match.field, match.confidence) if match else (None, 0.0)
-        columns.append(Column(c, heading.replace("\n", ""), field_name, confidence))
-    header_rows = tuple(r + 1 for r in guess.rows)
-    return Table(sheet.name, header_rows, (guess.rows[-1] + 1, end), title, columns)
-
-
-def find_tables(sheet: Sheet) -> list[Table]:
-    """Every ledger table on a sheet: a header found by content, its body up to the next header."""
-    tables: list[Table] = []
-    guess = find_header(sheet.rows, 0)
-    previous_end = 0
-    while guess is not None:
-        nxt = None
-        for r in range(guess.rows[-1] + 1, len(sheet.rows)):
-            if _header_like(sheet.rows[r]):
-                candidate = find_header(sheet.rows, r, limit=1)
-                if candidate is not None and candidate.score >= 0.6 * guess.score:
-                    nxt = candidate
-                    break
-        end = nxt.rows[0] if nxt else len(sheet.rows)
-        top = guess.rows[0]
-        title = _title(sheet, range(top - 1, max(previous_end, top - 5) - 1, -1))
-        tables.append(_table(sheet, guess, end, title))
-        previous_end, guess = guess.rows[-1] + 1, nxt
-    return tables
-
-
 def build_plan(
     ledger: Ledger,
     source: str | Path | Workbook,
@@ -309,6 +312,8 @@ def build_plan(
 ) -> ImportPlan:
     """Read a workbook and work out the import; nothing is written. Raises WorkbookError."""
     options = options or ImportOptions()
+    if options.batch and len(options.batch.strip()) > NAME_MAX:
+        raise ValidationError("整改批次", f"名称不能超过 {NAME_MAX} 个字。")
     workbook = source if isinstance(source, Workbook) else read_workbook(source, progress=progress)
     names = [s.name for s in workbook.sheets]
     if options.sheets:

@@ -13,21 +13,26 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..bulk import Cancelled, ProgressCallback
-from ..errors import LedgerError
+from .safety import MAX_FILE_BYTES, ArchiveFacts, MiB, WorkbookError, check_archive
 
 MAX_COLUMNS = 64  # ledgers have 10–30 columns; styled-but-empty columns up to XFD are ignored
 MAX_EMPTY_RUN = 2000  # this many empty rows in a row: the rest of the sheet is formatting only
+# The largest workbook imported: rows with content (all sheets together) and cells holding a
+# value. 200000 rows (about 65000 problems of 3 measures) take about 1.4 GB and a minute or two;
+# a bigger file is refused with a message, never read half-way.
+MAX_ROWS = 200_000
+MAX_CELLS = 4_000_000
+MAX_SHEET_ROWS = 1_048_576  # Excel's own last row: a row number beyond it is not a sheet's
+MAX_MERGE_AREA = 20_000  # cells in one merged range (a ledger's merges are a few rows tall)
+_EMPTY: list[Any] = []  # every empty row: shared, never changed (merges replace it first)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
-
-
-class WorkbookError(LedgerError):
-    """The file cannot be read as a workbook; the message says why and what to do."""
 
 
 @dataclass
@@ -104,7 +109,15 @@ def clean_value(value: Any) -> Any:
 
 # -- sniffing --------------------------------------------------------------------------------------
 def sniff(path: Path) -> str:
-    """What the file really is: "xlsx", "xls", "ods", or a WorkbookError saying what it is instead."""
+    """What the file really is: "xlsx", "xls", "ods", or a WorkbookError saying what it is instead.
+
+    A zip (xlsx, ods) passes `safety.check_archive` first: no reader ever opens a zip bomb or an
+    XML part with a DOCTYPE.
+    """
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[str, ArchiveFacts | None]:
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -119,14 +132,17 @@ def sniff(path: Path) -> str:
     if size == 0:
         raise WorkbookError(f"“{name}” 是空文件（0 字节），里面没有任何表格。")
     if head.startswith(ZIP_MAGIC):
-        return _sniff_zip(path)
+        facts = check_archive(path)
+        return _sniff_zip(path), facts
     if head.startswith(OLE_MAGIC):
+        if size > MAX_FILE_BYTES:
+            raise WorkbookError(f"“{name}” 太大（超过 {MAX_FILE_BYTES // MiB} MB），无法导入。")
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise WorkbookError(_encrypted(name))
         if "WordDocument".encode("utf-16-le") in data:
             raise WorkbookError(f"“{name}” 是 Word 文档，不是 Excel 工作簿。")
-        return "xls"
+        return "xls", None
     if head.startswith(b"%PDF"):
         raise WorkbookError(f"“{name}” 是 PDF 文件，不是 Excel 工作簿，无法导入。")
     lowered = head.lower()
@@ -168,42 +184,81 @@ def _encrypted(name: str) -> str:
 
 
 # -- reading -----------------------------------------------------------------------------------
-class _Progress:
-    def __init__(self, progress: ProgressCallback, total: int) -> None:
-        self.progress, self.total, self.done = progress, max(total, 1), 0
+class _Rows:
+    """Rows as they stream in, across the workbook: progress, cancel, and the limits on size.
 
-    def tick(self, rows: int = 1) -> None:
-        self.done += rows
-        if self.progress and self.done % 500 == 0:
-            if not self.progress(min(self.done, self.total), self.total):
-                raise Cancelled("已取消导入，未做任何修改。")
+    Only rows with content count towards MAX_ROWS; runs of empty rows share one list object, so
+    a sheet formatted down to row 1048576 costs a pointer per row, not a list.
+    """
+
+    def __init__(self, name: str, progress: ProgressCallback, total: int) -> None:
+        self.name, self.progress, self.total = name, progress, max(total, 1)
+        self.done = self.filled = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % 500 == 0:
+            self.tell()
+
+    def tell(self) -> None:
+        """Report the rows read so far (and stop here if the user cancelled)."""
+        self.total = max(self.total, self.done)
+        if self.progress and not self.progress(self.done, self.total):
+            raise Cancelled("已取消导入，未做任何修改。")
+
+    def finish(self) -> None:
+        self.done = self.total = max(self.done, 1)
+        self.tell()
+
+    def collect(self, rows: Iterable[Iterable[Any]], sheet: str) -> list[list[Any]]:
+        """Cleaned rows, trailing empties dropped; stops after a long run of empty rows."""
+        out: list[list[Any]] = []
+        empty_run = 0
+        self.tell()
+        for raw in rows:
+            self.tick()
+            row = [None if v is None else clean_value(v) for v in islice(raw, MAX_COLUMNS)]
+            while row and row[-1] is None:
+                row.pop()
+            if row:
+                empty_run = 0
+                self.filled += 1
+                if self.filled > MAX_ROWS:
+                    raise WorkbookError(too_many_rows(self.name, sheet))
+                out.append(row)
+            else:
+                empty_run += 1
+                out.append(_EMPTY)
+                if empty_run >= MAX_EMPTY_RUN or len(out) >= MAX_SHEET_ROWS:
+                    break
+            if len(out) >= MAX_SHEET_ROWS:
+                break
+        while out and not out[-1]:
+            out.pop()
+        self.tell()
+        return out
 
 
-def _collect(rows: Iterable[Iterable[Any]], ticker: _Progress) -> list[list[Any]]:
-    """Cleaned rows, trailing empties dropped; stops after a long run of empty rows."""
-    out: list[list[Any]] = []
-    empty_run = 0
-    for raw in rows:
-        ticker.tick()
-        row = [None if v is None else clean_value(v) for v in tuple(raw)[:MAX_COLUMNS]]
-        while row and row[-1] is None:
-            row.pop()
-        out.append(row)
-        empty_run = 0 if row else empty_run + 1
-        if empty_run >= MAX_EMPTY_RUN:
-            break
-    while out and not out[-1]:
-        out.pop()
-    return out
+def too_many_rows(name: str, sheet: str) -> str:
+    return (
+        f"“{name}”的工作表“{sheet}”中有内容的行超过 {MAX_ROWS} 行（导入上限），未导入任何内容。"
+        "整改台账很少有这么多行：请确认选对了文件；确实需要时，请把台账分成几个文件分别导入。"
+    )
 
 
 def _fill_merges(sheet: Sheet, ranges: Iterable[tuple[int, int, int, int]]) -> None:
-    """Copy each merged range's top-left value into its other cells and remember where it came from."""
+    """Copy each merged range's top-left value into its other cells and remember where it came from.
+
+    A merge larger than MAX_MERGE_AREA cells is no ledger's layout (a problem spans a few rows,
+    a title one row): it is left unfilled rather than held cell by cell.
+    """
     for r0, c0, r1, c1 in ranges:
-        if r0 >= len(sheet.rows) or c0 >= MAX_COLUMNS:
+        if r0 < 0 or c0 < 0 or r0 >= len(sheet.rows) or c0 >= MAX_COLUMNS:
             continue
         r1 = min(r1, len(sheet.rows) - 1)
         c1 = min(c1, MAX_COLUMNS - 1)
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MERGE_AREA:
+            continue
         anchor, origin = sheet.value(r0, c0), (r0, c0)
         merged_from = sheet.merged_from
         for r in range(r0, r1 + 1):
@@ -211,6 +266,8 @@ def _fill_merges(sheet: Sheet, ranges: Iterable[tuple[int, int, int, int]]) -> N
             if start > c1:
                 continue
             row = sheet.rows[r]
+            if row is _EMPTY:
+                row = sheet.rows[r] = []
             if len(row) <= c1:
                 row.extend([None] * (c1 + 1 - len(row)))
             for c in range(start, c1 + 1):
@@ -236,7 +293,9 @@ def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, 
     return sorted(set(found))
 
 
-def _read_openpyxl(path: Path, progress: ProgressCallback) -> list[Sheet]:
+def _read_openpyxl(
+    path: Path, progress: ProgressCallback, facts: ArchiveFacts | None
+) -> list[Sheet]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -246,16 +305,23 @@ def _read_openpyxl(path: Path, progress: ProgressCallback) -> list[Sheet]:
         raise WorkbookError(f"“{path.name}” 已损坏或格式不受支持，无法读取（{exc}）。") from exc
     try:
         worksheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
-        ticker = _Progress(progress, sum(ws.max_row or 0 for ws in worksheets))
+        counted = facts.rows if facts else {}
+        total = sum(
+            counted.get(getattr(ws, "_worksheet_path", "").lstrip("/"), 0) or ws.max_row or 0
+            for ws in worksheets
+        )
+        reading = _Rows(path.name, progress, min(total, MAX_SHEET_ROWS * len(worksheets)))
         sheets = []
         for ws in worksheets:
             ws.reset_dimensions()  # dimensions written by other programs are often wrong
-            sheet = Sheet(ws.title, _collect(ws.iter_rows(values_only=True), ticker))
+            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            sheet = Sheet(ws.title, reading.collect(rows, ws.title))
             member = getattr(ws, "_worksheet_path", None)
             archive = getattr(book, "_archive", None)
             if member and archive is not None:
                 _fill_merges(sheet, _xlsx_merges(archive, member))
             sheets.append(sheet)
+        reading.finish()
         return sheets
     finally:
         book.close()
@@ -279,15 +345,16 @@ def _read_calamine(path: Path, progress: ProgressCallback) -> list[Sheet]:
                 found.append(book.get_sheet_by_name(name))
             except Exception:  # a chart sheet or a damaged sheet: skip it, keep the others
                 continue
-        ticker = _Progress(progress, sum(s.height for s in found))
+        reading = _Rows(path.name, progress, sum(s.height for s in found))
         sheets = []
         for cs in found:
             top, left = cs.start if cs.height else (0, 0)
-            rows = _collect(([None] * left + list(r) for r in cs.iter_rows()), ticker)
-            sheet = Sheet(cs.name, [[] for _ in range(top)] + rows)
+            rows = reading.collect(([None] * left + list(r) for r in cs.iter_rows()), cs.name)
+            sheet = Sheet(cs.name, [_EMPTY] * min(top, MAX_SHEET_ROWS) + rows)
             ranges = getattr(cs, "merged_cell_ranges", None) or []
             _fill_merges(sheet, ((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges))
             sheets.append(sheet)
+        reading.finish()
         return sheets
     finally:
         book.close()
@@ -310,10 +377,20 @@ def read_workbook(
     calamine; "calamine" reads .xlsx with calamine too (faster on very large files).
     """
     path = Path(path)
-    kind = sniff(path)
+    kind, facts = _sniff(path)
+    if facts is not None and sum(facts.cells.values()) > MAX_CELLS:
+        biggest = max(facts.cells, key=facts.cells.get)
+        raise WorkbookError(
+            f"“{path.name}”中的“{biggest}”等工作表共有约 {sum(facts.cells.values())} 个填写了内容的"
+            f"单元格，超过导入上限（{MAX_CELLS} 个），未导入任何内容。请确认选对了文件；"
+            "确实需要时，请把台账分成几个文件分别导入。"
+        )
     use_calamine = kind != "xlsx" or engine == "calamine"
     try:
-        sheets = _read_calamine(path, progress) if use_calamine else _read_openpyxl(path, progress)
+        if use_calamine:
+            sheets = _read_calamine(path, progress)
+        else:
+            sheets = _read_openpyxl(path, progress, facts)
     except (WorkbookError, Cancelled):
         raise
     except MemoryError:

@@ -41,10 +41,10 @@ from .writer import (
     save_atomically,
 )
 
-# the sheets' layout: bump on any change of what the sheets show (seal, rebuild). 2: last
+# the sheets' layout: bump on any change of what the sheets show (seal, rebuild). 3: last
 # month's figures beside this month's, 措施类型 totals, progress entries that say they were
 # imported, sheet titles of their own, header lines that fit their cells
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from peewee import JOIN, SQL, Case, fn
 
 from .. import workflow
+from ..import_closure import closed_on_import_condition
 from ..ledger import Ledger
 from ..models import Batch, Category, Department, Measure, Problem
 from ..overdue import closure_rate, overdue_measure_condition
@@ -74,6 +75,7 @@ class Figures:
     by_category: list[tuple[str, Line]] = field(default_factory=list)
     by_department: list[tuple[str, Line]] = field(default_factory=list)
     by_batch: list[tuple[str, Line]] = field(default_factory=list)
+    closed_on_import: int = 0  # of `total.closed`: 已销号 with no review (tracker/import_closure)
 
 
 def _by(columns: tuple) -> list:
@@ -150,6 +152,7 @@ def figures(source: Ledger, first: dt.date, last: dt.date) -> Figures:
     for line in lines.values():
         total.add(line)
     out = Figures(first, last, today, total)
+    out.closed_on_import = source.select(Problem).where(closed_on_import_condition()).count()
     out.by_category = _breakdown(source, lines, keys.index("category"), Category, NO_CATEGORY)
     out.by_department = _breakdown(
         source, lines, keys.index("department"), Department, NO_DEPARTMENT
@@ -187,4 +190,5 @@ def figures_json(numbers: Figures) -> dict:
         "by_category": [[name, line(x)] for name, x in numbers.by_category],
         "by_department": [[name, line(x)] for name, x in numbers.by_department],
         "by_batch": [[name, line(x)] for name, x in numbers.by_batch],
+        "closed_on_import": numbers.closed_on_import,
     }

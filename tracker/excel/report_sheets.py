@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 
 from .. import workflow
 from ..dates import format_date
+from ..import_closure import status_label
 from ..ledger import Ledger
 from ..models import Department, Extension, Measure, Problem
 from ..overdue import is_overdue, overdue_measure_condition
@@ -102,7 +103,7 @@ def _detail_group(sheet: StreamSheet, number: int, g: ProblemGroup, today: dt.da
         4: g.description,
         5: g.leader,
         6: g.department,
-        7: workflow.STATUS_LABELS.get(g.status, g.status),
+        7: status_label(g.status, g.reviewer),
         15: closed,
     }
     measures = g.measures or [None]

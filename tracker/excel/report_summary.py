@@ -12,6 +12,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from .. import tags
 from ..dates import format_date
+from ..import_closure import MARK
 from .report_figures import Figures, Line
 from .report_sheets import sheet_top
 from .styles import Column, row_height, set_page, text_lines
@@ -61,6 +62,12 @@ def summary_sheet(wb, palette, title, info, numbers: Figures, before: Figures, m
         sheet.note_row(EMPTY_NOTE, "台账提醒", 22.0)
     _section(sheet, "一、问题整改总体情况", ("项目", *PROBLEM_HEADINGS))
     _compared(sheet, "查摆问题", problem_values(t), problem_values(b))
+    if numbers.closed_on_import:
+        sheet.note_row(
+            f"已销号中有 {numbers.closed_on_import} 个问题为“{MARK}”：从手工台账导入时原表已写销号，"
+            "未经本程序审核（明细中标出），请核实。",
+            height=18.0,
+        )
     _section(sheet, "二、整改措施落实情况", ("项目", *MEASURE_HEADINGS))
     _compared(sheet, "整改措施", measure_values(t), measure_values(b))
     _section(sheet, "三、整改成效（按措施类型统计，单位：项）", ("项目", *TAG_HEADINGS))

@@ -97,6 +97,7 @@ class ProblemGroup:
     closed_on: dt.date | None
     remarks: str
     recurrence_of: str
+    reviewer: str = ""  # empty on a closed problem: 导入时已销号 (tracker/import_closure.py)
     measures: list[MeasureLine] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
 
@@ -160,6 +161,7 @@ def _problems(ledger: Ledger, ids: list[int]) -> dict[int, ProblemGroup]:
                 Problem.closed_on,
                 Problem.remarks,
                 earlier.code,
+                Problem.reviewer,
             )
         )
         .join_from(Problem, earlier, JOIN.LEFT_OUTER, on=(Problem.recurrence_of == earlier.id))
@@ -168,7 +170,7 @@ def _problems(ledger: Ledger, ids: list[int]) -> dict[int, ProblemGroup]:
     out = {}
     for row in _rows(ledger, query):
         pid, code, batch, source, category, desc, cause, target, lead, dept, *rest = row
-        status, found, closed, remarks, earlier_code = rest
+        status, found, closed, remarks, earlier_code, reviewer = rest
         out[pid] = ProblemGroup(
             pid,
             code,
@@ -185,6 +187,7 @@ def _problems(ledger: Ledger, ids: list[int]) -> dict[int, ProblemGroup]:
             _day(closed),
             remarks or "",
             earlier_code or "",
+            reviewer or "",
         )
     return out
 

@@ -9,12 +9,12 @@ from peewee import fn
 from ..changes import Changes
 from ..errors import NotFoundError, ValidationError
 from ..ledger import Ledger
+from ..limits import NAME_MAX
 from ..models import Batch, Category, Department, Person, Source
 from ..recorder import Unit
 
 TERMS = {"category": Category, "source": Source, "department": Department, "person": Person}
 TERM_LABELS = {"category": "问题类别", "source": "问题来源", "department": "部门", "person": "人员"}
-NAME_MAX = 60
 
 
 def _model(kind: str):

@@ -12,6 +12,7 @@ from ..changes import Changes
 from ..deadlines import IMMEDIATE, NONE, UNKNOWN, Deadline, parse_deadline
 from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
+from ..limits import TEXT_MAX
 from ..models import Department, Extension, Measure, Person, Problem, Progress
 from ..recorder import Unit
 from ..workflow import IN_PROGRESS, LISTED, M_DONE, M_OPEN, M_VOID, measure_status_for
@@ -23,7 +24,6 @@ from .lookup import (
     require_editable,
 )
 
-TEXT_MAX = 4000
 KEEP = object()  # "leave this field as it is" in update_measure
 
 

@@ -11,13 +11,14 @@ from .. import meta
 from ..changes import Changes
 from ..errors import ValidationError
 from ..ledger import Ledger
+from ..limits import TEXT_MAX
 from ..models import Batch, Category, Department, Person, Problem, Source
 from ..recorder import Unit
 from ..workflow import CLOSED, LISTED
 from .lookup import check_reference, problem_row, require_editable
 from .measures import MeasureInput, insert_measure
 
-DESCRIPTION_MAX = 4000
+DESCRIPTION_MAX = TEXT_MAX  # one definition: tracker/limits.py
 EDITABLE_FIELDS = {
     "batch": ("整改批次", Batch),
     "source": ("问题来源", Source),

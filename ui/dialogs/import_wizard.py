@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 
 from tracker.excel.headers import CHOICES
 from tracker.excel.plan import ImportPlan
-from tracker.workflow import STATUS_LABELS
+from tracker.import_closure import MARK
+from tracker.workflow import CLOSED, PENDING, STATUS_LABELS
+
+from ..widgets import DateEdit, to_qdate
 
 ACTION_LABELS = {"create": "新建", "skip": "跳过（已导入）", "update": "更新"}
 PREVIEW_LIMIT = 2000
@@ -68,6 +71,28 @@ class ImportWizard(QDialog):
         options.addWidget(self.update_box)
         options.addStretch(1)
         layout.addLayout(options)
+        self.done_closed_box = QCheckBox(
+            "整改措施均为“已完成”、原表没写销号的问题，按“已销号”导入"
+            "（标记为“导入时已销号”；不勾选则为“待销号”，经审核后销号）"
+        )
+        self.done_closed_box.setChecked(plan.options.done_as_closed)
+        self.done_closed_box.toggled.connect(self._done_closed_toggled)
+        layout.addWidget(self.done_closed_box)
+        dates = QHBoxLayout()
+        self.found_on_box = QCheckBox("指定查摆日期：")
+        self.found_on_box.setToolTip("工作簿没有“查摆时间”列时，所有问题的查摆日期")
+        self.found_on_date = DateEdit(plan.options.found_on or plan.today)
+        self.found_on_date.setMaximumDate(to_qdate(plan.today))
+        self.found_on_date.setEnabled(False)
+        self.found_on_box.setChecked(plan.options.found_on is not None)
+        self.found_on_box.toggled.connect(self._found_on_changed)
+        self.found_on_date.dateChanged.connect(self._found_on_changed)
+        self.found_on_note = QLabel()
+        self.found_on_note.setWordWrap(True)
+        dates.addWidget(self.found_on_box)
+        dates.addWidget(self.found_on_date)
+        dates.addWidget(self.found_on_note, 1)
+        layout.addLayout(dates)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setToolTip("在一个事务中导入：要么全部成功，要么什么都不改变")
@@ -125,6 +150,18 @@ class ImportWizard(QDialog):
         self.plan.parse()
         self._refresh()
 
+    def _done_closed_toggled(self, checked: bool) -> None:
+        self.plan.options.done_as_closed = checked
+        self.plan.parse()
+        self._refresh()
+
+    def _found_on_changed(self, *_args) -> None:
+        chosen = self.found_on_box.isChecked()
+        self.found_on_date.setEnabled(chosen)
+        self.plan.options.found_on = self.found_on_date.value() if chosen else None
+        self.plan.parse()
+        self._refresh()
+
     # -- preview ---------------------------------------------------------------------------------
     def _refresh(self) -> None:
         counts = self.plan.counts()
@@ -149,7 +186,10 @@ class ImportWizard(QDialog):
             text += "\n" + added + "。"
         if self.plan.skipped_sheets:
             text += f"\n未找到台账表格的工作表：{'、'.join(self.plan.skipped_sheets)}。"
+        for note in self.plan.status_notes():
+            text += "\n" + note
         self.summary.setText(text)
+        self.found_on_note.setText("；".join(self.plan.found_on_summary()) + "。")
         self.ok.setEnabled(counts["create"] + counts["update"] > 0)
         shown = self.plan.problems[:PREVIEW_LIMIT]
         self.preview.setRowCount(len(shown))
@@ -160,7 +200,7 @@ class ImportWizard(QDialog):
                 p.code or p.existing_code,
                 p.description,
                 str(len(p.measures)),
-                STATUS_LABELS.get(p.status, p.status),
+                status_text(p),
                 ACTION_LABELS.get(p.action, p.action),
             ]
             for column, value in enumerate(values):
@@ -174,6 +214,15 @@ class ImportWizard(QDialog):
         for warning in self.plan.warnings:
             self.warnings.addItem(str(warning))
         self.tabs.setTabText(2, f"提示（{len(self.plan.warnings)}）")
+
+
+def status_text(problem) -> str:
+    """The status a problem will have, as the ledger will show it (导入时已销号 for closures)."""
+    if problem.status == CLOSED:
+        return MARK  # no reviewer: see tracker/import_closure.py
+    if problem.status == PENDING and problem.all_done:
+        return "待销号（措施均已完成）"
+    return STATUS_LABELS.get(problem.status, problem.status)
 
 
 def measures_text(problem) -> str:

@@ -213,7 +213,11 @@ class DashboardPage(RefreshWhenShown, QWidget):
         # 整改中 as the monthly report counts it: everything listed and not yet crossed off.
         open_count = n["listed"] + n["in_progress"] + n["pending_closure"]
         self.cards["problems"].set(str(n["problems"]), f"整改措施 {n['measures']} 项")
-        self.cards["closed"].set(str(n["closed"]), f"本月销号 {closed_this_month} 个")
+        imported = n.get("closed_on_import", 0)
+        note = f"本月销号 {closed_this_month} 个" + (
+            f"；导入时已销号 {imported} 个（未经审核）" if imported else ""
+        )
+        self.cards["closed"].set(str(n["closed"]), note)
         self.cards["open"].set(str(open_count), f"其中待销号 {n['pending_closure']} 个")
         self.cards["long_term"].set(
             str(n["long_term"]), f"长期坚持措施 {n['measures_long_term']} 项"
