@@ -194,23 +194,32 @@ class StreamSheet:
         )
         self.merge(row, 1, row, self.width)
 
-    def info_row(self, parts: Sequence[str], style: str = "台账表头信息") -> None:
+    def info_row(
+        self,
+        parts: Sequence[str],
+        style: str = "台账表头信息",
+        *,
+        height: float = 24.0,
+        room: float = 0.0,
+    ) -> None:
         """`label：value` parts on one line across the table, each in merged cells wide enough
         for its text at the header font (which is larger than the body's). Where the columns
         cannot give every part room, the parts share one cell across the table, set apart by
         spaces (wrapped to a second line in the same row if need be): never one over another."""
-        bounds = _info_bounds(self.columns, parts)
+        bounds = _info_bounds(self.columns, parts, room)
         if bounds is None:
             text = INFO_GAP.join(parts)
             width = sum(c.width for c in self.columns)
             lines = -int(-(text_units(text) * INFO_SCALE + 2) // width)
-            row = self.append([self.cell(text, style), *([None] * (self.width - 1))], 24.0 * lines)
+            row = self.append(
+                [self.cell(text, style), *([None] * (self.width - 1))], height * lines
+            )
             self.merge(row, 1, row, self.width)
             return
         cells: list = [None] * self.width
         for k, text in enumerate(parts):
             cells[bounds[k]] = self.cell(text, style)
-        row = self.append(cells, 24.0)
+        row = self.append(cells, height)
         for k in range(len(parts)):
             self.merge(row, bounds[k] + 1, row, bounds[k + 1])
 
@@ -232,9 +241,12 @@ INFO_SCALE = 1.15  # the header lines' 11 pt 宋体 against the 10 pt the unit e
 INFO_GAP = "\u3000" * 3  # between header parts sharing one cell
 
 
-def _info_bounds(columns: Sequence[Column], parts: Sequence[str]) -> list[int] | None:
+def _info_bounds(
+    columns: Sequence[Column], parts: Sequence[str], room: float = 0.0
+) -> list[int] | None:
+    """Column runs for the parts of a header line (each `room` units wider than its text)."""
     widths = [c.width for c in columns]
-    return _fit_columns(widths, [text_units(p) * INFO_SCALE + 2 for p in parts])
+    return _fit_columns(widths, [text_units(p) * INFO_SCALE + 2 + room for p in parts])
 
 
 def _fit_columns(widths: list[float], needs: list[float]) -> list[int] | None:
