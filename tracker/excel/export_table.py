@@ -59,7 +59,7 @@ BRIEF += ("closed",)
 ALWAYS = {"seq", "description", "measure", "state", "closed"}  # never left out for being empty
 PROBLEM_KEYS = {"seq", "code", "source", "category", "description", "cause", "target", "leader"}
 PROBLEM_KEYS |= {"closed", "closed_on", "evidence", "remarks"}
-LISTS = {"evidence", "remarks"}  # one item a line: their breaks are the export's own
+LISTS = {"evidence", "remarks"}  # one item a line, broken like prose where an item is long
 
 
 @dataclass
@@ -89,16 +89,17 @@ class Table:
     def lines_property(self, first_row: int) -> StringProperty:
         """What `restore_lines` needs: the table's first row, columns whose lines are joined
         whole (short values), and the prose columns with the width they were broken to."""
-        join, prose = [], {}
+        join, prose, ignore = [], {}, []
         for i, key in enumerate(self.keys):
-            if key in LISTS or key == "seq":
-                continue
             letter = get_column_letter(i + 1)
-            if SPECS[key].text:
+            if key == "closed":
+                ignore.append(letter)  # 完成情况 says it; 是否销号 is for the reader
+            elif SPECS[key].text or key in LISTS:
                 prose[letter] = capacity(self.widths[i])
-            else:
+            elif key != "seq":
                 join.append(letter)
         value = {"sheet": SHEET, "first_row": first_row, "join": join, "prose": prose}
+        value["ignore"] = ignore
         if "description" in self.index:
             value["continued"] = get_column_letter(self.index["description"] + 1)
         return StringProperty(name=PROPERTY, value=json.dumps(value, ensure_ascii=False))

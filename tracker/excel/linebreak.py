@@ -157,6 +157,7 @@ def restore_lines(path, sheets) -> None:
     join = [_column(letter) for letter in spec.get("join", [])]
     prose = {_column(letter): float(cap) for letter, cap in spec.get("prose", {}).items()}
     marked = _column(spec["continued"]) if spec.get("continued") else None
+    sheet.ignored.update(_column(letter) for letter in spec.get("ignore", []))
     for row in sheet.rows[max(int(spec.get("first_row", 1)) - 1, 0) :]:
         for c in join:
             if c < len(row) and isinstance(row[c], str):

@@ -47,6 +47,9 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # 0-based columns not to import: what this program's export adds for the reader only
+    # (是否销号 repeats 完成情况), as its file says (`linebreak.restore_lines`)
+    ignored: set[int] = field(default_factory=set)
 
     @property
     def width(self) -> int:
