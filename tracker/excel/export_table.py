@@ -21,7 +21,8 @@ from .. import import_closure, tags, workflow
 from ..dates import format_date
 from ..overdue import is_overdue
 from .linebreak import CONTINUED, PROPERTY, wrap
-from .printing import Pages, Spec, capacity, height, lines_of
+from .printed_sheet import Row
+from .printing import Spec, capacity
 from .rows import MeasureLine, ProblemGroup, progress_entry
 
 OVERDUE_WORD = "逾期"
@@ -105,13 +106,6 @@ class Table:
         return StringProperty(name=PROPERTY, value=json.dumps(value, ensure_ascii=False))
 
 
-@dataclass
-class Row:
-    cells: dict[str, str | int]  # key -> value (text already broken into lines)
-    lines: int
-    overdue: bool = False
-
-
 def measure_rows(table: Table, g: ProblemGroup, today: dt.date) -> list[Row]:
     """Each measure's row (one empty row for a problem without measures)."""
     open_left = any(x.status == workflow.M_OPEN for x in g.measures)
@@ -173,28 +167,6 @@ def shared_cells(table: Table, number: int, g: ProblemGroup, continued: bool = F
         out[key] = value if isinstance(value, int) else table.fit(key, value)
     if continued and "description" in out:
         out["description"] = f"{CONTINUED}\n{out['description']}"
-    return out
-
-
-def shared_height(cells: dict) -> float:
-    return height(max((lines_of(v) for v in cells.values() if isinstance(v, str)), default=1))
-
-
-def segments(pages: Pages, heights: list[float], first: float, later: float) -> list[list[int]]:
-    """The problem's rows split into pages: all on this page if they fit, else all on the next;
-    taller than a page, from the top of one and continued on the next pages. `first` and `later`
-    are the heights its own cells need (the description, or the description repeated)."""
-    whole = max(sum(heights), first)
-    if pages.fits(whole) or whole <= pages.fresh:
-        return [list(range(len(heights)))]
-    out: list[list[int]] = [[]]
-    used, need = 0.0, first
-    for i, h in enumerate(heights):
-        if out[-1] and max(used + h, need) > pages.fresh:
-            out.append([])
-            used, need = 0.0, later
-        out[-1].append(i)
-        used += h
     return out
 
 

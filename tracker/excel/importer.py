@@ -103,7 +103,9 @@ def progress_entries(text: str, today: dt.date, year: int) -> list[tuple[dt.date
         line = _OURS_UNDATED.sub("", line)
         m = _DATED.match(line)
         if m:
-            y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (None, *m.group(4, 5))
+            y, mo, d = (
+                (m.group(1), m.group(2), m.group(3)) if m.group(1) else (None, *m.group(4, 5))
+            )
             try:
                 day = dt.date(int(y or year), int(mo), int(d))
             except ValueError:
