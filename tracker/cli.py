@@ -38,6 +38,7 @@ EXTENSIONS: list[str] = [
     "tracker.excel.import_cli",
     "tracker.excel.export_cli",
     "tracker.exchange.cli",
+    "tracker.documents.cli",
 ]
 
 

@@ -50,7 +50,8 @@ def _break(text: str, start: int, end: int, capacity: float, edges: list[float])
         before = end
         opener = max(text.rfind("（", start, end), text.rfind("(", start, end))
         opener = max(opener, text.rfind("【", start, end))
-        if opener > start:  # an open bracket on this line: keep its group whole if it fits
+        if opener > start and text.find(CLOSING[text[opener]], opener, end) == -1:
+            # a bracket opened on this line and closed on the next: keep the group whole
             closer = text.find(CLOSING[text[opener]], end)
             if closer != -1 and edges[closer] - (edges[opener - 1] if opener else 0) <= capacity:
                 end = opener
@@ -110,10 +111,6 @@ def wrap(text: str, capacity: float, balance: bool = False) -> str:
                     break
         out.extend(lines)
     return "\n".join(out)
-
-
-def line_count(text: str) -> int:
-    return text.count("\n") + 1
 
 
 def unwrap(text: str, capacity: float, hard: re.Pattern | None = None) -> str:

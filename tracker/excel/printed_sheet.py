@@ -34,6 +34,7 @@ class Row:
     cells: dict[str, str | int | float]  # key -> value (text already broken into lines)
     lines: int
     overdue: bool = False  # measure cells filled light red, the 完成情况 word in red
+    total: bool = False  # a 合计 line: bold on grey
 
 
 def palette(wb) -> Palette:
@@ -81,7 +82,7 @@ class PrintedSheet:
         heading_height = height(max(h.count("\n") + 1 for h in headings)) + 4
         sheet.append([sheet.cell(h, "台账列名") for h in headings], heading_height)
         self.pages = Pages(sheet.ws, scale, heading_height)
-        self.pages.add(title_height + 24.0 + heading_height)
+        self.pages.top(title_height + 24.0 + heading_height)
 
     def fit(self, key: str, text: str) -> str:
         return wrap(text, *self._breaking[key])
@@ -95,10 +96,10 @@ class PrintedSheet:
             out[key] = self.fit(key, value) if isinstance(value, str) else value
         return out
 
-    def row(self, values: dict, overdue: bool = False) -> Row:
+    def row(self, values: dict, overdue: bool = False, total: bool = False) -> Row:
         cells = self.fitted(values)
         lines = max((v.count("\n") for v in cells.values() if isinstance(v, str)), default=0)
-        return Row(cells, lines + 1, overdue)
+        return Row(cells, lines + 1, overdue, total)
 
     @staticmethod
     def cells_height(cells: dict) -> float:
@@ -139,6 +140,8 @@ class PrintedSheet:
             if key in self.block_keys:
                 value = shared.get(key) if shared is not None else None
                 out.append(sheet.cell(value, base) if shared is not None else sheet.blank(base))
+            elif row.total:
+                out.append(sheet.cell(row.cells.get(key), "台账合计"))
             elif not row.overdue:
                 out.append(sheet.cell(row.cells.get(key), base))
             elif key == "state":

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from openpyxl.worksheet.pagebreak import Break
 
-from .linebreak import line_count, width, wrap
+from .linebreak import width
 
 PAGE_WIDTH, PAGE_HEIGHT = 841.9, 595.3  # A4 landscape, points
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.4, 0.5, 0.6  # inches, as `styles.set_page` sets them
@@ -121,10 +121,6 @@ def plan(specs: Sequence[Spec], needs: dict[str, float]) -> tuple[list[float], f
     return widths, scale
 
 
-def fit_text(text: str, column_width: float, *, balance: bool = False) -> str:
-    return wrap(text, capacity(column_width), balance=balance)
-
-
 def needed(values) -> float:
     """The widest of some short values, in half-widths (for `plan`'s `needs`)."""
     return max((width(v) for v in values if v), default=0)
@@ -139,9 +135,15 @@ class Pages:
         self.repeated = repeated  # the heading row printed again at the top of every page
         self.used = 0.0
         self.breaks: list[int] = []
+        self.empty = True  # nothing of the table's body on this page yet
+
+    def top(self, points: float) -> None:
+        """What stands above the table on the first page (title, header line, headings)."""
+        self.used += points
 
     def add(self, points: float) -> None:
         self.used += points
+        self.empty = False
 
     def fits(self, points: float) -> bool:
         return self.used + points <= self.room
@@ -152,18 +154,15 @@ class Pages:
         return self.room - self.repeated
 
     def at_top(self) -> bool:
-        return self.used <= self.repeated + 0.5
+        return self.empty
 
     def new_page(self, after_row: int) -> None:
         """Break after `after_row`; the next page starts under the repeated heading."""
         self.breaks.append(after_row)
         self.used = self.repeated
+        self.empty = True
 
     def close(self) -> None:
         """Hand the breaks to the sheet, all at once (openpyxl checks the whole list again on
         every `append`: thousands of pages would take quadratic time)."""
         self.ws.row_breaks.brk = tuple(Break(id=row) for row in self.breaks)
-
-
-def lines_of(text: str) -> int:
-    return line_count(text) if text else 1
