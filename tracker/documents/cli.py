@@ -35,7 +35,21 @@ def register(sub) -> dict[str, Command]:
     p.add_argument("file", type=Path, help="要保存的 .xlsx 文件（所在文件夹须已存在）")
     p.add_argument("--batch", metavar="NAME", help="只列这个整改批次的问题")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    return {"lists": cmd_lists}
+
+    p = sub.add_parser(
+        "word-report",
+        help="生成整改情况报告（Word，公文格式；待填写的部分标【请补充】）",
+    )
+    p.add_argument("file", type=Path, help="要保存的 .docx 文件（所在文件夹须已存在）")
+    p.add_argument("--batch", metavar="NAME", help="只报告这个整改批次")
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="按某日（YYYY-MM-DD）的台账状态撰写（由历史记录还原）",
+    )
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    return {"lists": cmd_lists, "word-report": cmd_word_report}
 
 
 def cmd_lists(args, location: str, actor: str) -> int:
@@ -58,4 +72,19 @@ def cmd_lists(args, location: str, actor: str) -> int:
     return EXIT_OK
 
 
-__all__ = ["LedgerError", "format_date", "register"]
+def cmd_word_report(args, location: str, actor: str) -> int:
+    from .word_report import build_word_report, check_docx, check_overwrite_docx
+
+    check_docx(args.file)
+    check_overwrite_docx(args.file, args.overwrite)
+    with open_ledger(location, actor=actor) as ledger:
+        if args.as_of and args.as_of > ledger.today():
+            raise LedgerError(f"--as-of 不能晚于今天（{format_date(ledger.today())}）。")
+        batch = _lookup(ledger, Batch, args.batch, "整改批次")
+        result = build_word_report(ledger, args.file, batch=batch, as_of=args.as_of)
+    print(f"已生成整改情况报告（草稿）：{result.path}")
+    print(f"  《{result.title}》，{result.problems} 个问题，数据截至 {format_date(result.as_of)}。")
+    print("  标有【请补充】的部分请撰写后再报送。")
+    if result.replaced:
+        print("  （已覆盖原有同名文件。）")
+    return EXIT_OK
