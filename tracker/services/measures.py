@@ -35,7 +35,7 @@ class MeasureInput:
     department: int | None = None
     deadline: str | dt.date | None = None
     done_on: dt.date | None = None  # given for a measure that is already complete (import, demo)
-    tags: tuple[str, ...] = ()  # 措施类型 codes (`tracker.tags`)
+    tags: tuple[str, ...] | None = None  # 措施类型 codes (`tracker.tags`); None: not given
     amount: int | None = None  # 挽回损失/清退资金 in 分 (with the RECOVERY tag only)
 
 
