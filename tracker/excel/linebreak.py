@@ -68,6 +68,15 @@ def _break(text: str, start: int, end: int, capacity: float, edges: list[float])
     return end
 
 
+def _first_break(text: str, capacity: float) -> int:
+    """Where `wrap_paragraph` ends the first line of `text` (len(text) if it fits on one)."""
+    if width(text) <= capacity:
+        return len(text)
+    edges = _edges(text)
+    end = bisect.bisect_right(edges, capacity)
+    return 1 if end == 0 else _break(text, 0, end, capacity, edges)
+
+
 def wrap_paragraph(text: str, capacity: float, fill: float | None = None) -> list[str]:
     """Lines of at most `fill` half-widths (default: `capacity`), bracket groups kept whole
     up to `capacity`."""
@@ -125,7 +134,7 @@ def unwrap(text: str, capacity: float, hard: re.Pattern | None = None) -> str:
         soft = (
             bool(line)
             and not (hard is not None and hard.match(line))
-            and wrap_paragraph(before + ahead, max(capacity, 2))[0] == before
+            and _first_break(before + ahead, max(capacity, 2)) == len(before)
         )
         if soft:
             out[-1] += line
@@ -155,6 +164,7 @@ def restore_lines(path, sheets) -> None:
     prose = {_column(letter): float(cap) for letter, cap in spec.get("prose", {}).items()}
     marked = _column(spec["continued"]) if spec.get("continued") else None
     sheet.ignored.update(_column(letter) for letter in spec.get("ignore", []))
+    done: dict[tuple[str, float], str] = {}  # merged cells repeat their text on every row
     for row in sheet.rows[max(int(spec.get("first_row", 1)) - 1, 0) :]:
         for c in join:
             if c < len(row) and isinstance(row[c], str):
@@ -164,7 +174,10 @@ def restore_lines(path, sheets) -> None:
                 text = row[c]
                 if c == marked and text.startswith(CONTINUED + "\n"):
                     text = text[len(CONTINUED) + 1 :]
-                row[c] = unwrap(text, cap, _STARTS_ANEW)
+                key = (text, cap)
+                if key not in done:
+                    done[key] = unwrap(text, cap, _STARTS_ANEW)
+                row[c] = done[key]
 
 
 def _column(letters: str) -> int:
