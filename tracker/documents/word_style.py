@@ -60,7 +60,7 @@ def _east_asian(style_or_run, name: str) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:val"), "en-US")  # Latin words and numbers stay whole
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
