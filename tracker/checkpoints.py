@@ -34,7 +34,7 @@ from .ledger import Ledger
 from .models import JOURNALED, Meta
 from .paths import data_dir
 from .recorder import journaled_defaults
-from .replay import replay, snapshot
+from .replay import as_past, replay, snapshot
 
 FORMAT = 1  # bump when a snapshot's content or layout changes (beside the schema version)
 KEEP = 6  # checkpoints kept per ledger, the most recently used
@@ -72,7 +72,7 @@ def past(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:
     found = _open_file(path, head)
     if found is not None:
         _touch(path)
-        return _as_ledger(ledger, found, as_of, head)
+        return as_past(ledger, found, as_of, head)
     base = _nearest(ledger, where, head)
     if base is None:
         snap = snapshot(ledger, as_of, upto=head.seq)
@@ -110,20 +110,6 @@ def _open_file(path: Path, head: journal.Head) -> SqliteDatabase | None:
     with contextlib.suppress(OSError):
         path.unlink()  # not ours, damaged or half-written: built again
     return None
-
-
-def _as_ledger(ledger: Ledger, db: SqliteDatabase, as_of: dt.date, head: journal.Head) -> Ledger:
-    snap = Ledger(
-        db,
-        f"{ledger.location}@{as_of.isoformat()}",
-        actor=ledger.actor,
-        evidence_dir=ledger.evidence_dir,
-        read_only=True,
-        clock=ledger.clock,
-        as_of=as_of,
-    )
-    snap.snapshot_head = head
-    return snap
 
 
 def _touch(path: Path) -> None:
@@ -169,7 +155,7 @@ def _advance(ledger: Ledger, base, head: journal.Head, as_of: dt.date) -> Ledger
     with memory.atomic():
         _apply(memory, journal.change_lists(ledger.db, since=start.seq, upto=head.seq))
         nearest_due.rebuild(memory)
-    return _as_ledger(ledger, memory, as_of, head)
+    return as_past(ledger, memory, as_of, head)
 
 
 def _apply(db: SqliteDatabase, change_lists) -> None:
@@ -285,9 +271,7 @@ def stale(ledger: Ledger) -> list[str]:
         done = head.seq
         try:
             problems: list[str] = []
-            stored.check_rows(
-                _as_ledger(ledger, db, dt.date.today(), entry), state, updates, problems
-            )
+            stored.check_rows(as_past(ledger, db, dt.date.today(), entry), state, updates, problems)
         finally:
             db.close()
         if problems:

@@ -284,7 +284,7 @@ def _progress_on_stderr(label: str):
 def cmd_reindex(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor) as ledger:
         count = reindex(ledger)
-    print("已重建各问题的最近时限。")
+    print("已重建各问题的最近时限；已删除过去月份的检查点（以后需要时按历史记录重建）。")
     if count is None:
         print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")
     else:

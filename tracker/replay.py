@@ -201,7 +201,12 @@ def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledg
         for sql in indexes:
             db.execute_sql(sql)
         nearest_due.rebuild(db)  # derived, not journaled
-    head = journal.head(ledger.db, until=until, upto=upto)
+    return as_past(ledger, db, as_of, journal.head(ledger.db, until=until, upto=upto))
+
+
+def as_past(ledger: Ledger, db, as_of: dt.date, head: journal.Head) -> Ledger:
+    """A read-only ledger over `db`, which holds `ledger` as journal entry `head` left it, with
+    `as_of` as its today (a snapshot, or a checkpoint)."""
     snap = Ledger(
         db,
         f"{ledger.location}@{as_of.isoformat()}",

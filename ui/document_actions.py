@@ -9,9 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QWidget,
 )
 
@@ -19,8 +17,7 @@ from tracker.dates import format_date
 from tracker.ledger import Ledger
 from tracker.models import Batch
 
-from .excel_actions import _save_path, offer_to_open
-from .operations import run_in_background
+from .excel_actions import _save_path, finish_form, produce
 from .widgets import DateEdit
 
 if TYPE_CHECKING:
@@ -50,17 +47,7 @@ class DocumentOptions(QDialog):
         if dated:
             form.addRow("", self.past)
             form.addRow("日期：", self.date)
-        hint = QLabel(note)
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color:#5f6b7a;")
-        form.addRow(hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        finish_form(self, form, note)
 
     def chosen_batch(self) -> int | None:
         return self.batch.currentData()
@@ -95,20 +82,15 @@ def export_lists(window: MainWindow) -> None:
     if target is None:
         return
 
-    def done(result) -> None:
-        text = (
-            f"{result.title}\n问题清单 {result.problems} 个问题，任务清单 {result.measures} 项措施"
-            f"（其中逾期 {result.overdue_measures} 项），责任清单按责任领导、部门、责任人分列。\n"
-            f"{result.path}"
-        )
-        offer_to_open(window, "三张清单已导出", text, result.path)
-
-    run_in_background(
+    produce(
         window,
         "正在导出三张清单…",
+        "三张清单已导出",
         lambda progress: build_lists(ledger, target, batch=batch, progress=progress),
-        done,
-        location=ledger.location,
+        lambda result: (
+            f"{result.title}\n问题清单 {result.problems} 个问题，任务清单 {result.measures} 项措施"
+            f"（其中逾期 {result.overdue_measures} 项），责任清单按责任领导、部门、责任人分列。"
+        ),
     )
 
 
@@ -135,19 +117,15 @@ def word_report(window: MainWindow) -> None:
     if target is None:
         return
 
-    def done(result) -> None:
-        text = (
-            f"《{result.title}》（草稿）\n{result.problems} 个问题，数据截至"
-            f"{format_date(result.as_of)}。标有【请补充】的部分请撰写后再报送。\n{result.path}"
-        )
-        offer_to_open(window, "整改情况报告已生成", text, result.path)
-
-    run_in_background(
+    produce(
         window,
         "正在生成整改情况报告…",
+        "整改情况报告已生成",
         lambda progress: build_word_report(
             ledger, target, batch=batch, as_of=as_of, progress=progress
         ),
-        done,
-        location=ledger.location,
+        lambda result: (
+            f"《{result.title}》（草稿）\n{result.problems} 个问题，数据截至"
+            f"{format_date(result.as_of)}。标有【请补充】的部分请撰写后再报送。"
+        ),
     )

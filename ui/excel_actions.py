@@ -55,23 +55,31 @@ class ExportOptions(QDialog):
         self.full.setChecked(True)
         form.addRow("表式：", self.full)
         form.addRow("", self.brief)
-        note = QLabel(
+        finish_form(
+            self,
+            form,
             "按 A4 横向排版打印，表中文字不小于 9 磅；所选问题都没有填写的列（如原因分析、"
-            "佐证材料）不列出，表末注明。一个问题尽量排在同一页。"
+            "佐证材料）不列出，表末注明。一个问题尽量排在同一页。",
         )
-        note.setWordWrap(True)
-        note.setStyleSheet("color:#5f6b7a;")
-        form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def as_of(self) -> dt.date | None:
         return self.date.value() if self.past.isChecked() else None
+
+
+def finish_form(dialog: QDialog, form: QFormLayout, note: str = "") -> None:
+    """A grey note (if any), then 选择保存位置… and 取消: the end of each “what to make” dialog."""
+    if note:
+        label = QLabel(note)
+        label.setWordWrap(True)
+        label.setStyleSheet("color:#5f6b7a;")
+        form.addRow(label)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置…")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
 
 
 class MonthChooser(QDialog):
@@ -129,11 +137,9 @@ def _save_path(
 def may_write(parent: QWidget | None, target: Path) -> bool:
     """The overwrite rule (`tracker.excel.writer.check_overwrite`) in the window: a file this
     program made is replaced; anyone else's only after the user chooses 覆盖."""
-    from tracker.documents.word_report import is_our_document
-    from tracker.excel.writer import is_our_workbook
+    from tracker.excel.writer import is_ours
 
-    ours = is_our_document if target.suffix.lower() == ".docx" else is_our_workbook
-    if not target.exists() or target.is_dir() or ours(target):
+    if not target.exists() or target.is_dir() or is_ours(target):
         return True
     return ask_choice(
         parent,
@@ -180,20 +186,30 @@ def export_ledger(window: MainWindow) -> None:
     if target is None:
         return
 
-    def done(result) -> None:
+    def told(result) -> str:
         when = f"（{format_date(result.as_of)}的状态）" if result.as_of else ""
         text = f"已导出 {result.problems} 个问题、{result.rows} 行{when}，其中逾期 {result.overdue_rows} 行。"
         if result.omitted:
             text += f"\n所选问题均未填写、未列出的列：{'、'.join(result.omitted)}。"
-        offer_to_open(window, "导出完成", f"{text}\n{result.path}", result.path)
+        return text
 
-    run_in_background(
+    produce(
         window,
         "正在导出台账…",
+        "导出完成",
         lambda progress: export(ledger, target, flt, as_of=as_of, progress=progress, brief=brief),
-        done,
-        location=ledger.location,
+        told,
     )
+
+
+def produce(window: MainWindow, busy: str, title: str, job, told) -> None:
+    """Make a file in the background (`job(progress)` returns a result with a `path`), then say
+    what was made (`told(result)`) and offer to open it."""
+
+    def done(result) -> None:
+        offer_to_open(window, title, f"{told(result)}\n{result.path}", result.path)
+
+    run_in_background(window, busy, job, done, location=window.session.ledger.location)
 
 
 def monthly_report(window: MainWindow) -> None:

@@ -18,6 +18,7 @@ from tracker.demo import build_demo
 from tracker.documents.word_report import build_word_report
 from tracker.errors import OverwriteRefusedError
 from tracker.excel.report import build_report
+from tracker.excel.writer import check_overwrite
 from tracker.models import Batch
 from tracker.overdue import format_rate
 
@@ -131,9 +132,7 @@ def test_someone_elses_document_is_not_overwritten(ledger, tmp_path, capsys):
     build_word_report(ledger, ours)
     assert build_word_report(ledger, ours).replaced  # our own is replaced without asking
     with pytest.raises(OverwriteRefusedError):
-        from tracker.documents.word_report import check_overwrite_docx
-
-        check_overwrite_docx(theirs)
+        check_overwrite(theirs)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

@@ -36,10 +36,11 @@ def test_lists_report_and_brief_export_run_in_the_background(
     demo_ledger.close()
     window = main_window(qtbot, tmp_path, demo_ledger.location)
     opened = []
-    for module in (excel_actions, document_actions):
-        monkeypatch.setattr(
-            module, "offer_to_open", lambda parent, title, text, path: opened.append((title, path))
-        )
+    monkeypatch.setattr(
+        excel_actions,
+        "offer_to_open",
+        lambda parent, title, text, path: opened.append((title, path)),
+    )
     monkeypatch.setattr(
         document_actions.DocumentOptions, "exec", lambda self: QDialog.DialogCode.Accepted
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from ..dates import format_date
 from ..errors import LedgerError
-from ..excel.export_cli import _lookup
+from ..excel.export_cli import _date, _lookup
 from ..excel.writer import check_overwrite
 from ..ledger import open_ledger
 from ..models import Batch
@@ -17,15 +16,6 @@ from ..models import Batch
 EXIT_OK = 0
 Command = Callable[[argparse.Namespace, str, str], int]
 OVERWRITE_HELP = "同名文件不是本程序生成的，也覆盖它（默认拒绝，以免覆盖别人的文件）"
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{text}” 不是有效日期，格式应为 YYYY-MM-DD，如 2026-10-31"
-        ) from None
 
 
 def register(sub) -> dict[str, Command]:
@@ -73,10 +63,10 @@ def cmd_lists(args, location: str, actor: str) -> int:
 
 
 def cmd_word_report(args, location: str, actor: str) -> int:
-    from .word_report import build_word_report, check_docx, check_overwrite_docx
+    from .word_report import build_word_report, check_docx
 
     check_docx(args.file)
-    check_overwrite_docx(args.file, args.overwrite)
+    check_overwrite(args.file, args.overwrite)
     with open_ledger(location, actor=actor) as ledger:
         if args.as_of and args.as_of > ledger.today():
             raise LedgerError(f"--as-of 不能晚于今天（{format_date(ledger.today())}）。")

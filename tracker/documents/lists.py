@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import tags, workflow
 from ..dates import format_date
 from ..excel.export_sheet import survey
+from ..excel.export_table import SPECS, problem_values
 from ..excel.printed_sheet import PrintedSheet, palette
 from ..excel.printing import Spec, plan
 from ..excel.rows import ProblemGroup, fetch_groups
@@ -30,38 +31,32 @@ from ..excel.writer import (
     discard,
     save_atomically,
 )
-from ..import_closure import status_label
 from ..ledger import Ledger
 from ..models import Batch
 from ..overdue import closure_rate, is_overdue
 from ..queries import Filter, problem_ids
 
 UNASSIGNED = "（未指定）"
+# the export's columns where the lists have the same ones (widths, breaking), a few of their own
 PROBLEMS = (
-    Spec("seq", "序号", least=5.0, most=6.0),
-    Spec("code", "问题编号", least=10.5, most=11.0),
-    Spec("source", "问题来源", least=7.5, most=11.5),
-    Spec("category", "问题类别", least=7.5, most=11.5),
-    Spec("description", "问题描述（具体表现）", text=True, weight=3, least=12, centered=False),
-    Spec("cause", "原因分析", text=True, weight=2, least=10, centered=False),
-    Spec("target", "整改目标", text=True, weight=2, least=10, centered=False),
-    Spec("leader", "责任领导", least=7.0, most=9.5),
-    Spec("department", "责任部门", least=7.5, most=11.5),
+    *(SPECS[k] for k in ("seq", "code", "source", "category")),
+    replace(SPECS["description"], least=12),
+    replace(SPECS["cause"], least=10),
+    replace(SPECS["target"], least=10),
+    SPECS["leader"],
+    SPECS["department"],
     Spec("measures", "措施数", least=5.5, most=5.5),
     Spec("status", "问题状态", least=7.5, most=13.0),
-    Spec("closed_on", "销号时间", least=8.5, most=10.5),
+    SPECS["closed_on"],
 )
 TASKS = (
-    Spec("seq", "序号", least=5.0, most=6.0),
-    Spec("code", "问题编号", least=10.5, most=11.0),
-    Spec("description", "问题描述（具体表现）", text=True, weight=2, least=12, centered=False),
-    Spec("measure", "整改措施", text=True, weight=3, least=14, centered=False),
-    Spec("tags", "措施类型", least=8.5, most=11.5),
-    Spec("department", "责任部门", least=7.5, most=11.5),
-    Spec("owner", "责任人", least=7.0, most=9.5),
-    Spec("deadline", "整改时限", least=8.5, most=13.0),
-    Spec("state", "完成情况", least=9.5, most=11.5),
-    Spec("done_on", "完成时间", least=8.5, most=10.5),
+    SPECS["seq"],
+    SPECS["code"],
+    replace(SPECS["description"], weight=2, least=12),
+    replace(SPECS["measure"], least=14),
+    *(SPECS[k] for k in ("tags", "department", "owner", "deadline")),
+    replace(SPECS["state"], least=9.5),
+    replace(SPECS["closed_on"], key="done_on", heading="完成时间"),
 )
 DUTIES = (
     Spec("kind", "责任主体", least=7.0, most=7.0),
@@ -197,7 +192,7 @@ def _write(wb, ledger: Ledger, ids: list[int], info, scope: str, ticker: Ticker)
             for m in g.measures
         ]
         late = any(d is not None for d in lates)
-        problems.block({}, [problems.row(_problem_values(number, g), late)])
+        problems.block({}, [problems.row(problem_values(number, g), late)])
         rows = [
             tasks.row(_task_values(m, d), d is not None)
             for m, d in zip(g.measures, lates, strict=True)
@@ -229,24 +224,6 @@ def _write(wb, ledger: Ledger, ids: list[int], info, scope: str, ticker: Ticker)
     )
     _duties(wb, pal, duties, f"{unit}责任清单", info, len(ids), when)
     return measures, late_measures
-
-
-def _problem_values(number: int, g: ProblemGroup) -> dict:
-    closed = g.status == workflow.CLOSED
-    return {
-        "seq": number,
-        "code": g.code,
-        "source": g.source,
-        "category": g.category,
-        "description": g.description,
-        "cause": g.cause,
-        "target": g.target,
-        "leader": g.leader,
-        "department": g.department,
-        "measures": len(g.measures),
-        "status": status_label(g.status, g.reviewer),
-        "closed_on": format_date(g.closed_on) if closed else "",
-    }
 
 
 def _task_values(m, late_days: int | None) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,10 @@ from pathlib import Path
 from .. import fonts, tags, workflow
 from ..checkpoints import past
 from ..dates import format_date, format_month
-from ..errors import LedgerError, OverwriteRefusedError, StorageError
+from ..errors import LedgerError
 from ..excel.report_figures import Figures, Line, figures
 from ..excel.rows import ProblemGroup, fetch_groups, progress_entry
-from ..excel.writer import EDITOR, MARKER, ProgressCallback, Ticker
-from ..failures import os_reason
+from ..excel.writer import EDITOR, MARKER, ProgressCallback, Ticker, replace_atomically
 from ..import_closure import status_label
 from ..journal import head, until_stamp
 from ..ledger import Ledger
@@ -295,59 +293,10 @@ def _plans(body: Body, groups: list[ProblemGroup], day: dt.date) -> None:
     body.fill_in("公文正文", "下一步打算，如深化整改、建章立制、加强督查的具体措施和时间安排")
 
 
-def is_our_document(path: str | os.PathLike) -> bool:
-    """Was `path` written by this program and not saved since by Word or WPS (which set the
-    last editor)? The overwrite rule for .docx, as `writer.is_our_workbook` is for .xlsx."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    core = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/core.xml")
-            if info.file_size > 256 * 1024:
-                return False
-            root = ElementTree.fromstring(archive.read(info))
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, RuntimeError):
-        return False
-    editor, keywords = root.find(f"{core}lastModifiedBy"), root.find(f"{core}keywords")
-    return (
-        editor is not None
-        and editor.text == EDITOR
-        and keywords is not None
-        and keywords.text == MARKER
-    )
-
-
-def check_overwrite_docx(path: str | os.PathLike, overwrite: bool = False) -> None:
-    target = Path(path)
-    if overwrite or not target.exists() or is_our_document(target):
-        return
-    raise OverwriteRefusedError(
-        f"“{target}” 已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。"
-        "为免覆盖别人的文件，请换一个文件名；确定要覆盖，请在命令行加 --overwrite。",
-        target,
-    )
-
-
 def _save(doc, target: Path, title: str) -> None:
     """Marked as ours (its author and keywords) and written whole under a temporary name."""
     props = doc.core_properties
     props.title = title
     props.author = props.last_modified_by = EDITOR
     props.keywords = MARKER
-    temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.docx")
-    try:
-        doc.save(temp)
-        try:
-            os.replace(temp, target)
-        except PermissionError:
-            raise LedgerError(
-                f"无法写入“{target}”：文件可能正在 Word 或 WPS 中打开，请关闭后重试。"
-            ) from None
-    except OSError as exc:
-        raise StorageError(
-            f"无法在文件夹“{target.parent}”中保存文件（{os_reason(exc)}），文件没有生成。"
-        ) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    replace_atomically(target, doc.save, "Word 或 WPS")

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import import_closure, tags, workflow
 from ..dates import format_date
+from ..import_closure import status_label
 from ..overdue import is_overdue
 from .linebreak import CONTINUED, PROPERTY, wrap
 from .printed_sheet import Row
@@ -145,29 +146,37 @@ def shared_cells(table: Table, number: int, g: ProblemGroup, continued: bool = F
     if continued:
         values = {"seq": number, "code": g.code, "description": g.description}
     else:
-        closed = g.status == workflow.CLOSED
-        values = {
-            "seq": number,
-            "code": g.code,
-            "source": g.source,
-            "category": g.category,
-            "description": g.description,
-            "cause": g.cause,
-            "target": g.target,
-            "leader": g.leader,
-            "closed": "是" if closed else "否",
-            "closed_on": format_date(g.closed_on) if closed else "",
-            "evidence": "\n".join(g.evidence),
-            "remarks": remarks(g),
-        }
+        values = problem_values(number, g)
     out = {}
     for key, value in values.items():
-        if key not in table.index or value in ("", None):
+        if key not in table.index or key not in PROBLEM_KEYS or value in ("", None):
             continue
         out[key] = value if isinstance(value, int) else table.fit(key, value)
     if continued and "description" in out:
         out["description"] = f"{CONTINUED}\n{out['description']}"
     return out
+
+
+def problem_values(number: int, g: ProblemGroup) -> dict:
+    """A problem's own values by column key, as the export and the 问题清单 write them."""
+    closed = g.status == workflow.CLOSED
+    return {
+        "seq": number,
+        "code": g.code,
+        "source": g.source,
+        "category": g.category,
+        "description": g.description,
+        "cause": g.cause,
+        "target": g.target,
+        "leader": g.leader,
+        "department": g.department,
+        "measures": len(g.measures),
+        "status": status_label(g.status, g.reviewer),
+        "closed": "是" if closed else "否",
+        "closed_on": format_date(g.closed_on) if closed else "",
+        "evidence": "\n".join(g.evidence),
+        "remarks": remarks(g),
+    }
 
 
 def progress_text(m: MeasureLine) -> str:
