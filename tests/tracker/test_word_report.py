@@ -111,6 +111,13 @@ def test_one_batch_as_of_a_day_from_the_command_line(made, tmp_path, capsys):
     )
 
 
+def test_a_day_before_the_ledger_existed_is_refused(ledger, tmp_path):
+    from tracker.errors import LedgerError
+
+    with pytest.raises(LedgerError, match="还不存在"):
+        build_word_report(ledger, tmp_path / "r.docx", as_of=dt.date(2026, 1, 31))
+
+
 def test_tags_are_counted_with_the_money(ledger, tmp_path):
     pid = make_problem(ledger, "违规发放补贴")
     (mid,) = measure_ids(ledger, pid)

@@ -67,6 +67,8 @@ def build_word_report(
     replaced = target.exists()
     if as_of is not None and as_of > ledger.today():
         raise LedgerError(f"报告日期不能晚于今天（{format_date(ledger.today())}）。")
+    if as_of is not None and head(ledger.db, until=until_stamp(as_of)).seq == 0:
+        raise LedgerError(f"{format_date(as_of)}这个台账还不存在，没有可以报告的内容。")
     unit = ledger.unit_name
     source = past(ledger, as_of) if as_of else ledger
     try:
