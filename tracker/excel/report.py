@@ -31,7 +31,7 @@ from ..replay import settings_at, snapshot
 from .report_figures import Figures, Line, figures, figures_json
 from .report_sheets import detail_ids, details, overdue_count, overdue_sheet
 from .report_summary import summary_sheet
-from .styles import Palette
+from .styles import Palette, printed_workbook
 from .writer import (
     HeaderInfo,
     ProgressCallback,
@@ -289,7 +289,7 @@ def _write(
     *,
     full: bool = False,
 ) -> ReportResult:
-    wb = Workbook(write_only=True)
+    wb = printed_workbook()  # Arial 10 as the default: the page width means the same everywhere
     try:
         palette = Palette(wb)
         shown = _visible(wb, palette, source, moment, info, before, progress)

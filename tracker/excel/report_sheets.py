@@ -21,28 +21,30 @@ from ..queries import LEADER, OWNER, Filter, problem_ids
 from .report_figures import Figures
 from .rows import ProblemGroup, fetch_groups, progress_entry
 from .styles import Column, row_height, set_page, text_lines
-from .writer import HeaderInfo, StreamSheet, Ticker
+from .writer import HeaderInfo, StreamSheet, Ticker, info_lines
 
 HEADING_ROW = 4  # title, header line, moment line, headings
 
 
+# widths for A4 landscape at 94%: 10 pt prints at 9.4 pt (the sheet is fitted to the page width)
 DETAIL_COLUMNS = (
-    Column("序号", 5, True),
-    Column("问题编号", 10, True),
-    Column("问题类别", 9, True),
-    Column("问题描述（具体表现）", 26),
-    Column("责任领导", 8, True),
-    Column("责任部门", 12, True),
-    Column("问题状态", 9, True),
-    Column("整改措施", 24),
-    Column("责任人", 8, True),
-    Column("整改时限", 15, True),
-    Column("措施状态", 9, True),
-    Column("逾期天数", 9, True),
-    Column("延期次数", 9, True),
-    Column("本月进展", 30),
-    Column("销号时间", 14, True),
+    Column("序号", 4.5, True),
+    Column("问题编号", 9.5, True),
+    Column("问题类别", 8, True),
+    Column("问题描述（具体表现）", 19),
+    Column("责任领导", 7, True),
+    Column("责任部门", 9.5, True),
+    Column("问题状态", 6.5, True),
+    Column("整改措施", 18),
+    Column("责任人", 7, True),
+    Column("整改时限", 11, True),
+    Column("措施状态", 6.5, True),
+    Column("逾期天数", 6.5, True),
+    Column("延期次数", 6.5, True),
+    Column("本月进展", 21),
+    Column("销号时间", 10, True),
 )
+_WIDTH = {c.heading: c.width for c in DETAIL_COLUMNS}
 DETAIL_PROBLEM_COLUMNS = (1, 2, 3, 4, 5, 6, 7, 15)
 OVERDUE_COLUMNS = (
     Column("序号", 5, True),
@@ -61,7 +63,7 @@ OVERDUE_COLUMNS = (
 def sheet_top(sheet: StreamSheet, title: str, info: HeaderInfo, line: str) -> None:
     sheet.title_row(title)
     sheet.info_row(info.parts())
-    sheet.note_row(line, "台账表头信息", 22.0)
+    sheet.note_row(line, "台账表头说明", 22.0 * info_lines(line, sheet.columns))
 
 
 # -- 明细 ---------------------------------------------------------------------------------------
@@ -114,9 +116,17 @@ def _detail_group(sheet: StreamSheet, number: int, g: ProblemGroup, today: dt.da
             continue
         text = month_progress(m)
         lines.append(
-            max(text_lines(m.text, 24), text_lines(text, 30), text_lines(m.deadline_text, 15))
+            max(
+                text_lines(m.text, _WIDTH["整改措施"]),
+                text_lines(text, _WIDTH["本月进展"]),
+                text_lines(m.deadline_text, _WIDTH["整改时限"]),
+                text_lines(m.owner, _WIDTH["责任人"]),
+            )
         )
-    need = text_lines(g.description, 26)
+    need = max(
+        text_lines(g.description, _WIDTH["问题描述（具体表现）"]),
+        text_lines(g.department, _WIDTH["责任部门"]),
+    )
     if need > sum(lines):
         lines[-1] += need - sum(lines)
     first = sheet.row + 1

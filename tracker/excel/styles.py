@@ -54,6 +54,9 @@ NAMED_STYLES: dict[str, NamedStyle] = {
         _style("台账标题", Font(name=HEI, size=18), _TITLE),
         _style("台账小标题", Font(name=HEI, size=12), Alignment(vertical="center")),
         _style("台账表头信息", Font(name=SONG, size=11), Alignment(vertical="center")),
+        _style(  # a header line across the table, wrapped: a long one stays on the page
+            "台账表头说明", Font(name=SONG, size=11), Alignment(vertical="center", wrap_text=True)
+        ),
         _style("台账列名", Font(name=HEI, size=10.5), _CENTER, border=BORDER, fill=HEADER_FILL),
         _style("台账正文", _body, _LEFT, border=BORDER),
         _style("台账居中", _body, _CENTER, border=BORDER),

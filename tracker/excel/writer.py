@@ -209,10 +209,10 @@ class StreamSheet:
         bounds = _info_bounds(self.columns, parts, room)
         if bounds is None:
             text = INFO_GAP.join(parts)
-            width = sum(c.width for c in self.columns)
-            lines = -int(-(text_units(text) * INFO_SCALE + 2) // width)
+            lines = info_lines(text, self.columns)
+            wrapped = "台账表头说明" if style == "台账表头信息" else style
             row = self.append(
-                [self.cell(text, style), *([None] * (self.width - 1))], height * lines
+                [self.cell(text, wrapped), *([None] * (self.width - 1))], height * lines
             )
             self.merge(row, 1, row, self.width)
             return
@@ -239,6 +239,11 @@ class StreamSheet:
 
 INFO_SCALE = 1.15  # the header lines' 11 pt 宋体 against the 10 pt the unit estimate is for
 INFO_GAP = "\u3000" * 3  # between header parts sharing one cell
+
+
+def info_lines(text: str, columns: Sequence[Column]) -> int:
+    """Lines a header line takes across the whole table, at the header font."""
+    return -int(-(text_units(text) * INFO_SCALE + 2) // sum(c.width for c in columns))
 
 
 def _info_bounds(
