@@ -13,11 +13,13 @@ from openpyxl import load_workbook
 
 from tracker import services, tags
 from tracker.demo import build_demo
+from tracker.documents.lists import build_lists
 from tracker.excel import linebreak
 from tracker.excel.export import export_ledger
 from tracker.excel.export_table import BRIEF, SPECS
 from tracker.excel.importer import apply_plan
 from tracker.excel.plan import build_plan
+from tracker.excel.report import build_report
 from tracker.ledger import create_ledger
 from tracker.models import Problem
 
@@ -212,3 +214,15 @@ def smallest_cjk_size(pdf) -> float:
         if len(word) >= 2 and all(full_width(ch) for ch in word):
             sizes.append((float(x1) - float(x0)) / len(word))
     return min(sizes)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_the_monthly_report_and_the_three_lists_print_at_nine_points_or_larger(tmp_path):
+    """Every printed sheet of both: the report's 汇总 (whose 统计时点 line is wider than its table),
+    明细 and 逾期, and the lists' three sections."""
+    ledger = build_demo(tmp_path / "d.db", problems=12, clock=lambda: NOW)
+    report = build_report(ledger, tmp_path / "月报.xlsx", 2026, 11).path
+    lists = build_lists(ledger, tmp_path / "三张清单.xlsx").path
+    ledger.close()
+    for path in (report, lists):
+        assert smallest_cjk_size(pdf_of(path, tmp_path)) >= 9.0, path.name

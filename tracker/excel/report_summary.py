@@ -78,7 +78,8 @@ def summary_sheet(wb, palette, title, info, numbers: Figures, before: Figures, m
         ("五", "责任部门", numbers.by_department),
         ("六", "整改批次", numbers.by_batch),
     ):
-        if number == "五":  # the breakdowns by department and batch start the second page
+        # 四 and 五 on the second page (the headline figures fill the first), 六 on the third
+        if number != "五":
             sheet.ws.row_breaks.append(Break(id=sheet.row))
         _section(sheet, f"{number}、按{label}统计", (label, *headings))
         for name, line in rows:
