@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from excel_baseline import plain_values, write_plain
+from excel_baseline import plain_values, write_plain, write_plain_sheets
 from import_baseline import plain_openpyxl
 from ledgers import ROOT
 
@@ -23,7 +23,8 @@ SKELETON_WINDOW = Path(__file__).with_name("skeleton_window.py")
 CHILD = Path(__file__).with_name("child.py")
 MAIN = ROOT / "main.py"
 
-__all__ = ["plain_openpyxl", "plain_values", "write_plain"]  # re-exported for figures_excel
+# re-exported for figures_excel and figures_documents
+__all__ = ["plain_openpyxl", "plain_values", "write_plain", "write_plain_sheets"]
 
 # -- figure 3: one page of the ledger table, by hand ---------------------------------------------
 # The columns `tracker.queries.problem_rows` gives the ledger table, with the nearest open deadline

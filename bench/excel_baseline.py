@@ -50,23 +50,29 @@ def timed(action, runs: int) -> float:
     return statistics.median(times)
 
 
-def plain_values(path: Path) -> list[list]:
-    """The exported sheet's values, to be written again without any styling."""
+def plain_values(path: Path, sheet: str = "整改台账") -> list[list]:
+    """A sheet's values, to be written again without any styling."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
-    rows = wb.get_sheet_by_name("整改台账").to_python()
+    rows = wb.get_sheet_by_name(sheet).to_python()
     wb.close()
     return [[None if v == "" else (int(v) if isinstance(v, float) else v) for v in r] for r in rows]
 
 
 def write_plain(rows: list[list], path: Path) -> None:
+    write_plain_sheets({"整改台账": rows}, path)
+
+
+def write_plain_sheets(sheets: dict[str, list[list]], path: Path) -> None:
+    """The same values with plain openpyxl write_only: no styles, merges or row heights."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("整改台账")
-    for row in rows:
-        ws.append(row)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
     wb.save(path)
 
 

@@ -33,8 +33,9 @@ MEANING = {
     "sqlite3 query returning the same 200 rows (`bench/baselines.py`; the notes say if they differ).",
     "4": "`export_ledger` of the whole ledger beside plain openpyxl write_only writing the same cell "
     "values (read back from the export) without styles, merges or row heights.",
-    "5": "`build_report` for the demo's current month (live) and previous month (rebuilt from the "
-    "journal first).",
+    "5": "`build_report` for the demo's current month (live; its 上月数 from last month's end) and "
+    "previous month (the ledger as it stood then: from its checkpoint, or rebuilt from the journal "
+    "and kept as one the first time).",
     "6": "`build_plan` + `apply_plan` into an empty ledger (created untimed) beside openpyxl "
     "read_only iteration of the same workbook, an export of a 3,400-problem demo ledger.",
     "7": "each call on an open ledger: `stats`, `view_counts` (the side list) and "
@@ -55,6 +56,15 @@ MEANING = {
     "folder) for the PyInstaller bundle `dist/zhenggai/zhenggai --db LEDGER --screenshot OUT.png`, "
     "beside `python main.py` with the same arguments from the virtualenv, run alternately. "
     "Skipped with a note when no bundle has been built (`scripts/build-bundle.sh`).",
+    "13": "`build_lists` (the 三张清单: 问题清单, 任务清单, 责任清单) of the whole ledger beside plain "
+    "openpyxl write_only writing the same cell values of the three sheets (read back from them) "
+    "without styles, merges or row heights.",
+    "14": "`build_word_report` (the Word 整改情况报告, every problem written out) of a 1,000-problem "
+    "demo ledger.",
+    "15": "last month against now: the previous month's `build_report` beside the current month's, "
+    "`stats` of `checkpoints.past(ledger, last month's end)` beside `stats(ledger)`, and "
+    "`export_ledger(as_of=last month's end)` beside `export_ledger`; the past timed with its "
+    "checkpoint kept (the first run of a month, which builds it, is in the notes).",
 }
 
 

@@ -13,6 +13,7 @@ overwriting the committed results. Missing a target never fails the run: only a 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import figures  # noqa: E402
 import figures_bundle  # noqa: E402
 import figures_committee  # noqa: E402
+import figures_documents  # noqa: E402
 import figures_excel  # noqa: E402
 import machine  # noqa: E402
 import results  # noqa: E402
@@ -111,10 +113,22 @@ def measure_size(size: int, cache: LedgerCache, runs: Runs, table: results.Table
                 guarded("5", "monthly report", size,
                         lambda: figures_excel.report(ledger, size, runs.slow, scratch))
             )  # fmt: skip
+            table.add(
+                guarded("13", "three lists", size,
+                        lambda: figures_documents.lists(ledger, size, runs.slow, scratch))
+            )  # fmt: skip
+            table.add(
+                guarded("15", "the past as fast as now", size,
+                        lambda: figures_documents.past(ledger, size, runs.slow, scratch))
+            )  # fmt: skip
     if size == EXCEL_SIZE:
         table.add(
             guarded("6", "import 10000-row workbook", size,
                     lambda: figures_excel.importing(cache, runs.slow, scratch))
+        )  # fmt: skip
+        table.add(
+            guarded("14", "Word report", figures_documents.WORD_PROBLEMS,
+                    lambda: figures_documents.word(cache, runs.slow, scratch))
         )  # fmt: skip
 
 
@@ -149,6 +163,8 @@ def method_notes(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # the program's own files (checkpoints of past months) in the work folder, not the user's
+    os.environ["ZHENGGAI_DATA_DIR"] = str(args.workdir / "data")
     started = time.perf_counter()
     runs = Runs.for_mode(args.quick)
     cache = LedgerCache(args.workdir, args.seed)

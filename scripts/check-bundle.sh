@@ -2,7 +2,7 @@
 # Checks what scripts/build-bundle.sh built, as a user's machine would run it: no virtualenv, no
 # source tree, a clean environment and a fresh home folder.
 #   1. the bundle dist/zhenggai/: --version, the command line (demo, stats, export, report,
-#      verify-report, import, verify), the window rendered offscreen and under a real X server,
+#      verify-report, lists, word-report, import, verify), the window rendered offscreen and under a real X server,
 #      Chinese text drawn with a CJK font (not empty boxes), Qt's Chinese translations loaded;
 #   2. portable use from the archive (it holds a file named `portable`): every file the program
 #      writes stays in `data` beside it;
@@ -71,6 +71,13 @@ grep -q '"problems": [1-9]' "$WORK/out" || fail "stats 没有报出问题数：$
 expect "export：导出台账" cli --db demo.db export 台账.xlsx
 expect "report：月报" cli --db demo.db report --month "$(date +%Y-%m)" 月报.xlsx
 expect "verify-report：核对月报" cli --db demo.db verify-report 月报.xlsx
+expect "export --brief：简表" cli --db demo.db export --brief 简表.xlsx
+expect "lists：三张清单" cli --db demo.db lists 三张清单.xlsx
+grep -q "xl/worksheets/sheet3.xml" 三张清单.xlsx || fail "三张清单不是三张表的工作簿"
+# python-docx builds on its own template (docx/templates/default.docx): a bundle without the
+# package's data files fails here
+expect "word-report：整改情况报告（Word）" cli --db demo.db word-report 整改情况报告.docx
+grep -q "word/document.xml" 整改情况报告.docx || fail "整改情况报告.docx 不是 Word 文件"
 expect "init：新台账" cli --db 导入.db init --unit 第二党支部
 expect "import：导入导出的台账" cli --db 导入.db import 台账.xlsx
 expect "import：导入手工台账（.xls）" cli --db 导入.db import "$ROOT/tests/data/official_2003.xls" --year 2026

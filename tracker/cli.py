@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import backup as backup_mod
+from .checkpoints import past
 from .dates import format_date
 from .errors import LedgerError
 from .failures import translate
@@ -27,7 +28,7 @@ from .paths import (
     require_folder,
     scrub,
 )
-from .replay import reindex, snapshot, verify
+from .replay import reindex, verify
 from .stats import KEY_LABELS, stats
 from .version import VERSION
 
@@ -38,6 +39,7 @@ EXTENSIONS: list[str] = [
     "tracker.excel.import_cli",
     "tracker.excel.export_cli",
     "tracker.exchange.cli",
+    "tracker.documents.cli",
 ]
 
 
@@ -204,7 +206,7 @@ def cmd_demo(args, location: str, actor: str) -> int:
 
 def cmd_stats(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor, read_only=False) as ledger:
-        target = snapshot(ledger, args.as_of) if args.as_of else ledger
+        target = past(ledger, args.as_of) if args.as_of else ledger
         numbers = stats(target)
         unit = target.unit_name
     if args.json:
@@ -282,7 +284,7 @@ def _progress_on_stderr(label: str):
 def cmd_reindex(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor) as ledger:
         count = reindex(ledger)
-    print("已重建各问题的最近时限。")
+    print("已重建各问题的最近时限；已删除过去月份的检查点（以后需要时按历史记录重建）。")
     if count is None:
         print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")
     else:

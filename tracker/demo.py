@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from . import busy
+from . import busy, tags
 from . import demo_text as T
 from .bulk import BulkWriter, ProgressCallback, gc_paused
 from .deadlines import IMMEDIATE, Deadline
@@ -63,6 +63,20 @@ FATES = {
 }
 EVIDENCE_NAME = "整改情况说明.txt"  # after the problem's code
 SHARED_EVIDENCE_NAME = "会议记录（复用）.txt"
+
+
+def demo_tags(pid: int, text: str) -> dict:
+    """措施类型 for a demo measure, read from its text (and, for the few that hold people to
+    account or recover money, from the problem's number): no draw from the random generator, so
+    the rest of a seeded demo is what it was."""
+    found = {code for word, code in T.MEASURE_TAGS.items() if word in text}
+    amount = None
+    if "检查" in text and pid % 5 == 0:
+        found.add(tags.ACCOUNTABILITY)
+    if "财务" in text and pid % 3 == 0:
+        found.add(tags.RECOVERY)
+        amount = (pid * 7919 % 48 + 2) * 100_000  # 2000 to 49000 yuan
+    return {"tags": tags.normalise(found), "amount_cents": amount}
 
 
 class _Random(random.Random):
@@ -229,6 +243,7 @@ class _Generator:
                         "department": owner_dept,
                         "status": status,
                         **columns,
+                        **demo_tags(pid, text),
                     },
                 )
             )

@@ -147,6 +147,17 @@ MEASURES = [
     "深入基层开展蹲点调研，形成调研报告",
 ]
 
+# words of MEASURES that give a demo measure its 措施类型 (`tracker.tags` codes)
+MEASURE_TAGS = {
+    "制度": "rules",
+    "机制": "rules",
+    "流程": "rules",
+    "学习": "study",
+    "培训": "study",
+    "专项检查": "lessons",
+    "随机抽查": "lessons",
+}
+
 PROGRESS = [
     "已召开专题会议部署整改，明确牵头科室和责任人。",
     "已完成制度修订初稿，正在征求意见。",

@@ -44,6 +44,8 @@ class MeasureView:
     done_on: dt.date | None
     version: int
     void_reason: str = ""
+    tags: str = ""  # 措施类型 codes (tracker/tags.py)
+    amount_cents: int | None = None  # 挽回损失/清退资金
     extensions: int = 0
     overdue: bool = False
     days_left: int | None = None
@@ -150,6 +152,8 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
                 Measure.done_on,
                 Measure.version,
                 Measure.void_reason,
+                Measure.tags,
+                Measure.amount_cents,
             )
         )
         .where(Measure.problem == problem_id)
@@ -171,6 +175,8 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         done,
         version,
         why,
+        tagged,
+        cents,
     ) in query:
         view = MeasureView(
             mid,
@@ -188,6 +194,7 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
             version,
             why,
         )
+        view.tags, view.amount_cents = tagged or "", cents
         view.extensions = ext_counts.get(mid, 0)
         view.overdue = is_overdue(status, ddate, row["status"], today)
         if status == workflow.M_OPEN:

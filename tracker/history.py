@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import journal
+from . import journal, tags
 from .dates import format_date, format_datetime
 from .labels import TABLE_LABELS, action_label, field_label, size_label
 from .ledger import Ledger
-from .models import Batch, Category, Department, Measure, Person, Problem, Source
+from .models import (
+    PROGRESS_IMPORTED,
+    PROGRESS_IMPORTED_UNDATED,
+    Batch,
+    Category,
+    Department,
+    Measure,
+    Person,
+    Problem,
+    Source,
+)
 from .workflow import MEASURE_LABELS, STATUS_LABELS
 
 IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
@@ -20,6 +30,11 @@ REFERENCES = {
     "leader": Person,
     "owner": Person,
     "department": Department,
+}
+ORIGIN_LABELS = {
+    "": "在程序中填写",
+    PROGRESS_IMPORTED: "从Excel导入（原表注明日期）",
+    PROGRESS_IMPORTED_UNDATED: "从Excel导入（原表未注日期）",
 }
 DATE_FIELDS = {
     "found_on",
@@ -118,6 +133,12 @@ class _Names:
             return self.cache[key]
         if field == "status":
             return STATUS_LABELS.get(value) or MEASURE_LABELS.get(value, value)
+        if field == "tags":
+            return tags.label_text(value)
+        if field == "amount_cents":
+            return tags.format_amount(value)
+        if field == "origin":
+            return ORIGIN_LABELS.get(value, value)
         if field == "voided_from":
             return STATUS_LABELS.get(value, value)
         if field == "recurrence_of":

@@ -273,10 +273,10 @@ def entries(
 
 
 def change_lists(
-    db: Database, *, until: str | None = None, upto: int | None = None
+    db: Database, *, until: str | None = None, upto: int | None = None, since: int = 0
 ) -> Iterator[list[dict]]:
-    """Only the changes of each entry, in order, up to the cut at `until` (or entry `upto`):
-    what a replay needs.
+    """Only the changes of each entry, in order, up to the cut at `until` (or entry `upto`),
+    after entry `since`: what a replay needs.
 
     Read as raw driver rows: rebuilding a past month replays the whole journal, and peewee's
     per-column conversion of the other eight columns cost more than parsing the changes.
@@ -288,6 +288,8 @@ def change_lists(
             query = query.where(Journal.seq < first_after)
     if upto is not None:
         query = query.where(Journal.seq <= upto)
+    if since:
+        query = query.where(Journal.seq > since)
     loads = json.loads
     for (text,) in db.execute(query):
         yield loads(text)

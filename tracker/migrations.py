@@ -109,6 +109,20 @@ def _committee(db: Database) -> None:
         SchemaManager(model, db).create_all(safe=True)
 
 
+def _tags_and_origin(db: Database) -> None:
+    """Version 10: a measure's tags (措施类型) and recovered amount; where a progress entry came
+    from. Journaled columns: entries written before them replay with the columns' defaults
+    (`replay.replay`), which is what this step stores in the existing rows."""
+    for model, column, ddl in (
+        (Measure, "tags", "VARCHAR(255) NOT NULL DEFAULT ''"),
+        (Measure, "amount_cents", "INTEGER"),
+        (Progress, "origin", "VARCHAR(255) NOT NULL DEFAULT ''"),
+    ):
+        table = model._meta.table_name
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -120,6 +134,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     7: _indexes,
     8: _identity,
     9: _committee,
+    10: _tags_and_origin,
 }
 LATEST = max([1, *STEPS])
 

@@ -118,6 +118,10 @@ class Measure(BaseModel):
     status = CharField()
     done_on = DateField(null=True)
     void_reason = TextField(default="")
+    # 措施类型 (version 10): tag codes in `tracker.tags` order, comma-separated; the amount
+    # recovered or returned (挽回损失/清退资金) in 分
+    tags = CharField(default="")
+    amount_cents = IntegerField(null=True)
     version = IntegerField(default=1)
 
 
@@ -141,6 +145,12 @@ class Progress(BaseModel):
     on = DateField()
     text = TextField()
     author = CharField()
+    # version 10: "" typed in the program; IMPORTED, taken from a workbook with the date it gave;
+    # IMPORTED_UNDATED, taken from a workbook that gave none (`on` is then the import day)
+    origin = CharField(default="")
+
+
+PROGRESS_IMPORTED, PROGRESS_IMPORTED_UNDATED = "import", "import-undated"
 
 
 class Evidence(BaseModel):

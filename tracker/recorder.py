@@ -46,6 +46,11 @@ def _row_plan(model: type[Model]) -> tuple[dict[str, Any], dict[str, Any], list[
     return template, {f.name: f for f in fields}, dynamic
 
 
+def journaled_defaults(model: type[Model]) -> dict[str, Any]:
+    """Every journaled column's default in journal form (None where it is made per row)."""
+    return _row_plan(model)[0]
+
+
 _PLAIN = journal._PLAIN
 
 

@@ -19,20 +19,25 @@ from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
 from .models import JOURNALED, UNJOURNALED_FIELDS, Journal
+from .recorder import journaled_defaults
 
 MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
 State = dict[str, dict]  # table -> id -> {field: json value}
 
 
-def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> State:
+def replay(
+    change_lists: Iterable[list[dict]], updates: dict | None = None, state: State | None = None
+) -> State:
     """Apply entries' changes in order (`journal.change_lists`); what comes out is the ledger's
     content as the journal describes it.
 
     If `updates` is given it receives, per (table, id), how many journaled updates the row had —
-    which is what its `version` column must say.
+    which is what its `version` column must say. Given a `state` (of the entries before these),
+    it goes on from there.
     """
-    state: State = {table: {} for table in JOURNALED}
+    if state is None:
+        state = {table: {} for table in JOURNALED}
     for changes in change_lists:
         for change in changes:
             rows = state[change["t"]]
@@ -45,7 +50,21 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
                     row[name] = new
                 if updates is not None:
                     updates[(change["t"], key)] = updates.get((change["t"], key), 0) + 1
+    _fill_defaults(state)
     return state
+
+
+def _fill_defaults(state: State) -> None:
+    """Rows created before a column existed (a schema step added it) take its default, as the
+    step stored it in the existing rows: a create entry records the row it made, whole, with the
+    columns of its time."""
+    for table, model in JOURNALED.items():
+        template = journaled_defaults(model)
+        width = len(template)
+        for row in state[table].values():
+            if len(row) < width:
+                for name, value in template.items():
+                    row.setdefault(name, value)
 
 
 @dataclass
@@ -106,7 +125,9 @@ def check_data(ledger: Ledger) -> list[str]:
 
 
 def _stale_derived(ledger: Ledger) -> list[str]:
-    out = []
+    from . import checkpoints  # they replay with this module's functions
+
+    out = checkpoints.stale(ledger)
     stale = search_index.stale(ledger.db)
     if stale:
         out.append(
@@ -142,6 +163,9 @@ def reindex(ledger: Ledger) -> int | None:
                 f"{shown}{more}"
             )
         nearest_due.rebuild(ledger.db)
+        from . import checkpoints
+
+        checkpoints.clear(ledger)
         return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
 
 
@@ -177,7 +201,12 @@ def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledg
         for sql in indexes:
             db.execute_sql(sql)
         nearest_due.rebuild(db)  # derived, not journaled
-    head = journal.head(ledger.db, until=until, upto=upto)
+    return as_past(ledger, db, as_of, journal.head(ledger.db, until=until, upto=upto))
+
+
+def as_past(ledger: Ledger, db, as_of: dt.date, head: journal.Head) -> Ledger:
+    """A read-only ledger over `db`, which holds `ledger` as journal entry `head` left it, with
+    `as_of` as its today (a snapshot, or a checkpoint)."""
     snap = Ledger(
         db,
         f"{ledger.location}@{as_of.isoformat()}",

@@ -48,16 +48,38 @@ class ExportOptions(QDialog):
         self.past.toggled.connect(self.date.setEnabled)
         form.addRow("", self.past)
         form.addRow("日期：", self.date)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.full = QRadioButton("完整表（全部栏目，与上级要求的台账格式相同）")
+        self.brief = QRadioButton(
+            "简表（序号、问题、措施、责任领导/部门/人、时限、完成情况、是否销号）"
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.full.setChecked(True)
+        form.addRow("表式：", self.full)
+        form.addRow("", self.brief)
+        finish_form(
+            self,
+            form,
+            "按 A4 横向排版打印，表中文字不小于 9 磅；所选问题都没有填写的列（如原因分析、"
+            "佐证材料）不列出，表末注明。一个问题尽量排在同一页。",
+        )
 
     def as_of(self) -> dt.date | None:
         return self.date.value() if self.past.isChecked() else None
+
+
+def finish_form(dialog: QDialog, form: QFormLayout, note: str = "") -> None:
+    """A grey note (if any), then 选择保存位置… and 取消: the end of each “what to make” dialog."""
+    if note:
+        label = QLabel(note)
+        label.setWordWrap(True)
+        label.setStyleSheet("color:#5f6b7a;")
+        form.addRow(label)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置…")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
 
 
 class MonthChooser(QDialog):
@@ -96,25 +118,28 @@ class MonthChooser(QDialog):
         return self.year.value(), self.month.currentData()
 
 
-def _save_path(parent: QWidget, title: str, name: str, purpose: str = "export") -> Path | None:
+KINDS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".docx": "Word 文档 (*.docx)"}
+
+
+def _save_path(
+    parent: QWidget, title: str, name: str, purpose: str = "export", suffix: str = ".xlsx"
+) -> Path | None:
     """The file to save (in the folder last used for `purpose`), asked for with the overwrite
     rule (`may_write`) instead of the file dialog's own "replace?" question, which would ask
     about our own exports too."""
-    path = files.save_file(
-        parent, purpose, title, name, "Excel 工作簿 (*.xlsx)", confirm_overwrite=False
-    )
+    path = files.save_file(parent, purpose, title, name, KINDS[suffix], confirm_overwrite=False)
     if not path:
         return None
-    target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+    target = Path(path if path.lower().endswith(suffix) else path + suffix)
     return target if may_write(parent, target) else None
 
 
 def may_write(parent: QWidget | None, target: Path) -> bool:
-    """The overwrite rule (`tracker.excel.writer.check_overwrite`) in the window: a workbook
-    this program made is replaced; anyone else's only after the user chooses 覆盖."""
-    from tracker.excel.writer import is_our_workbook
+    """The overwrite rule (`tracker.excel.writer.check_overwrite`) in the window: a file this
+    program made is replaced; anyone else's only after the user chooses 覆盖."""
+    from tracker.excel.writer import is_ours
 
-    if not target.exists() or target.is_dir() or is_our_workbook(target):
+    if not target.exists() or target.is_dir() or is_ours(target):
         return True
     return ask_choice(
         parent,
@@ -152,25 +177,39 @@ def export_ledger(window: MainWindow) -> None:
         return
     flt = flt if options.current.isChecked() else Filter()
     as_of = options.as_of()
+    brief = options.brief.isChecked()
     suffix = f"（{as_of:%Y%m%d}）" if as_of else ""
+    kind = "（简表）" if brief else ""
     target = _save_path(
-        window, "导出台账", f"{ledger.unit_name}问题整改台账{suffix}.xlsx", "export"
+        window, "导出台账", f"{ledger.unit_name}问题整改台账{kind}{suffix}.xlsx", "export"
     )
     if target is None:
         return
 
-    def done(result) -> None:
+    def told(result) -> str:
         when = f"（{format_date(result.as_of)}的状态）" if result.as_of else ""
-        text = f"已导出 {result.problems} 个问题、{result.rows} 行{when}，其中逾期 {result.overdue_rows} 行。\n{result.path}"
-        offer_to_open(window, "导出完成", text, result.path)
+        text = f"已导出 {result.problems} 个问题、{result.rows} 行{when}，其中逾期 {result.overdue_rows} 行。"
+        if result.omitted:
+            text += f"\n所选问题均未填写、未列出的列：{'、'.join(result.omitted)}。"
+        return text
 
-    run_in_background(
+    produce(
         window,
         "正在导出台账…",
-        lambda progress: export(ledger, target, flt, as_of=as_of, progress=progress),
-        done,
-        location=ledger.location,
+        "导出完成",
+        lambda progress: export(ledger, target, flt, as_of=as_of, progress=progress, brief=brief),
+        told,
     )
+
+
+def produce(window: MainWindow, busy: str, title: str, job, told) -> None:
+    """Make a file in the background (`job(progress)` returns a result with a `path`), then say
+    what was made (`told(result)`) and offer to open it."""
+
+    def done(result) -> None:
+        offer_to_open(window, title, f"{told(result)}\n{result.path}", result.path)
+
+    run_in_background(window, busy, job, done, location=window.session.ledger.location)
 
 
 def monthly_report(window: MainWindow) -> None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 NEEDS_LEDGER = (
     "export",
     "report",
+    "lists",
+    "word_report",
     "backup",
     "close",
     "save",
@@ -46,6 +48,7 @@ def _action(window: MainWindow, text: str, slot, shortcut=None, tip: str = "") -
 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
+    from . import document_actions
     from .committee import actions as committee
     from .excel_actions import export_ledger, monthly_report
     from .report_check import check_report_file
@@ -73,6 +76,18 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             "生成月报…",
             lambda: monthly_report(window),
             tip="生成某月的整改工作进展情况月报",
+        ),
+        "lists": _action(
+            window,
+            "导出三张清单…",
+            lambda: document_actions.export_lists(window),
+            tip="导出问题清单、任务清单、责任清单（Excel，A4 横向）",
+        ),
+        "word_report": _action(
+            window,
+            "生成整改情况报告…",
+            lambda: document_actions.word_report(window),
+            tip="生成《关于××整改落实情况的报告》草稿（Word，公文格式）",
         ),
         "verify_report": _action(
             window,
@@ -161,6 +176,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "import",
         "export",
         "report",
+        "lists",
+        "word_report",
         "verify_report",
         None,
         "collect",

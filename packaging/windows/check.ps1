@@ -1,8 +1,9 @@
 ﻿# Checks what build.ps1 built, as on a user's PC: no virtualenv, a fresh data folder. The same
 # checks as scripts/check-bundle.sh on Linux, with the installer in place of the .deb:
 #   1. dist\zhenggai\: the version in both executables, the command line (demo, stats, export,
-#      report, verify-report, import, verify), the window rendered offscreen (main view and the
-#      dashboard with QtCharts), a Chinese font present for it, Qt's Chinese translations bundled;
+#      report, verify-report, lists, word-report, import, verify), the window rendered offscreen
+#      (main view and the dashboard with QtCharts), a Chinese font present for it, Qt's Chinese
+#      translations bundled;
 #   2. the portable archive: every file the program writes stays in data\ beside it;
 #   3. the installer: a silent per-user install (no administrator), shortcuts, no .xlsx taken
 #      over, the installed program started and its window usable, uninstalled, the ledger kept.
@@ -64,6 +65,11 @@ Check 'stats 报出问题数' ($out -match '"problems": [1-9]')
 Cli $cli @('--db', 'demo.db', 'export', '台账.xlsx') 'export：导出台账' | Out-Null
 Cli $cli @('--db', 'demo.db', 'report', '--month', (Get-Date -Format 'yyyy-MM'), '月报.xlsx') 'report：月报' | Out-Null
 Cli $cli @('--db', 'demo.db', 'verify-report', '月报.xlsx') 'verify-report：核对月报' | Out-Null
+Cli $cli @('--db', 'demo.db', 'export', '--brief', '简表.xlsx') 'export --brief：简表' | Out-Null
+Cli $cli @('--db', 'demo.db', 'lists', '三张清单.xlsx') 'lists：三张清单' | Out-Null
+# python-docx builds on its own template (docx\templates\default.docx): bundled as data files
+Cli $cli @('--db', 'demo.db', 'word-report', '整改情况报告.docx') 'word-report：整改情况报告（Word）' | Out-Null
+Check '整改情况报告.docx 已生成' ((Test-Path '整改情况报告.docx') -and (Get-Item '整改情况报告.docx').Length -gt 10000)
 Cli $cli @('--db', '导入.db', 'init', '--unit', '第二党支部') 'init：新台账' | Out-Null
 Cli $cli @('--db', '导入.db', 'import', '台账.xlsx') 'import：导入导出的台账' | Out-Null
 Cli $cli @('--db', '导入.db', 'import', "$Root\tests\data\official_2003.xls", '--year', '2026') 'import：导入手工台账（.xls）' | Out-Null

@@ -33,6 +33,7 @@ from tracker.replay import verify
 from tracker.stats import stats
 
 from . import workbooks
+from .test_excel_print import pdf_of, smallest_cjk_size
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
 NAMES = ("第一党支部", "第二党支部", "第三党支部")
@@ -302,3 +303,10 @@ def test_verify_notices_a_held_branch_entry_removed_with_plain_sql(made, committ
     con.close()
     report = verify(committee)
     assert not report.ok and any("第 8 条历史记录" in p or "第 7 条" in p for p in report.problems)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_the_rollup_prints_at_nine_points_or_larger(made, committee, tmp_path):
+    assert collect(committee, [made[n][2] for n in NAMES])
+    path, _ = build_rollup(committee, tmp_path / "汇总表.xlsx", 2026, 11)
+    assert smallest_cjk_size(pdf_of(path, tmp_path)) >= 9.0

@@ -16,7 +16,8 @@ from tracker.bulk import Cancelled
 from tracker.cli import main
 from tracker.demo import build_demo
 from tracker.errors import LedgerError
-from tracker.excel.export import HEADINGS, PROBLEM_COLUMNS, export_ledger
+from tracker.excel.export import export_ledger
+from tracker.excel.export_table import FULL, PROBLEM_KEYS, SPECS
 from tracker.queries import OVERDUE, Filter
 from tracker.replay import snapshot
 from tracker.stats import stats
@@ -63,9 +64,32 @@ def same_values(a: list[list], b: list[list]) -> bool:
 
 
 def table(rows: list[list]) -> list[list]:
-    """The measure rows only: between the headings and the closing 注 line."""
-    body = rows[FIRST_ROW - 1 :]
-    return [r for r in body if not (isinstance(r[0], str) and r[0].startswith("注："))]
+    """The measure rows only: between the headings and the closing 注 line and signatures."""
+    body = []
+    for r in rows[FIRST_ROW - 1 :]:
+        if isinstance(r[0], str) and r[0].startswith("注："):
+            break
+        body.append(r)
+    return body
+
+
+def flat(value):
+    """A cell's text as the ledger has it: the export breaks lines itself for printing."""
+    return value.replace("\n", "") if isinstance(value, str) else value
+
+
+def records(rows: list[list]) -> list[dict]:
+    """The table's rows as {heading: value}, texts joined again."""
+    headings = [flat(h) for h in rows[FIRST_ROW - 2]]
+    return [{h: flat(v) for h, v in zip(headings, r, strict=False) if h} for r in table(rows)]
+
+
+def headings_of(rows: list[list]) -> list[str]:
+    return [flat(h) for h in rows[FIRST_ROW - 2] if h]
+
+
+def letter(rows: list[list], heading: str) -> str:
+    return get_column_letter(headings_of(rows).index(heading) + 1)
 
 
 @pytest.fixture
@@ -93,17 +117,22 @@ def test_the_secretary_exports_the_whole_ledger_in_the_official_layout(demo, tmp
         "电话：0571-87650123",
     ):
         assert label in line
-    assert rows[2] == HEADINGS
-    assert "A1:Q1" in {str(r) for r in ws.merged_cells.ranges}
+    assert headings_of(rows) == [SPECS[k].heading for k in FULL]  # the demo fills every column
+    assert not result.omitted and not result.brief and result.scale >= 0.88
+    assert "A1:S1" in {str(r) for r in ws.merged_cells.ranges}
 
-    body = table(rows)
-    numbers_column = [r[0] for r in body if r[0] is not None]
+    body = records(rows)
+    numbers_column = [r["序号"] for r in body if r["序号"] is not None]
     assert numbers_column == list(range(1, numbers["problems"] + 1))
-    assert len({r[1] for r in body if r[1]}) == numbers["problems"]
+    assert len({r["问题编号"] for r in body if r["问题编号"]}) == numbers["problems"]
     assert len(body) == result.rows == numbers["measures"]  # every demo problem has measures
-    late = [r for r in body if r[13] in ("逾期", "逾期未开始")]
+    late = [r for r in body if r["完成情况"] in ("逾期", "逾期未开始")]
     assert len(late) == result.overdue_rows == numbers["overdue_measures"]
-    assert rows[-1][0].startswith(f"注：本表共 {numbers['problems']} 个问题")
+    closed = [r for r in body if r["是否销号"] == "是"]
+    assert len({r["问题编号"] for r in closed if r["问题编号"]}) == numbers["closed"]
+    note = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("注："))
+    assert flat(note).startswith(f"注：本表共 {numbers['problems']} 个问题")
+    assert any("支部书记（签字）" in (v or "") for v in rows[-1])
 
     values, merged = calamine_rows(path, "整改台账")
     assert same_values(values, rows)
@@ -116,17 +145,19 @@ def test_it_prints_as_an_official_table_a4_landscape_with_repeated_headings(demo
     ws = load_workbook(path)["整改台账"]
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # printed at a size planned for the page (not fitted: Excel ignores page breaks then)
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert 88 <= ws.page_setup.scale <= 100
     assert ws.print_title_rows == "$3:$3"
     assert ws.freeze_panes == "A4"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
-    assert ws["A1"].font.name == "黑体"
+    assert ws["A1"].font.name == "黑体"  # no 方正小标宋简体 on the test machine: its fallback
     assert ws["E3"].font.name == "黑体" and ws["E3"].border.bottom.style == "thin"
     body = ws[f"E{FIRST_ROW}"]
-    assert body.font.name == "仿宋" and body.alignment.wrap_text
+    assert body.font.name == "宋体" and body.font.size == 10.5 and body.alignment.wrap_text
     assert body.border.left.style == "thin"
-    assert ws.column_dimensions["E"].width >= 20  # the description has room
+    widths = {c: ws.column_dimensions[c].width for c in ("E", "J")}
+    assert widths["E"] > widths["J"]  # the description has more room than a name
     assert ws.row_dimensions[FIRST_ROW].height  # rows are sized for merged text
 
 
@@ -143,23 +174,54 @@ def test_a_problem_spans_one_row_per_measure_with_its_own_cells_merged(ledger, t
     ws = load_workbook(path).active
     rows = openpyxl_rows(ws)
 
+    # nothing in 原因分析, 整改目标, 整改进展, 佐证材料, 备注, 措施类型, 销号时间: left out
+    headings = headings_of(rows)
+    assert headings == [
+        "序号",
+        "问题编号",
+        "问题来源",
+        "问题类别",
+        "问题描述（具体表现）",
+        "整改措施",
+        "责任领导",
+        "责任部门",
+        "责任人",
+        "整改时限",
+        "完成情况",
+        "是否销号",
+    ]
+    problem_columns = {
+        i + 1 for i, h in enumerate(headings) for k in PROBLEM_KEYS if SPECS[k].heading == h
+    }
     first, last = FIRST_ROW, FIRST_ROW + 2
     merged = {str(r) for r in ws.merged_cells.ranges}
-    for col in PROBLEM_COLUMNS:
+    for col in problem_columns:
         letter = get_column_letter(col)
         assert f"{letter}{first}:{letter}{last}" in merged
     in_table = [r for r in ws.merged_cells.ranges if r.min_row >= FIRST_ROW]
-    assert {r.min_col for r in in_table} == set(PROBLEM_COLUMNS)  # measure cells stay separate
-    assert [rows[r][7] for r in range(3, 6)] == [
+    assert {r.min_col for r in in_table} == problem_columns  # measure cells stay separate
+    body = records(rows)
+    assert [r["整改措施"] for r in body[:3]] == [
         f"整改措施{n}：精简会议文件，建立清单" for n in (1, 2, 3)
     ]
     # deadlines exactly as written; the ongoing one reported as such
-    assert [rows[r][11] for r in range(3, 6)] == ["2026年6月30日", "长期坚持", "立行立改"]
-    assert rows[3][:5] == [1, rows[3][1], "组织生活会", "作风建设", "会议文件多，以文件落实文件"]
-    assert rows[3][8] == "张伟" and rows[3][9] == "办公室" and rows[3][10] == "李娜"
+    assert [r["整改时限"] for r in body[:3]] == ["2026年6月30日", "长期坚持", "立行立改"]
+    first_row = body[0]
+    assert (first_row["序号"], first_row["问题来源"], first_row["问题类别"]) == (
+        1,
+        "组织生活会",
+        "作风建设",
+    )
+    assert first_row["问题描述（具体表现）"] == "会议文件多，以文件落实文件"
+    assert (first_row["责任领导"], first_row["责任部门"], first_row["责任人"]) == (
+        "张伟",
+        "办公室",
+        "李娜",
+    )
     # nothing started yet; 立行立改 means "by the day it was found", so a day later it is late
-    assert [rows[r][13] for r in range(3, 6)] == ["未开始", "未开始", "逾期未开始"]
-    assert rows[6][0] == 2 and rows[6][4] == "调研走过场"  # the next problem, a single row
+    assert [r["完成情况"] for r in body[:3]] == ["未开始", "未开始", "逾期未开始"]
+    assert first_row["是否销号"] == "否"
+    assert body[3]["序号"] == 2 and body[3]["问题描述（具体表现）"] == "调研走过场"
     assert not any(r.endswith(str(FIRST_ROW + 3)) for r in merged)
 
 
@@ -171,13 +233,15 @@ def test_overdue_measures_are_filled_and_say_so(ledger, clock, tmp_path):
     path = tmp_path / "t.xlsx"
     result = export_ledger(ledger, path)
     ws = load_workbook(path).active
+    rows = openpyxl_rows(ws)
+    state, work, news = (letter(rows, h) for h in ("完成情况", "整改措施", "整改进展"))
     assert result.overdue_rows == 1
-    assert ws[f"N{FIRST_ROW}"].value == "逾期"
-    assert ws[f"N{FIRST_ROW}"].font.color.rgb.endswith("C00000")
-    assert ws[f"H{FIRST_ROW}"].fill.fgColor.rgb.endswith("FCE4E4")
-    assert ws[f"N{FIRST_ROW + 1}"].value == "正在整改"
-    assert ws[f"H{FIRST_ROW + 1}"].fill.fill_type is None
-    assert ws[f"M{FIRST_ROW + 1}"].value == "2026年3月2日 王敏：已召开专题会议部署整改"
+    assert ws[f"{state}{FIRST_ROW}"].value == "逾期"
+    assert ws[f"{state}{FIRST_ROW}"].font.color.rgb.endswith("C00000")
+    assert ws[f"{work}{FIRST_ROW}"].fill.fgColor.rgb.endswith("FCE4E4")
+    assert ws[f"{state}{FIRST_ROW + 1}"].value == "正在整改"
+    assert ws[f"{work}{FIRST_ROW + 1}"].fill.fill_type is None
+    assert flat(ws[f"{news}{FIRST_ROW + 1}"].value) == "2026年3月2日 王敏：已召开专题会议部署整改"
 
 
 def test_text_that_looks_like_a_formula_stays_text(ledger, tmp_path):
@@ -193,8 +257,10 @@ def test_text_that_looks_like_a_formula_stays_text(ledger, tmp_path):
     export_ledger(ledger, path)
 
     ws = load_workbook(path).active
-    cells = [ws[f"{c}{FIRST_ROW}"] for c in "EFGQ"]
-    assert [c.value for c in cells] == [
+    rows = openpyxl_rows(ws)
+    columns = [letter(rows, h) for h in ("问题描述（具体表现）", "原因分析", "整改目标", "备注")]
+    cells = [ws[f"{c}{FIRST_ROW}"] for c in columns]
+    assert [flat(c.value) for c in cells] == [
         '=HYPERLINK("http://evil.example","点击查看")',
         "+1+2",
         "-3 项整改",
@@ -202,8 +268,8 @@ def test_text_that_looks_like_a_formula_stays_text(ledger, tmp_path):
     ]
     assert all(c.data_type == "s" for c in cells)
     assert all(c.quotePrefix for c in cells)
-    assert ws[f"E{FIRST_ROW + 1}"].value == "#N/A 不是错误值含控制字符"
-    assert ws[f"E{FIRST_ROW + 1}"].data_type == "s"
+    assert flat(ws[f"{columns[0]}{FIRST_ROW + 1}"].value) == "#N/A 不是错误值含控制字符"
+    assert ws[f"{columns[0]}{FIRST_ROW + 1}"].data_type == "s"
     values, _ = calamine_rows(path, "整改台账")
     assert values[FIRST_ROW - 1][4].startswith("=HYPERLINK")
     with zipfile.ZipFile(path) as z:
@@ -217,10 +283,11 @@ def test_a_crossed_off_problem_shows_its_closing_date_and_evidence(ledger, clock
     close_problem(ledger, pid, tmp_path / "scans")
     path = tmp_path / "t.xlsx"
     export_ledger(ledger, path)
-    rows = openpyxl_rows(load_workbook(path).active)
-    assert [rows[r][13] for r in (3, 4)] == ["已销号", "已销号"]
-    assert rows[3][14] == "2026年3月7日"
-    assert rows[3][15] == f"会议纪要-{pid}.txt"
+    body = records(openpyxl_rows(load_workbook(path).active))
+    assert [r["完成情况"] for r in body] == ["已销号", "已销号"]
+    assert body[0]["是否销号"] == "是"
+    assert body[0]["销号时间"] == "2026年3月7日"
+    assert body[0]["佐证材料"] == f"会议纪要-{pid}.txt"
 
 
 # -- choosing what to export ----------------------------------------------------------------------
@@ -233,8 +300,8 @@ def test_filters_narrow_the_table_and_name_the_scope_in_the_title(demo, tmp_path
 
     closed = export_ledger(demo, tmp_path / "closed.xlsx", Filter(statuses=("closed",)))
     assert closed.problems == numbers["closed"]
-    body = table(openpyxl_rows(load_workbook(tmp_path / "closed.xlsx").active))
-    assert {r[13] for r in body} == {"已销号"}
+    body = records(openpyxl_rows(load_workbook(tmp_path / "closed.xlsx").active))
+    assert {r["完成情况"] for r in body} == {"已销号"}
 
 
 def test_exporting_as_of_a_past_date_shows_the_ledger_as_it_stood(ledger, clock, tmp_path):
@@ -245,14 +312,18 @@ def test_exporting_as_of_a_past_date_shows_the_ledger_as_it_stood(ledger, clock,
 
     path = tmp_path / "march.xlsx"
     result = export_ledger(ledger, path, as_of=dt.date(2026, 3, 2))
-    rows = table(openpyxl_rows(load_workbook(path).active))
+    rows = records(openpyxl_rows(load_workbook(path).active))
     assert result.title == f"{UNIT}问题整改台账（截至2026年3月2日）"
-    assert [(r[4], r[13], r[14]) for r in rows] == [("会议多", "未开始", None)]
+    assert [(r["问题描述（具体表现）"], r["完成情况"]) for r in rows] == [("会议多", "未开始")]
+    assert "销号时间" in result.omitted  # nothing was crossed off then
 
-    now = table(
+    now = records(
         openpyxl_rows(load_workbook(export_ledger(ledger, tmp_path / "n.xlsx").path).active)
     )
-    assert [(r[4], r[13]) for r in now] == [("会议多", "已销号"), ("调研少", "未开始")]
+    assert [(r["问题描述（具体表现）"], r["完成情况"]) for r in now] == [
+        ("会议多", "已销号"),
+        ("调研少", "未开始"),
+    ]
 
 
 def test_an_as_of_export_of_the_demo_matches_the_snapshot_counts(demo, tmp_path):
@@ -311,8 +382,8 @@ def test_the_export_command_with_filters(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "已导出整改台账" in text and "逾期" in text
-    body = table(openpyxl_rows(load_workbook(out).active))
-    assert body and {r[13] for r in body} <= {
+    body = records(openpyxl_rows(load_workbook(out).active))
+    assert body and {r["完成情况"] for r in body} <= {
         "逾期",
         "逾期未开始",
         "正在整改",

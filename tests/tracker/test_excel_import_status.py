@@ -12,7 +12,7 @@ import datetime as dt
 from tracker.excel.cells import read_status
 from tracker.excel.import_cli import print_plan
 from tracker.import_closure import closed_on_import, closed_on_import_condition
-from tracker.models import Problem, Progress
+from tracker.models import Measure, Problem, Progress
 from tracker.replay import verify
 from tracker.stats import stats
 from tracker.workflow import CLOSED, IN_PROGRESS, LISTED, LONG_TERM, PENDING
@@ -116,7 +116,7 @@ def test_an_inspection_system_layout_closes_nothing(ledger, tmp_path):
     fields = {c.heading: c.field for c in plan.tables[0].columns}
     assert fields == {
         "序号": "seq", "具体表现": "description", "整改专项": None, "是否重点关注": None,
-        "措施内容": "measure", "措施类型": None, "预计完成时间": "deadline",
+        "措施内容": "measure", "措施类型": "measure_tags", "预计完成时间": "deadline",
         "完成情况": "status", "问题完成情况概述": "progress", "是否常态化坚持": "long_term",
     }  # fmt: skip
     assert not [w for w in plan.warnings if "把握度" in w.message]
@@ -128,9 +128,16 @@ def test_an_inspection_system_layout_closes_nothing(ledger, tmp_path):
         ("公车管理不规范", IN_PROGRESS),
     ]
     assert [m[6] for m in content[0]["measures"]] == ["done", "long_term"]
+    # 措施类型 are the measures' tags (制度建设 is 建章立制); words that are no tag stay in 备注
     assert content[0]["remarks"] == (
-        "整改专项：作风专项\n是否重点关注：是\n措施类型：制度建设；长效机制"
+        "整改专项：作风专项\n是否重点关注：是\n措施类型（第3行）：长效机制"
     )
+    tagged = ledger.select(Measure, Measure.text, Measure.tags).where(Measure.tags != "")
+    assert sorted(tagged.tuples()) == [
+        ("完善派车单制度", "rules"),
+        ("建立调研报告评审制度", "rules"),
+        ("设立群众意见箱", "rules"),
+    ]
     # a problem-level sentence repeated on every measure row is one progress entry
     assert progress_texts(ledger).count("已建立制度并运行") == 1
     assert stats(ledger)["closed"] == 0

@@ -16,7 +16,8 @@ from tracker.cli import main
 from tracker.demo import build_demo
 from tracker.errors import LedgerError
 from tracker.excel.export import export_ledger
-from tracker.excel.report import PROBLEM_HEADINGS, build_report
+from tracker.excel.report import build_report
+from tracker.excel.report_summary import PROBLEM_HEADINGS
 from tracker.excel.verify_report import check_report
 from tracker.ledger import create_ledger
 from tracker.replay import snapshot
@@ -26,7 +27,7 @@ from .factories import close_problem, make_problem, measure_ids
 from .test_excel_export import calamine_rows, openpyxl_rows, same_values
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, 0)
-SECTIONS = ("三、按问题类别统计", "四、按责任部门统计", "五、按整改批次统计")
+SECTIONS = ("四、按问题类别统计", "五、按责任部门统计", "六、按整改批次统计")
 
 
 def summary(path) -> list[list]:

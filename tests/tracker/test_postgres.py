@@ -157,10 +157,9 @@ def test_the_ledger_export_and_the_monthly_report_read_postgresql(pg_url, tmp_pa
     exported = export_ledger(ledger, tmp_path / "台账.xlsx")
     assert (exported.problems, exported.rows, exported.overdue_rows) == (2, 2, 2)
     sheet = load_workbook(exported.path, read_only=True)["整改台账"]
-    assert [r[4] for r in sheet.iter_rows(min_row=4, max_row=5, values_only=True)] == [
-        "会议记录不规范",
-        "学习制度落实不到位",
-    ]
+    rows = list(sheet.iter_rows(min_row=3, max_row=5, values_only=True))
+    column = [str(h).replace("\n", "") for h in rows[0]].index("问题描述（具体表现）")
+    assert [r[column] for r in rows[1:]] == ["会议记录不规范", "学习制度落实不到位"]
     report = build_report(ledger, tmp_path / "月报.xlsx", 2026, 3)
     assert report.figures.total.problems == 2
     assert report.detail_problems == 2

@@ -61,6 +61,11 @@ def register(sub) -> dict[str, Command]:
     p.add_argument("--department", metavar="NAME", help="只导出这个部门负责的问题")
     p.add_argument("--category", metavar="NAME", help="只导出这个类别的问题")
     p.add_argument("--overdue", action="store_true", help="只导出有逾期措施的问题")
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="导出简表：序号、问题、措施、责任领导/部门/人、时限、完成情况、是否销号（默认完整表）",
+    )
 
     p = sub.add_parser("report", help="生成月报（汇总、明细、逾期三张表，附校验码）")
     p.add_argument(
@@ -127,12 +132,18 @@ def cmd_export(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor) as ledger:
         if args.as_of and args.as_of > ledger.today():
             raise LedgerError(f"--as-of 不能晚于今天（{format_date(ledger.today())}）。")
-        result = export_ledger(ledger, args.file, build_filter(ledger, args), as_of=args.as_of)
+        result = export_ledger(
+            ledger, args.file, build_filter(ledger, args), as_of=args.as_of, brief=args.brief
+        )
     print(f"已导出整改台账：{result.path}")
     print(f"  {result.title}")
     print(
         f"  问题 {result.problems} 个，整改措施 {result.rows} 行，其中逾期 {result.overdue_rows} 项。"
     )
+    size = f"，表中文字打印为 {10.5 * result.scale:.1f} 磅" if result.scale < 1 else ""
+    print(f"  {'简表' if result.brief else '完整表'}，A4 横向{size}。")
+    if result.omitted:
+        print(f"  所选问题均未填写的列未列出：{'、'.join(result.omitted)}。")
     if result.as_of:
         print(f"  数据按历史记录还原到 {format_date(result.as_of)} 当日结束时。")
     if result.replaced:

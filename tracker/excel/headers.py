@@ -24,6 +24,7 @@ FIELDS: dict[str, str] = {
     "cause": "原因分析",
     "target": "整改目标",
     "measure": "整改措施",
+    "measure_tags": "措施类型",
     "leader": "责任领导",
     "department": "责任部门",
     "owner": "责任人",
@@ -49,6 +50,8 @@ _SYNONYMS: list[tuple[str, str, float]] = [
     ("编号", "code", 0.8),
     *[(w, "batch", 1.0) for w in ("整改批次", "批次")],
     *[(w, "source", 1.0) for w in ("问题来源", "来源", "问题出处", "查摆途径", "发现途径")],
+    # 措施类型 holds the measure's tags (建章立制、追责问责 …), not the problem's category
+    *[(w, "measure_tags", 1.0) for w in ("措施类型", "措施类别", "整改措施类型", "成效类型")],
     *[(w, "category", 1.0) for w in ("问题类别", "问题类型", "问题分类", "类别", "类型")],
     *[(w, "category", 0.9) for w in ("分类", "所属方面", "方面")],
     *[

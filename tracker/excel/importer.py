@@ -22,8 +22,18 @@ from ..deadlines import IMMEDIATE
 from ..errors import ReadOnlyError
 from ..journal import json_value
 from ..ledger import Ledger
-from ..models import ImportSource, Measure, Meta, Problem, Progress
+from ..models import (
+    PROGRESS_IMPORTED,
+    PROGRESS_IMPORTED_UNDATED,
+    ImportSource,
+    Measure,
+    Meta,
+    Problem,
+    Progress,
+)
 from ..recorder import TABLE_OF
+from ..tags import codes as tag_codes
+from ..tags import normalise as normalise_tags
 from ..workflow import (
     CLOSED,
     EDITABLE,
@@ -71,6 +81,44 @@ def closure_note(p: ProblemPlan) -> str:
     if p.status == CLOSED:
         return CLOSED_NOTES.get(p.closed_by, "")
     return ""
+
+
+_DATED = re.compile(
+    r"^\s*(?:(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?"
+    r"|(\d{1,2})\s*月\s*(\d{1,2})\s*日)\s*(?:（原表记载）)?[：:，,、\s]*"
+)
+_OURS_UNDATED = re.compile(r"^原表记载（[^）]*）：")  # this program's export of such an entry
+
+
+def progress_entries(text: str, today: dt.date, year: int) -> list[tuple[dt.date, str, str]]:
+    """A 整改进展 cell as progress entries: each line that starts with a date (“2026年3月5日：…”,
+    “3.5 …”, “3月5日…”) an entry of that day; what no date starts is one entry dated the import
+    day and marked so (`PROGRESS_IMPORTED_UNDATED`): it is not said to have happened then."""
+    dated: list[tuple[dt.date, list[str]]] = []
+    loose: list[str] = []
+    for line in (text or "").split("\n"):
+        if not line.strip():
+            continue
+        day = None
+        line = _OURS_UNDATED.sub("", line)
+        m = _DATED.match(line)
+        if m:
+            y, mo, d = (
+                (m.group(1), m.group(2), m.group(3)) if m.group(1) else (None, *m.group(4, 5))
+            )
+            try:
+                day = dt.date(int(y or year), int(mo), int(d))
+            except ValueError:
+                day = None
+        if day is not None and day <= today and line[m.end() :].strip():
+            dated.append((day, [line[m.end() :].strip()]))
+        elif dated:
+            dated[-1][1].append(line.strip())  # a line that goes on with the entry above
+        else:
+            loose.append(line.strip())
+    out = [(today, "\n".join(loose), PROGRESS_IMPORTED_UNDATED)] if loose else []
+    out += [(day, "\n".join(lines), PROGRESS_IMPORTED) for day, lines in dated]
+    return out
 
 
 def deadline_columns(m: MeasurePlan, anchor: dt.date) -> dict:
@@ -237,12 +285,14 @@ class _Applier:
                 "status": m.status,
                 "done_on": m.done_on if m.status == M_DONE else None,
                 **deadline_columns(m, anchor),
+                "tags": normalise_tags(m.tags),
+                "amount_cents": m.amount,
             },
         )
         self.result.changes.measures.add(mid)
         changes = [change]
-        if m.progress:
-            values = {"measure": mid, "on": self.ledger.today(), "text": m.progress}
+        for on, text, origin in progress_entries(m.progress, self.ledger.today(), anchor.year):
+            values = {"measure": mid, "on": on, "text": text, "origin": origin}
             changes.append(self.writer.create(Progress, {**values, "author": self.ledger.actor})[1])
         return changes
 
@@ -316,6 +366,10 @@ class _Applier:
             values = {"text": m.text, **deadline_columns(m, p.found_on)}
             values["owner"] = self.ref("person", m.owner) or current["owner"]
             values["department"] = self.ref("department", m.department) or current["department"]
+            if m.tags:  # the workbook's 措施类型 added to what the measure had
+                values["tags"] = normalise_tags((*tag_codes(current["tags"]), *m.tags))
+                if m.amount is not None:
+                    values["amount_cents"] = m.amount
             if m.status == M_DONE and current["status"] != M_DONE:
                 values.update(status=M_DONE, done_on=m.done_on)
             elif current["status"] == M_OPEN and m.status != M_DONE:

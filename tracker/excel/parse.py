@@ -14,6 +14,8 @@ from typing import Any
 
 from ..dates import format_date
 from ..deadlines import NONE, UNKNOWN, Deadline, parse_deadline
+from ..errors import LedgerError
+from ..tags import read_words as read_tag_words
 from ..workflow import (
     CLOSED,
     IN_PROGRESS,
@@ -314,6 +316,7 @@ class TableParser(TableRows):
                 deadline_whole = None
             if early and not plan.measures:
                 progress = "\n".join([*early, progress]).strip()
+            tagged, amount = self._tags(r, remarks)
             for i, text in enumerate(items):
                 deadline = deadline_whole or self._deadline(r, parts[i])
                 plan.measures.append(
@@ -327,6 +330,8 @@ class TableParser(TableRows):
                         measure_status(reading, deadline),
                         done_on,
                         progress if i == 0 else "",
+                        tagged,
+                        amount if i == 0 else None,
                     )
                 )
         if early and not plan.measures:
@@ -335,6 +340,23 @@ class TableParser(TableRows):
             r, raw = loose_unit  # a unit on a row below the measures, taken by none of them
             remarks.append(f"{self._label('department')}（第{r + 1}行）：{as_text(raw)}")
         self._decide(plan, rows, readings, remarks, bool(early))
+
+    def _tags(self, r: int, remarks: list[str]) -> tuple[tuple[str, ...], int | None]:
+        """Row r's 措施类型: every value a tag of the row's measures (“建章立制、追责问责”), an
+        amount with 挽回损失 or 清退资金; words that are no tag are kept in 备注."""
+        raw = self.value(r, "measure_tags", fresh=True)
+        if raw is None:
+            return (), None
+        try:
+            codes, amount, unknown = self._memo(read_tag_words, as_text(raw))
+        except LedgerError as error:
+            codes, amount, unknown = (), None, [as_text(raw)]
+            self.warn(r, "measure_tags", str(error))
+        if unknown:
+            words = "、".join(unknown)
+            self.warn(r, "measure_tags", f"‘{words}’ 不是可识别的措施类型，原文记入备注")
+            remarks.append(f"{self._label('measure_tags')}（第{r + 1}行）：{words}")
+        return codes, amount
 
     def _decide(
         self,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import Cancelled, ProgressCallback
+from .linebreak import restore_lines
 from .safety import MAX_FILE_BYTES, ArchiveFacts, MiB, WorkbookError, check_archive
 
 MAX_COLUMNS = 64  # ledgers have 10–30 columns; styled-but-empty columns up to XFD are ignored
@@ -46,6 +47,9 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # 0-based columns not to import: what this program's export adds for the reader only
+    # (是否销号 repeats 完成情况), as its file says (`linebreak.restore_lines`)
+    ignored: set[int] = field(default_factory=set)
 
     @property
     def width(self) -> int:
@@ -399,4 +403,6 @@ def read_workbook(
         raise WorkbookError(f"“{path.name}” 无法读取（{type(exc).__name__}：{exc}）。") from exc
     if not any(sheet.rows for sheet in sheets):
         raise WorkbookError(f"“{path.name}” 中没有任何数据（所有工作表都是空的）。")
+    if kind == "xlsx":
+        restore_lines(path, sheets)  # an exported ledger: its texts as the ledger had them
     return Workbook(path, file_sha256(path), sheets, "calamine" if use_calamine else "openpyxl")

@@ -73,6 +73,8 @@ class MeasurePlan:
     status: str = M_OPEN
     done_on: dt.date | None = None
     progress: str = ""
+    tags: tuple[str, ...] = ()  # 措施类型 codes (tracker/tags.py)
+    amount: int | None = None  # 挽回损失/清退资金, in 分
 
 
 @dataclass

@@ -15,59 +15,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.worksheet.pagebreak import Break
+from peewee import fn
 
 from .. import journal
+from ..checkpoints import past
 from ..dates import format_date, format_month, month_end
 from ..errors import LedgerDamagedError, LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
-from ..import_closure import MARK
 from ..integrity import check_integrity
 from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
+from ..models import Journal
 from ..replay import settings_at, snapshot
 from .report_figures import Figures, Line, figures, figures_json
-from .report_sheets import detail_ids, details, overdue_count, overdue_sheet, sheet_top
-from .styles import Column, Palette, row_height, set_page, text_lines
+from .report_sheets import detail_ids, details, overdue_count, overdue_sheet
+from .report_summary import summary_sheet
+from .styles import Palette, printed_workbook
 from .writer import (
     HeaderInfo,
     ProgressCallback,
-    StreamSheet,
     Ticker,
     check_target,
     discard,
     save_atomically,
 )
 
-CODE_LABEL = "校验码"
-LAYOUT = 2  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
-MOMENT_LABEL = "历史记录截至"
-
-SUMMARY_COLUMNS = tuple(
-    Column("", w, i > 0) for i, w in enumerate((34, 10, 10, 14, 10, 10, 10, 10, 10, 10, 11, 10))
-)
-PROBLEM_HEADINGS = (
-    "问题总数",
-    "本月新增",
-    "已销号（累计）",
-    "本月销号",
-    "长期坚持",
-    "正在整改",
-    "其中逾期",
-    "销号率",
-)
-MEASURE_HEADINGS = (
-    "措施总数",
-    "本月新增",
-    "已完成（累计）",
-    "本月完成",
-    "长期坚持",
-    "正在落实",
-    "其中逾期",
-    "完成率",
-)
-BREAKDOWN_EXTRA = ("措施总数", "已完成措施", "逾期措施")
+# the sheets' layout: bump on any change of what the sheets show (seal, rebuild). 3: last
+# month's figures beside this month's, 措施类型 totals, progress entries that say they were
+# imported, sheet titles of their own, header lines that fit their cells
+LAYOUT = 3
 
 
 @dataclass(frozen=True)
@@ -95,6 +72,16 @@ class Moment:
     head: journal.Head  # the history up to `stamp` (its code is the 校验码)
     made_at: str
     made: journal.Head  # the history when the report was made
+    previous: journal.Head | None = None  # the history at the end of the month before
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def before_last(self) -> dt.date:
+        """The last day of the month before (what 上月数 describes)."""
+        return self.first - dt.timedelta(days=1)
 
     @property
     def last(self) -> dt.date:
@@ -111,10 +98,12 @@ class Moment:
             "code": self.head.code,
             "made_at": self.made_at,
             "made": [self.made.seq, self.made.hash],
+            "previous": [self.previous.seq, self.previous.hash] if self.previous else None,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Moment:
+        previous = data.get("previous")
         return cls(
             int(data["year"]),
             int(data["month"]),
@@ -124,6 +113,7 @@ class Moment:
             journal.Head(int(data["head"][0]), str(data["head"][1])),
             str(data["made_at"]),
             journal.Head(int(data["made"][0]), str(data["made"][1])),
+            journal.Head(int(previous[0]), str(previous[1])) if previous else None,
         )
 
 
@@ -137,12 +127,13 @@ def report_moment(ledger: Ledger, year: int, month: int) -> Moment:
         raise LedgerError(f"{format_month(year, month)}还没有到，不能生成月报。")
     made_at = ledger.stamp()
     made = journal.head(ledger.db)
+    before = dt.date(year, month, 1) - dt.timedelta(days=1)
+    previous = journal.head(ledger.db, until=until_stamp(before))
     if (year, month) == (today.year, today.month):
-        return Moment(year, month, made_at, True, today, made, made_at, made)
+        return Moment(year, month, made_at, True, today, made, made_at, made, previous)
     stamp = until_stamp(last)
-    return Moment(
-        year, month, stamp, False, last, journal.head(ledger.db, until=stamp), made_at, made
-    )
+    head = journal.head(ledger.db, until=stamp)
+    return Moment(year, month, stamp, False, last, head, made_at, made, previous)
 
 
 def build_report(
@@ -167,12 +158,43 @@ def build_report(
     with ledger.db.atomic():  # one read: the moment, the header and the figures agree
         moment = report_moment(ledger, year, month)
         info = HeaderInfo.of(ledger)
-        source = ledger if moment.current else snapshot(ledger, moment.today, upto=moment.head.seq)
+        source = ledger if moment.current else past(ledger, moment.today, upto=moment.head.seq)
         try:
-            return _write(ledger, source, target, moment, info, progress, full=full_history)
+            _refuse_before_start(ledger, moment)
+            before = previous_figures(ledger, moment, past)
+            return _write(ledger, source, target, moment, info, before, progress, full=full_history)
         finally:
             if source is not ledger:
                 source.close()
+
+
+def _refuse_before_start(ledger: Ledger, moment: Moment) -> None:
+    """A month that ended before the ledger was made has no report: a page of zeros checking as
+    consistent would say the branch had no problems, not that it had not begun. (A month in which
+    the ledger existed but held no problems gets its report, which says so plainly.)"""
+    if moment.head.seq:
+        return
+    first = Journal.select(fn.MIN(Journal.at)).bind(ledger.db).scalar()
+    month = format_month(moment.year, moment.month)
+    since = (
+        f"（台账的第一条记录是{format_date(dt.date.fromisoformat(first[:10]))}）" if first else ""
+    )
+    raise LedgerError(f"{month}底这个台账还不存在{since}，没有可以报告的内容，不能生成该月的月报。")
+
+
+def previous_figures(ledger: Ledger, moment: Moment, rebuilt) -> Figures:
+    """Last month's figures: the ledger at the end of the month before, `rebuilt(ledger, day,
+    upto=seq)` (a checkpoint for a report being made, the journal itself for one being checked)."""
+    last = moment.before_last
+    first = dt.date(last.year, last.month, 1)
+    head = moment.previous
+    if head is None or head.seq == 0:
+        return Figures(first, last, last, Line())
+    source = rebuilt(ledger, last, upto=head.seq)
+    try:
+        return figures(source, first, last)
+    finally:
+        source.close()
 
 
 def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
@@ -191,12 +213,13 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
             settings.get(CONTACT_PERSON, ""),
             settings.get(CONTACT_PHONE, ""),
         )
+        before = previous_figures(ledger, moment, snapshot)
         wb = Workbook(write_only=True)
         palette = Palette(wb)
         palette.dry = True  # only what the sheets show is wanted, not a file
         try:
             with source.db.atomic():
-                return _visible(wb, palette, source, moment, info, None).sheets
+                return _visible(wb, palette, source, moment, info, before, None).sheets
         finally:
             discard(wb)
     finally:
@@ -213,7 +236,7 @@ def rebuild_totals(history: Ledger, payload: dict) -> dict:
     moment = Moment.from_json(payload["report"])
     source = snapshot(history, moment.today, upto=moment.head.seq)
     try:
-        numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
+        numbers = figures(source, moment.first, moment.last)
         return figures_json(numbers)["total"]
     finally:
         source.close()
@@ -234,18 +257,22 @@ def _visible(
     source: Ledger,
     moment: Moment,
     info: HeaderInfo,
+    before: Figures,
     progress: ProgressCallback,
 ) -> _Shown:
     """Write the three sheets people read; return what they show."""
-    title = f"{info.unit}{format_month(moment.year, moment.month)}整改工作进展情况"
-    numbers = figures(source, dt.date(moment.year, moment.month, 1), moment.last)
+    month = format_month(moment.year, moment.month)
+    title = f"{info.unit}{month}整改工作进展情况"
+    numbers = figures(source, moment.first, moment.last)
     ids = detail_ids(source, numbers.first)
     late = overdue_count(source, numbers.today)
     ticker = Ticker(progress, len(ids) + late)
     written = palette.record()
-    _summary(wb, palette, title, info, numbers, moment)
-    details(wb, palette, title, info, source, ids, numbers, ticker)
-    overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
+    summary_sheet(wb, palette, title, info, numbers, before, moment)
+    details(wb, palette, f"{info.unit}{month}整改明细表", info, source, ids, numbers, ticker)
+    overdue_sheet(
+        wb, palette, f"{info.unit}{month}逾期整改措施清单", info, source, numbers.today, ticker
+    )
     ticker.tell()
     palette.recording = None
     return _Shown(title, numbers, len(ids), late, [sheet.content() for sheet in written])
@@ -257,14 +284,15 @@ def _write(
     target: Path,
     moment: Moment,
     info: HeaderInfo,
+    before: Figures,
     progress: ProgressCallback,
     *,
     full: bool = False,
 ) -> ReportResult:
-    wb = Workbook(write_only=True)
+    wb = printed_workbook()  # Arial 10 as the default: the page width means the same everywhere
     try:
         palette = Palette(wb)
-        shown = _visible(wb, palette, source, moment, info, progress)
+        shown = _visible(wb, palette, source, moment, info, before, progress)
         me = identity.identity(ledger.db)
         payload = {
             "format": seal.FORMAT,
@@ -272,7 +300,7 @@ def _write(
             "layout": LAYOUT,
             "ledger": {"id": me.ledger_id, "unit": info.unit, "public_key": me.public_key},
             "report": {**moment.as_json(), "title": shown.title},
-            "figures": figures_json(shown.numbers),
+            "figures": {**figures_json(shown.numbers), "before": figures_json(before)["total"]},
             "sheets": [sheet.as_json() for sheet in shown.sheets],
             "journal": chain.carried(ledger.db, moment.head, moment.year, moment.month, full=full),
         }
@@ -291,102 +319,3 @@ def _write(
         shown.overdue_measures,
         digest,
     )
-
-
-def _moment_line(numbers: Figures, moment: Moment) -> str:
-    span = f"{format_date(numbers.first)}至{format_date(numbers.last)}"
-    if moment.current:
-        when = f"{format_date(numbers.today)} {moment.stamp[11:16]}（本月尚未结束）"
-    else:
-        when = f"{format_date(numbers.last)}24时"
-    return f"统计时点：{when}；本月：{span}；逾期按{format_date(numbers.today)}判断。"
-
-
-# -- 汇总 ---------------------------------------------------------------------------------------
-def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None:
-    sheet = StreamSheet(wb, palette, "汇总", SUMMARY_COLUMNS)
-    set_page(sheet.ws, title_rows=None)
-    sheet_top(sheet, title, info, _moment_line(numbers, moment))
-    t = numbers.total
-    _section(sheet, "一、问题整改总体情况", ("项目", *PROBLEM_HEADINGS))
-    _figure_row(sheet, "查摆问题", _problem_values(t), "台账正文")
-    if numbers.closed_on_import:
-        sheet.note_row(
-            f"已销号中有 {numbers.closed_on_import} 个问题为“{MARK}”：从手工台账导入时原表已写销号，"
-            "未经本程序审核（明细中标出），请核实。",
-            height=18.0,
-        )
-    _section(sheet, "二、整改措施落实情况", ("项目", *MEASURE_HEADINGS))
-    _figure_row(sheet, "整改措施", _measure_values(t), "台账正文")
-    headings = (*PROBLEM_HEADINGS, *BREAKDOWN_EXTRA)
-    for number, label, rows in (
-        ("三", "问题类别", numbers.by_category),
-        ("四", "责任部门", numbers.by_department),
-        ("五", "整改批次", numbers.by_batch),
-    ):
-        if number == "四":  # the breakdowns by department and batch start the second page
-            sheet.ws.row_breaks.append(Break(id=sheet.row))
-        _section(sheet, f"{number}、按{label}统计", (label, *headings))
-        for name, line in rows:
-            _figure_row(sheet, name, _breakdown_values(line), "台账正文")
-        _figure_row(sheet, "合计", _breakdown_values(t), "台账合计")
-    sheet.append([], 8.0)
-    notes = (
-        "注：1. 问题总数不含已作废问题；正在整改 = 挂账 + 整改中 + 待销号；"
-        "问题总数 = 已销号 + 长期坚持 + 正在整改；销号率 = 已销号 ÷ 问题总数。\n"
-        "2. 本月新增按问题的发现日期统计，本月销号按销号日期统计，本月完成按措施完成日期统计；"
-        "其中逾期指有措施超过整改时限仍未完成的问题；按部门统计以问题的责任部门为准。"
-    )
-    width = sum(c.width for c in SUMMARY_COLUMNS)
-    sheet.note_row(notes, height=row_height(text_lines(notes, width)))
-    head = moment.head
-    sheet.note_row(
-        f"{CODE_LABEL}：{head.code}（{MOMENT_LABEL} {moment.stamp}，共 {head.seq} 条）",
-        "台账校验码",
-        20.0,
-    )
-    sheet.note_row(
-        "校验码是生成本报表时台账历史记录的指纹；报表另带生成台账的签名。核对方法：在整改台账程序中"
-        "点“文件 → 核对月报…”，选择本文件；或运行命令 zhenggai-cli verify-report 本文件。"
-        "可查出报表生成后表中数字或行被改动，以及台账历史被改写、删除或补记。",
-        height=30.0,
-    )
-
-
-def _section(sheet: StreamSheet, caption: str, headings: tuple[str, ...]) -> None:
-    sheet.append([])
-    row = sheet.append([sheet.cell(caption, "台账小标题")], 22.0)
-    sheet.merge(row, 1, row, sheet.width)
-    sheet.heading_row(list(headings))
-
-
-def _problem_values(t: Line) -> list:
-    return [t.problems, t.new, t.closed, t.closed_in_month, t.long_term, t.open, t.overdue, t.rate]
-
-
-def _measure_values(t: Line) -> list:
-    return [
-        t.measures,
-        t.measures_new,
-        t.measures_done,
-        t.measures_done_in_month,
-        t.measures_long_term,
-        t.measures_open,
-        t.measures_overdue,
-        t.measures_rate,
-    ]
-
-
-def _breakdown_values(t: Line) -> list:
-    return [*_problem_values(t), t.measures, t.measures_done, t.measures_overdue]
-
-
-def _figure_row(sheet: StreamSheet, label: str, values: list, style: str) -> None:
-    total = style == "台账合计"
-    cells = [sheet.cell(label, "台账合计" if total else "台账正文")]
-    for i, value in enumerate(values):
-        if i == 7:  # the rate
-            cells.append(sheet.cell(value, "台账合计百分比" if total else "台账百分比"))
-        else:
-            cells.append(sheet.cell(value, "台账合计" if total else "台账数字"))
-    sheet.append(cells, row_height(text_lines(label, SUMMARY_COLUMNS[0].width)))

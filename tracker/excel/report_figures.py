@@ -21,6 +21,7 @@ from ..import_closure import closed_on_import_condition
 from ..ledger import Ledger
 from ..models import Batch, Category, Department, Measure, Problem
 from ..overdue import closure_rate, overdue_measure_condition
+from ..tags import codes as tag_codes
 
 OPEN_STATUSES = (workflow.LISTED, workflow.IN_PROGRESS, workflow.PENDING)  # 正在整改
 NO_CATEGORY, NO_DEPARTMENT, NO_BATCH = "未分类", "未指定部门", "未归入批次"
@@ -44,6 +45,13 @@ class Line:
     measures_long_term: int = 0
     measures_open: int = 0
     measures_overdue: int = 0
+    # 措施类型: measures carrying each tag, and the money recovered or returned (分)
+    tags_rules: int = 0
+    tags_accountability: int = 0
+    tags_recovery: int = 0
+    tags_study: int = 0
+    tags_lessons: int = 0
+    recovered_cents: int = 0
 
     @property
     def rate(self) -> float:
@@ -107,16 +115,20 @@ def figures(source: Ledger, first: dt.date, last: dt.date) -> Figures:
             line.open += n
     overdue = Case(None, [(overdue_measure_condition(today), 1)], 0)
     columns = (*group, Measure.status, _in(Problem.found_on, first, last))
-    columns += (_in(Measure.done_on, first, last), overdue)
+    columns += (_in(Measure.done_on, first, last), overdue, Measure.tags)
     measures = (
-        source.select(Measure, *columns, fn.COUNT(Measure.id))
+        source.select(Measure, *columns, fn.COUNT(Measure.id), fn.SUM(Measure.amount_cents))
         .join(Problem, JOIN.INNER, on=(Measure.problem == Problem.id))
         .where((Problem.status != workflow.VOID) & (Measure.status != workflow.M_VOID))
         .group_by(*_by(columns))
         .tuples()
     )
-    for cat, dept, batch, status, new, done_now, late, n in measures:
+    for cat, dept, batch, status, new, done_now, late, tagged, n, cents in measures:
         line = lines[(cat, dept, batch)]
+        for code in tag_codes(tagged):
+            name = f"tags_{code}"
+            setattr(line, name, getattr(line, name) + n)
+        line.recovered_cents += cents or 0
         line.measures += n
         line.measures_new += n if new else 0
         line.measures_overdue += n if late else 0

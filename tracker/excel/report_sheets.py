@@ -19,30 +19,33 @@ from ..models import Department, Extension, Measure, Problem
 from ..overdue import is_overdue, overdue_measure_condition
 from ..queries import LEADER, OWNER, Filter, problem_ids
 from .report_figures import Figures
-from .rows import ProblemGroup, fetch_groups
+from .rows import ProblemGroup, fetch_groups, progress_entry
 from .styles import Column, row_height, set_page, text_lines
-from .writer import HeaderInfo, StreamSheet, Ticker
+from .writer import HeaderInfo, StreamSheet, Ticker, info_lines
 
 HEADING_ROW = 4  # title, header line, moment line, headings
 
 
+# widths for A4 landscape at about 91% (measured in LibreOffice; the sheet is fitted to the page
+# width): 10 pt prints at 9.1 pt
 DETAIL_COLUMNS = (
-    Column("序号", 5, True),
-    Column("问题编号", 10, True),
-    Column("问题类别", 9, True),
-    Column("问题描述（具体表现）", 26),
-    Column("责任领导", 8, True),
-    Column("责任部门", 12, True),
-    Column("问题状态", 9, True),
-    Column("整改措施", 24),
-    Column("责任人", 8, True),
-    Column("整改时限", 15, True),
-    Column("措施状态", 9, True),
-    Column("逾期天数", 9, True),
-    Column("延期次数", 9, True),
-    Column("本月进展", 30),
-    Column("销号时间", 14, True),
+    Column("序号", 4.5, True),
+    Column("问题编号", 9.5, True),
+    Column("问题类别", 8, True),
+    Column("问题描述（具体表现）", 19),
+    Column("责任领导", 7, True),
+    Column("责任部门", 9.5, True),
+    Column("问题状态", 6.5, True),
+    Column("整改措施", 18),
+    Column("责任人", 7, True),
+    Column("整改时限", 11, True),
+    Column("措施状态", 6.5, True),
+    Column("逾期天数", 6.5, True),
+    Column("延期次数", 6.5, True),
+    Column("本月进展", 21),
+    Column("销号时间", 10, True),
 )
+_WIDTH = {c.heading: c.width for c in DETAIL_COLUMNS}
 DETAIL_PROBLEM_COLUMNS = (1, 2, 3, 4, 5, 6, 7, 15)
 OVERDUE_COLUMNS = (
     Column("序号", 5, True),
@@ -61,7 +64,7 @@ OVERDUE_COLUMNS = (
 def sheet_top(sheet: StreamSheet, title: str, info: HeaderInfo, line: str) -> None:
     sheet.title_row(title)
     sheet.info_row(info.parts())
-    sheet.note_row(line, "台账表头信息", 22.0)
+    sheet.note_row(line, "台账表头说明", 22.0 * info_lines(line, sheet.columns))
 
 
 # -- 明细 ---------------------------------------------------------------------------------------
@@ -82,7 +85,7 @@ def details(wb, palette, title, info, source, ids, numbers: Figures, ticker: Tic
     set_page(sheet.ws, title_rows=f"{HEADING_ROW}:{HEADING_ROW}")
     sheet_top(
         sheet,
-        f"{title}明细",
+        title,
         info,
         f"本表列出本月前尚未销号和本月销号的问题，共 {len(ids)} 个；"
         f"本月进展为{format_date(numbers.first)}至{format_date(numbers.last)}的整改进展。",
@@ -112,11 +115,19 @@ def _detail_group(sheet: StreamSheet, number: int, g: ProblemGroup, today: dt.da
         if m is None:
             lines.append(1)
             continue
-        text = "\n".join(f"{format_date(on)}：{t}" for on, _, t in m.progress)
+        text = month_progress(m)
         lines.append(
-            max(text_lines(m.text, 24), text_lines(text, 30), text_lines(m.deadline_text, 15))
+            max(
+                text_lines(m.text, _WIDTH["整改措施"]),
+                text_lines(text, _WIDTH["本月进展"]),
+                text_lines(m.deadline_text, _WIDTH["整改时限"]),
+                text_lines(m.owner, _WIDTH["责任人"]),
+            )
         )
-    need = text_lines(g.description, 26)
+    need = max(
+        text_lines(g.description, _WIDTH["问题描述（具体表现）"]),
+        text_lines(g.department, _WIDTH["责任部门"]),
+    )
     if need > sum(lines):
         lines[-1] += need - sum(lines)
     first = sheet.row + 1
@@ -151,7 +162,12 @@ def _measure_cell(c: int, m, late: bool, today: dt.date):
         return (today - m.deadline_date).days if late else None
     if c == 13:
         return len(m.extensions) or None
-    return "\n".join(f"{format_date(on)}：{text}" for on, _, text in m.progress)  # 14
+    return month_progress(m)  # 14
+
+
+def month_progress(m) -> str:
+    """The month's progress entries of a measure, each with its date (not its author)."""
+    return "\n".join(progress_entry(*entry, with_author=False) for entry in m.progress)
 
 
 # -- 逾期 ---------------------------------------------------------------------------------------
@@ -200,7 +216,7 @@ def overdue_sheet(wb, palette, title, info, source, today: dt.date, ticker: Tick
     set_page(sheet.ws, title_rows=f"{HEADING_ROW}:{HEADING_ROW}")
     sheet_top(
         sheet,
-        f"{title}逾期措施",
+        title,
         info,
         f"截至{format_date(today)}超过整改时限仍未完成的整改措施，按时限先后排列。",
     )

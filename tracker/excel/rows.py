@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from peewee import JOIN, SQL
 
 from .. import workflow
+from ..dates import format_date
 from ..errors import LedgerDataError
 from ..ledger import Ledger
 from ..models import (
+    PROGRESS_IMPORTED,
+    PROGRESS_IMPORTED_UNDATED,
     Batch,
     Category,
     Department,
@@ -70,7 +73,10 @@ class MeasureLine:
     deadline_date: dt.date | None
     status: str
     done_on: dt.date | None
-    progress: list[tuple[dt.date, str, str]] = field(default_factory=list)  # (on, author, text)
+    tags: str = ""
+    amount_cents: int | None = None
+    # (on, author, text, origin)
+    progress: list[tuple[dt.date, str, str, str]] = field(default_factory=list)
     extensions: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, at)
 
 
@@ -94,6 +100,21 @@ class ProblemGroup:
     reviewer: str = ""  # empty on a closed problem: 导入时已销号 (tracker/import_closure.py)
     measures: list[MeasureLine] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+
+
+def progress_entry(
+    on: dt.date, author: str, text: str, origin: str = "", *, with_author: bool = True
+) -> str:
+    """One progress entry as the tables write it, dated by when it happened: “2026年3月5日
+    李娜：召开专题会议…”. An entry taken from an imported workbook says so, and one the workbook
+    gave no date for is not dated by the day it was imported."""
+    if origin == PROGRESS_IMPORTED_UNDATED:
+        return f"原表记载（{format_date(on)}导入，未注明日期）：{text}"
+    if origin == PROGRESS_IMPORTED:
+        return f"{format_date(on)}（原表记载）：{text}"
+    if with_author and author:
+        return f"{format_date(on)} {author}：{text}"
+    return f"{format_date(on)}：{text}"
 
 
 def fetch_groups(
@@ -188,6 +209,8 @@ def _measures(
                 Measure.deadline_date,
                 Measure.status,
                 Measure.done_on,
+                Measure.tags,
+                Measure.amount_cents,
             )
         )
         .where(_among(ledger, Measure.problem, ids) & (Measure.status != workflow.M_VOID))
@@ -195,7 +218,7 @@ def _measures(
     )
     out = {}
     for row in _rows(ledger, query):
-        pid, mid, seq, text, who, dept, dl_text, dl_kind, dl_date, status, done = row
+        pid, mid, seq, text, who, dept, dl_text, dl_kind, dl_date, status, done, tags, cents = row
         line = MeasureLine(
             mid,
             seq,
@@ -207,6 +230,8 @@ def _measures(
             _day(dl_date),
             status,
             _day(done),
+            tags or "",
+            cents,
         )
         out[mid] = line
         group = groups.get(pid)
@@ -222,17 +247,19 @@ def _progress(
     between: tuple[dt.date, dt.date] | None,
 ) -> None:
     query = (
-        Progress.select(Progress.measure, Progress.on, Progress.author, Progress.text)
+        Progress.select(
+            Progress.measure, Progress.on, Progress.author, Progress.text, Progress.origin
+        )
         .join(Measure, on=(Progress.measure == Measure.id))
         .where(_among(ledger, Measure.problem, ids))
         .order_by(Progress.measure, Progress.on, Progress.id)
     )
     if between is not None:
         query = query.where((Progress.on >= between[0]) & (Progress.on <= between[1]))
-    for mid, on, author, text in _rows(ledger, query):
+    for mid, on, author, text, origin in _rows(ledger, query):
         line = measures.get(mid)
         if line is not None:
-            line.progress.append((_day(on), author or "", text or ""))
+            line.progress.append((_day(on), author or "", text or "", origin or ""))
 
 
 def _extensions(ledger: Ledger, ids: list[int], measures: dict[int, MeasureLine]) -> None:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..fonts import Faces
 
 SONG, FANGSONG, HEI = "宋体", "仿宋", "黑体"
 BODY_SIZE = 10
@@ -42,13 +45,18 @@ _body = Font(name=FANGSONG, size=BODY_SIZE)
 _bold_body = Font(name=FANGSONG, size=BODY_SIZE, bold=True)
 _red_body = Font(name=FANGSONG, size=BODY_SIZE, bold=True, color=OVERDUE_RED)
 
-# name -> NamedStyle. The names show in Excel's cell-style gallery, so they are Chinese.
+# name -> NamedStyle. The names show in Excel's cell-style gallery, so they are Chinese. Signed
+# formats are written with the sign escaped (`\+0`), the way LibreOffice writes them back: a
+# report opened and saved there keeps exactly the format its seal recorded.
 NAMED_STYLES: dict[str, NamedStyle] = {
     s.name: s
     for s in (
         _style("台账标题", Font(name=HEI, size=18), _TITLE),
         _style("台账小标题", Font(name=HEI, size=12), Alignment(vertical="center")),
         _style("台账表头信息", Font(name=SONG, size=11), Alignment(vertical="center")),
+        _style(  # a header line across the table, wrapped: a long one stays on the page
+            "台账表头说明", Font(name=SONG, size=11), Alignment(vertical="center", wrap_text=True)
+        ),
         _style("台账列名", Font(name=HEI, size=10.5), _CENTER, border=BORDER, fill=HEADER_FILL),
         _style("台账正文", _body, _LEFT, border=BORDER),
         _style("台账居中", _body, _CENTER, border=BORDER),
@@ -66,12 +74,65 @@ NAMED_STYLES: dict[str, NamedStyle] = {
             fill=TOTAL_FILL,
             number_format="0.0%",
         ),
-        _style("台账增减", _body, _CENTER, border=BORDER, number_format="+0;-0;0"),
-        _style("台账增减百分点", _body, _CENTER, border=BORDER, number_format="+0.0%;-0.0%;0.0%"),
+        _style("台账增减", _body, _CENTER, border=BORDER, number_format=r"\+0;\-0;0"),
+        _style(
+            "台账增减百分点", _body, _CENTER, border=BORDER, number_format=r"\+0.0%;\-0.0%;0.0%"
+        ),
+        _style("台账金额", _body, _CENTER, border=BORDER, number_format="0.00"),
+        _style("台账增减金额", _body, _CENTER, border=BORDER, number_format=r"\+0.00;\-0.00;0.00"),
         _style("台账注释", Font(name=SONG, size=10), Alignment(vertical="top", wrap_text=True)),
         _style("台账校验码", Font(name=SONG, size=10, bold=True), Alignment(vertical="center")),
+        _style(
+            "台账提醒",
+            Font(name=SONG, size=11, bold=True, color=OVERDUE_RED),
+            Alignment(vertical="center", wrap_text=True),
+        ),
     )
 }
+
+
+TITLE_SIZE = 20  # a printed table's title (二号 22 pt is for documents; tables use a size less)
+
+
+def printed_styles(faces: Faces, size: float) -> dict[str, NamedStyle]:
+    """The named styles of a table made to be printed (the export, the three lists): the title in
+    the official title face, headings in 黑体, cells in `faces.table` at `size`, header lines and
+    notes in 宋体; titles wrap (a long filter note makes a long title)."""
+    out = {}
+    for name, template in NAMED_STYLES.items():
+        font = template.font
+        if name == "台账标题":
+            font = Font(name=faces.title, size=TITLE_SIZE)
+        elif name in ("台账列名", "台账小标题"):
+            font = Font(name=faces.heading, size=size if name == "台账列名" else font.size)
+        elif font.name == FANGSONG:
+            font = Font(name=faces.table, size=size, bold=font.bold, color=font.color)
+        else:  # header lines and notes: never smaller than the cells
+            size_here = max(font.size, size)
+            font = Font(name=faces.plain, size=size_here, bold=font.bold, color=font.color)
+        alignment = _TITLE_WRAPPED if name == "台账标题" else template.alignment
+        out[name] = NamedStyle(
+            name=name,
+            font=font,
+            fill=template.fill,
+            border=template.border,
+            alignment=alignment,
+            number_format=template.number_format,
+        )
+    return out
+
+
+_TITLE_WRAPPED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def printed_workbook() -> Workbook:
+    """A write-only workbook whose default font is Arial 10: a column-width unit is then 7 pixels
+    in Excel and WPS and about the same in LibreOffice (which prints Arial with a metric twin),
+    so a table laid out for the page fits it in all three. (The default Calibri becomes DejaVu
+    Sans on a computer without it, a unit a quarter wider: the table no longer fits.)"""
+    wb = Workbook(write_only=True)
+    wb._fonts = IndexedList([Font(name="Arial", size=10)])
+    return wb
 
 
 class Palette:
@@ -79,9 +140,10 @@ class Palette:
 
     A cell then carries only the id; nothing is copied or looked up per cell. The quote variant
     (quotePrefix) marks text that starts like a formula, so Excel keeps it text when edited.
+    `styles` replaces the default looks (`printed_styles`).
     """
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, styles: dict[str, NamedStyle] | None = None) -> None:
         self._arrays: dict[str, StyleArray] = {}
         self._ids: dict[tuple[str, bool], str] = {}
         self.formats: dict[str, str] = {}  # style id -> number format code (what a seal records)
@@ -89,7 +151,7 @@ class Palette:
         self.dry = (
             False  # record what sheets show without writing them (a report rebuilt to compare)
         )
-        for name, template in NAMED_STYLES.items():
+        for name, template in (styles or NAMED_STYLES).items():
             style = NamedStyle(
                 name=name,
                 font=template.font,
@@ -171,14 +233,28 @@ def row_height(lines: int) -> float:
 PAGE_FOOTER = "第 &P 页 共 &N 页"
 
 
-def set_page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
+def set_page(
+    ws,
+    *,
+    title_rows: str | None,
+    landscape: bool = True,
+    scale: int | None = None,
+    footer_size: float = 9,
+) -> None:
     """A4, fitted to the page width (as many pages tall as needed), the table's heading rows
-    repeated on every page, page numbers in the footer, narrow margins, centred horizontally."""
+    repeated on every page, page numbers in the footer, narrow margins, centred horizontally.
+
+    With `scale` (percent) the page is printed at that size instead of fitted: a table laid out
+    for the page (`tracker.excel.printing`) keeps its planned page breaks, which Excel ignores on
+    a sheet fitted to a page."""
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = scale
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
@@ -189,4 +265,4 @@ def set_page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
     ws.page_margins.footer = 0.25
     ws.oddFooter.center.text = PAGE_FOOTER
     ws.oddFooter.center.font = SONG
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = footer_size

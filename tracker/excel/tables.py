@@ -15,7 +15,7 @@ from typing import Any
 
 from .cells import as_text, read_date
 from .columns import prefer_status_words
-from .headers import HeaderGuess, find_header, looks_like_data, may_be_header
+from .headers import IGNORE, HeaderGuess, find_header, looks_like_data, may_be_header
 from .reader import Sheet, column_letter
 from .records import Column, Table
 
@@ -81,6 +81,8 @@ def _table(sheet: Sheet, guess: HeaderGuess, end: int, title: str) -> Table:
         if match is None and any(sheet.merged_across(r, c) for r in guess.rows):
             heading = f"{heading}（{column_letter(c)}列）"  # under a heading merged across columns
         field_name, confidence = (match.field, match.confidence) if match else (None, 0.0)
+        if c in sheet.ignored:
+            field_name, confidence = IGNORE, 1.0
         columns.append(Column(c, heading.replace("\n", ""), field_name, confidence))
     header_rows = tuple(r + 1 for r in guess.rows)
     return Table(sheet.name, header_rows, (guess.rows[-1] + 1, end), title, columns)

@@ -27,7 +27,8 @@ from ..exchange.seal import Seal, read_file, shown_sheets
 from ..ledger import Ledger
 from ..models import Journal
 from .reader import sniff
-from .report import CODE_LABEL, MOMENT_LABEL, Moment
+from .report import Moment
+from .report_summary import CODE_LABEL, MOMENT_LABEL
 
 _MOMENT = re.compile(MOMENT_LABEL + r"\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")
 MAX_LISTED = 10

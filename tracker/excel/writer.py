@@ -194,15 +194,32 @@ class StreamSheet:
         )
         self.merge(row, 1, row, self.width)
 
-    def info_row(self, parts: Sequence[str], style: str = "台账表头信息") -> None:
-        """One line of `label：value` parts spread over the table's width, each part merged."""
-        if len(parts) > self.width:
-            parts = ["    ".join(parts)]
-        bounds = _share_columns([c.width for c in self.columns], [text_units(p) + 6 for p in parts])
+    def info_row(
+        self,
+        parts: Sequence[str],
+        style: str = "台账表头信息",
+        *,
+        height: float = 24.0,
+        room: float = 0.0,
+    ) -> None:
+        """`label：value` parts on one line across the table, each in merged cells wide enough
+        for its text at the header font (which is larger than the body's). Where the columns
+        cannot give every part room, the parts share one cell across the table, set apart by
+        spaces (wrapped to a second line in the same row if need be): never one over another."""
+        bounds = _info_bounds(self.columns, parts, room)
+        if bounds is None:
+            text = INFO_GAP.join(parts)
+            lines = info_lines(text, self.columns)
+            wrapped = "台账表头说明" if style == "台账表头信息" else style
+            row = self.append(
+                [self.cell(text, wrapped), *([None] * (self.width - 1))], height * lines
+            )
+            self.merge(row, 1, row, self.width)
+            return
         cells: list = [None] * self.width
         for k, text in enumerate(parts):
             cells[bounds[k]] = self.cell(text, style)
-        row = self.append(cells, 24.0)
+        row = self.append(cells, height)
         for k in range(len(parts)):
             self.merge(row, bounds[k] + 1, row, bounds[k + 1])
 
@@ -218,6 +235,44 @@ class StreamSheet:
         cells: list = [self.cell(text, style), *(None for _ in range(self.width - 1))]
         row = self.append(cells, height)
         self.merge(row, 1, row, self.width)
+
+
+INFO_SCALE = 1.15  # the header lines' 11 pt 宋体 against the 10 pt the unit estimate is for
+INFO_GAP = "\u3000" * 3  # between header parts sharing one cell
+
+
+def info_lines(text: str, columns: Sequence[Column]) -> int:
+    """Lines a header line takes across the whole table, at the header font."""
+    return -int(-(text_units(text) * INFO_SCALE + 2) // sum(c.width for c in columns))
+
+
+def _info_bounds(
+    columns: Sequence[Column], parts: Sequence[str], room: float = 0.0
+) -> list[int] | None:
+    """Column runs for the parts of a header line (each `room` units wider than its text)."""
+    widths = [c.width for c in columns]
+    return _fit_columns(widths, [text_units(p) * INFO_SCALE + 2 + room for p in parts])
+
+
+def _fit_columns(widths: list[float], needs: list[float]) -> list[int] | None:
+    """Bounds splitting the columns into len(needs) runs, each at least as wide as its need:
+    shared in proportion to the needs where that fits, else each just wide enough and the spare
+    columns to the last; None when they cannot all fit."""
+    bounds = _share_columns(widths, needs)
+    runs = zip(bounds[:-1], bounds[1:], needs, strict=True)
+    if all(sum(widths[a:b]) >= need for a, b, need in runs):
+        return bounds
+    bounds, col = [0], 0
+    for need in needs:
+        start, acc = col, 0.0
+        while col < len(widths) and (col == start or acc < need):
+            acc += widths[col]
+            col += 1
+        if acc < need:
+            return None
+        bounds.append(col)
+    bounds[-1] = len(widths)
+    return bounds
 
 
 def _share_columns(widths: list[float], needs: list[float]) -> list[int]:
@@ -405,30 +460,58 @@ def check_overwrite(path: str | os.PathLike, overwrite: bool = False) -> None:
     it (`is_our_workbook`); any other needs the user's consent (`overwrite`, from `--overwrite`
     or the GUI's 覆盖 button), else OverwriteRefusedError."""
     target = Path(path)
-    if overwrite or not target.exists() or is_our_workbook(target):
+    if overwrite or not target.exists() or is_ours(target):
         return
     raise OverwriteRefusedError(
         f"“{target}” 已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。"
-        "为免覆盖别人的表格，请换一个文件名；确定要覆盖，请在命令行加 --overwrite。",
+        "为免覆盖别人的文件，请换一个文件名；确定要覆盖，请在命令行加 --overwrite。",
         target,
     )
 
 
+def is_ours(path: str | os.PathLike) -> bool:
+    """Was `path` (a workbook, or a .docx) written by this program and not saved since by another?"""
+    if Path(path).suffix.lower() == ".docx":
+        return is_our_document(path)
+    return is_our_workbook(path)
+
+
 def is_our_workbook(path: str | os.PathLike) -> bool:
     """Was `path` written by this program (an export or a report) and not saved since by another?"""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            custom = _small_part(archive, "docProps/custom.xml")
-            core = _small_part(archive, "docProps/core.xml")
-    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
+    parts = _parts(path, "docProps/custom.xml", "docProps/core.xml")
+    if parts is None:
         return False
-    try:
-        props = ElementTree.fromstring(custom)
-        editor = ElementTree.fromstring(core).find(f"{{{CP_NS}}}lastModifiedBy")
-    except ElementTree.ParseError:
-        return False
+    props, core = parts
+    editor = core.find(f"{{{CP_NS}}}lastModifiedBy")
     marked = any(p.get("name") == MARKER for p in props)
     return marked and editor is not None and editor.text == EDITOR
+
+
+def is_our_document(path: str | os.PathLike) -> bool:
+    """The same for a Word document: python-docx has no custom properties, so the mark is its
+    keywords; Word and WPS set the last editor when they save."""
+    parts = _parts(path, "docProps/core.xml")
+    if parts is None:
+        return False
+    (core,) = parts
+    editor, keywords = core.find(f"{{{CP_NS}}}lastModifiedBy"), core.find(f"{{{CP_NS}}}keywords")
+    return (
+        editor is not None
+        and editor.text == EDITOR
+        and keywords is not None
+        and keywords.text == MARKER
+    )
+
+
+def _parts(path: str | os.PathLike, *names: str) -> list | None:
+    """Small XML parts of a zipped file, parsed (None when it is not such a file)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [ElementTree.fromstring(_small_part(archive, name)) for name in names]
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
+        return None
+    except ElementTree.ParseError:
+        return None
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -450,20 +533,26 @@ def save_atomically(wb: Workbook, target: Path) -> None:
     """Save under a temporary name beside `target`, then rename it into place in one step; the
     workbook is marked as ours, and a folder that cannot be written is named in the refusal."""
     mark_as_ours(wb)
+    replace_atomically(target, wb.save, "Excel 或 WPS")
+
+
+def replace_atomically(target: Path, save: Callable[[Path], object], programs: str) -> None:
+    """`save(temp)` beside `target`, then the file renamed into place in one step: a cancelled or
+    failed save never leaves half a file, and the one it replaces stays whole until then."""
     # Not mkstemp: its 0600 mode would stay on the renamed file; open(…, "x") honours the umask.
-    temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.xlsx")
+    temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}{target.suffix}")
     try:
         with open(temp, "xb"):
             pass
     except OSError as exc:
         raise StorageError(_unwritable(target.parent, os_reason(exc))) from exc
     try:
-        wb.save(temp)
+        save(temp)
         try:
             os.replace(temp, target)
         except PermissionError:
             raise LedgerError(
-                f"无法写入“{target}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。"
+                f"无法写入“{target}”：文件可能正在 {programs} 中打开，请关闭后重试。"
             ) from None
     except OSError as exc:
         raise StorageError(_unwritable(target.parent, os_reason(exc))) from exc

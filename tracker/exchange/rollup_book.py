@@ -15,7 +15,7 @@ from .. import journal
 from ..dates import format_date, format_month
 from ..excel.report import Moment
 from ..excel.report_sheets import sheet_top
-from ..excel.styles import Column, Palette, row_height, set_page, text_lines
+from ..excel.styles import Column, Palette, printed_workbook, row_height, set_page, text_lines
 from ..excel.writer import (
     HeaderInfo,
     ProgressCallback,
@@ -69,7 +69,7 @@ COMPARED = (
     ("销号率", "rate"),
     ("措施完成率", "measures_rate"),
 )
-LAYOUT = 1  # bump on any change of what the sheets show (seal, rebuild)
+LAYOUT = 2  # bump on any change of what the sheets show (seal, rebuild); 2: header lines that fit
 SIGNATURES = ("填报人：", "审核人：", "机关党委书记（签字）：", "日期：    年  月  日", "（盖章）")
 
 
@@ -90,7 +90,7 @@ def build_rollup(
         moment = Moment(year, month, made_at, True, today, head, made_at, head)
         info = HeaderInfo.of(ledger)
         result = rollup(ledger, year, month)
-        wb = Workbook(write_only=True)
+        wb = printed_workbook()  # Arial 10 as the default: the page width means the same everywhere
         try:
             palette = Palette(wb)
             sheets = _visible(wb, palette, result, info, moment)
@@ -316,5 +316,8 @@ def _overdue(wb, palette: Palette, result: Rollup, info: HeaderInfo) -> None:
             sheet.cell(v, "台账居中" if col.centered else "台账正文")
             for v, col in zip(values, OVERDUE_COLUMNS, strict=True)
         ]
-        lines = max(text_lines(o["description"] or "", 34), text_lines(o["measure"] or "", 34))
+        lines = max(
+            text_lines(v if isinstance(v, str) else "", col.width)
+            for v, col in zip(values, OVERDUE_COLUMNS, strict=True)
+        )
         sheet.append(cells, row_height(lines))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from .. import tags as tag_rules
 from ..changes import Changes
 from ..dates import format_date
 from ..deadlines import IMMEDIATE, NONE, UNKNOWN, Deadline, parse_deadline
@@ -34,6 +35,8 @@ class MeasureInput:
     department: int | None = None
     deadline: str | dt.date | None = None
     done_on: dt.date | None = None  # given for a measure that is already complete (import, demo)
+    tags: tuple[str, ...] | None = None  # 措施类型 codes (`tracker.tags`); None: not given
+    amount: int | None = None  # 挽回损失/清退资金 in 分 (with the RECOVERY tag only)
 
 
 def deadline_fields(value, anchor: dt.date) -> tuple[dict, Deadline]:
@@ -91,6 +94,22 @@ def _clean_text(text: str) -> str:
     return text
 
 
+def tag_columns(given_tags, amount) -> dict:
+    """`tags` and `amount_cents` as stored: known tags in order; an amount only where money was
+    recovered or returned (挽回损失/清退资金), never negative."""
+    stored = tag_rules.normalise(given_tags or ())
+    if amount is not None:
+        if type(amount) is not int or amount < 0:
+            raise ValidationError("金额", "应为不小于 0 的金额（分）。")
+        if amount > tag_rules.MAX_CENTS:
+            raise ValidationError("金额", "数额过大，请核对（单位为元）。")
+        if tag_rules.RECOVERY not in tag_rules.codes(stored):
+            raise ValidationError(
+                "金额", f"只有“{tag_rules.LABELS[tag_rules.RECOVERY]}”类的措施才填写金额。"
+            )
+    return {"tags": stored, "amount_cents": amount}
+
+
 def insert_measure(
     unit: Unit, ledger: Ledger, problem_id: int, seq: int, m: MeasureInput, anchor: dt.date
 ) -> int:
@@ -116,6 +135,7 @@ def insert_measure(
         status=status,
         done_on=done_on,
         **columns,
+        **tag_columns(m.tags, m.amount),
     )
 
 
@@ -159,10 +179,13 @@ def update_measure(
     owner: int | None | object = KEEP,
     department: int | None | object = KEEP,
     deadline: str | dt.date | None | object = KEEP,
+    tags: tuple[str, ...] | object = KEEP,
+    amount: int | None | object = KEEP,
 ) -> Changes:
     """Edit a measure; a changed deadline here is a correction (use `extend_deadline` to extend).
 
-    Fields left at KEEP are not touched; None clears an owner or department.
+    Fields left at KEEP are not touched; None clears an owner, a department or the amount.
+    Tags replace the measure's tags (an amount left alone stays only while 挽回损失 does).
     """
     with Unit(ledger, "measure.edit") as unit:
         measure, problem = _rows(ledger, measure_id)
@@ -184,6 +207,12 @@ def update_measure(
                     parsed, f"第 {measure['seq']} 项措施的", due=due, today=ledger.today()
                 )
             )
+        if tags is not KEEP or amount is not KEEP:
+            new_tags = tag_rules.codes(measure["tags"]) if tags is KEEP else tags
+            new_amount = measure["amount_cents"] if amount is KEEP else amount
+            if amount is KEEP and tag_rules.RECOVERY not in new_tags:
+                new_amount = None
+            values.update(tag_columns(new_tags, new_amount))
         version = measure["version"] if expected_version is None else expected_version
         unit.update(Measure, measure_id, values, expected_version=version)
     return unit.changes

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -24,6 +27,11 @@ from PySide6.QtWidgets import (
 from tracker.detail import MeasureView
 from tracker.models import Person
 from tracker.services import MeasureInput
+from tracker.tags import HINTS as TAG_HINTS
+from tracker.tags import LABELS as TAG_LABELS
+from tracker.tags import ORDER as TAG_ORDER
+from tracker.tags import RECOVERY
+from tracker.tags import codes as tag_codes
 from ui.session import Session
 from ui.unsaved import mark_save_button
 from ui.widgets import DeadlineEdit, DictionaryCombo, resolve_all
@@ -85,12 +93,15 @@ class MeasureDialog(QDialog):
         form.addRow("责任人", self.owner)
         form.addRow("责任部门", self.department)
         form.addRow("整改时限", self.deadline)
+        self.tags = TagPicker()
+        form.addRow("措施类型", self.tags)
         layout.addLayout(form)
         if measure is not None:
             self.text.setPlainText(measure.text)
             select_entry(self.owner, measure.owner_id, measure.owner)
             select_entry(self.department, measure.department_id, measure.department)
             self.deadline.setText(measure.deadline_text)
+            self.tags.set_value(tag_codes(measure.tags), measure.amount_cents)
             layout.addWidget(
                 _hint(
                     "修改时限只用于更正录入错误；到期后需要推迟的，请使用“延期”，"
@@ -125,12 +136,51 @@ class MeasureDialog(QDialog):
             super().accept()
 
     def measure_input(self) -> MeasureInput:
+        chosen, amount = self.tags.value()
         return MeasureInput(
             self.text.toPlainText().strip(),
             self.owner.value(),
             self.department.value(),
             self.deadline.text(),
+            tags=chosen,
+            amount=amount,
         )
+
+
+class TagPicker(QWidget):
+    """措施类型: a box per kind of result (several may apply), and the amount recovered (元) once
+    挽回损失/清退资金 is ticked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for i, code in enumerate(TAG_ORDER):
+            box = QCheckBox(TAG_LABELS[code])
+            box.setToolTip(TAG_HINTS[code])
+            grid.addWidget(box, i // 3, i % 3)
+            self.boxes[code] = box
+        self.amount = QDoubleSpinBox()
+        self.amount.setRange(0, 1e12)
+        self.amount.setDecimals(2)
+        self.amount.setSuffix(" 元")
+        self.amount.setGroupSeparatorShown(True)
+        self.amount.setToolTip("挽回的损失或清退的资金，单位元（月报、整改情况报告按万元合计）")
+        self.amount.setEnabled(False)
+        grid.addWidget(QLabel("金额"), 2, 0)
+        grid.addWidget(self.amount, 2, 1, 1, 2)
+        self.boxes[RECOVERY].toggled.connect(self.amount.setEnabled)
+
+    def set_value(self, codes: tuple[str, ...], cents: int | None) -> None:
+        for code, box in self.boxes.items():
+            box.setChecked(code in codes)
+        self.amount.setValue((cents or 0) / 100)
+
+    def value(self) -> tuple[tuple[str, ...], int | None]:
+        chosen = tuple(code for code, box in self.boxes.items() if box.isChecked())
+        cents = round(self.amount.value() * 100) if RECOVERY in chosen else None
+        return chosen, (cents or None)
 
 
 class ExtendDialog(QDialog):

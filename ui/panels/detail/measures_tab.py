@@ -26,6 +26,7 @@ from tracker import services, workflow
 from tracker.dates import format_date
 from tracker.detail import MeasureView, ProblemDetail
 from tracker.services import MeasureInput
+from tracker.tags import codes as tag_codes
 from ui.session import Session
 
 from .common import (
@@ -253,6 +254,9 @@ class MeasuresTab(QWidget):
             changed["department"] = new.department
         if new.deadline != m.deadline_text:
             changed["deadline"] = new.deadline
+        given = new.tags is not None
+        if given and (new.tags != tag_codes(m.tags) or new.amount != m.amount_cents):
+            changed["tags"], changed["amount"] = new.tags, new.amount
         if changed:
             self.session.perform(
                 self, services.update_measure, m.id, expected_version=m.version, **changed
