@@ -10,7 +10,7 @@ from .dates import format_date, format_datetime
 from .labels import TABLE_LABELS, action_label, field_label, size_label
 from .ledger import Ledger
 from .models import Batch, Category, Department, Measure, Person, Problem, Source
-from .workflow import MEASURE_LABELS, STATUS_LABELS
+from .workflow import LOOKBACK_LABELS, MEASURE_LABELS, REQUEST_LABELS, STATUS_LABELS
 
 IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
 REFERENCES = {
@@ -30,6 +30,8 @@ DATE_FIELDS = {
     "held_on",
     "old_date",
     "new_date",
+    "due_on",
+    "checked_on",
 }
 HIDDEN = {
     "deadline_kind",
@@ -47,6 +49,11 @@ SHOWN_ON_CREATE = {
     "evidence": ["name", "size"],
     "extension": ["old_text", "new_text", "reason"],
     "import_source": ["file", "sheet", "row"],
+    "chase": ["whom", "way", "on", "note"],
+    "chase_measure": ["measure"],
+    "extension_request": ["new_text", "reason", "requested_by"],
+    "lookback": ["closed_on", "due_on"],
+    "sample_item": ["draw", "position"],
 }
 # An import sets everything at once: its history shows every value it set, in the order of the
 # problem's form (what the workbook said is then readable where the user looks for it).
@@ -117,7 +124,15 @@ class _Names:
                 self.cache[key] = row[0] if row else f"#{value}"
             return self.cache[key]
         if field == "status":
-            return STATUS_LABELS.get(value) or MEASURE_LABELS.get(value, value)
+            return (
+                STATUS_LABELS.get(value)
+                or MEASURE_LABELS.get(value)
+                or REQUEST_LABELS.get(value)
+                or LOOKBACK_LABELS.get(value, value)
+            )
+        if field == "measure":
+            found = self.measure(value)
+            return f"措施 {found[0]}" if found else f"#{value}"
         if field == "voided_from":
             return STATUS_LABELS.get(value, value)
         if field == "recurrence_of":

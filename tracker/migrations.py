@@ -18,13 +18,19 @@ from .models import (
     ALL_MODELS,
     Branch,
     BranchEntry,
+    Chase,
+    ChaseMeasure,
+    ExtensionRequest,
     ImportSource,
     Journal,
+    Lookback,
     Measure,
     Meta,
     Problem,
     Progress,
     ReceivedReport,
+    SampleDraw,
+    SampleItem,
 )
 
 SCHEMA_KEY = "schema_version"
@@ -70,11 +76,16 @@ INDEXES = [
     # version 7: the default order (queries.code_order, same expressions) walked in an index, so
     # the table's first page needs no sort of every problem; status makes it cover the 全部 view
     (Problem, ["substr(code, 1, 4)", "length(code)", "code", "id", "status"], "problem_code_order"),
+    # version 12: look-backs falling due, pending extension requests, repeats (tracker/followup)
+    (Lookback, ["status", "due_on"], "lookback_status_due"),
+    (ExtensionRequest, ["status", "measure_id"], "extension_request_status"),
+    (Problem, ["recurrence_of_id"], "problem_recurrence"),
 ]
 # Partial indexes: name -> the rows they hold.
 PARTIAL = {
     "problem_status_due": "nearest_due IS NOT NULL",
     "problem_status_closed": "closed_on IS NOT NULL",
+    "problem_recurrence": "recurrence_of_id IS NOT NULL",
 }
 
 
@@ -108,6 +119,15 @@ def _committee(db: Database) -> None:
         SchemaManager(model, db).create_all(safe=True)
 
 
+def _followup(db: Database) -> None:
+    """Version 12: following the work through — 催办, 延期申请, 回头看, 抽查 (tracker/followup)."""
+    for model in (Chase, ChaseMeasure, ExtensionRequest, Lookback, SampleDraw, SampleItem):
+        SchemaManager(model, db).create_all(safe=True)
+    _indexes(db)
+    if search_index.available(db):
+        search_index.create_vocabulary(db)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -119,6 +139,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     7: _indexes,
     8: _identity,
     9: _committee,
+    12: _followup,  # 10 and 11 belong to other work (measure tags, the shared ledger)
 }
 LATEST = max([1, *STEPS])
 
