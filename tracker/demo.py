@@ -93,7 +93,9 @@ class _Random(random.Random):
 
 
 class _Generator:
-    def __init__(self, ledger: Ledger, rng: random.Random, now: dt.datetime, count: int) -> None:
+    def __init__(
+        self, ledger: Ledger, rng: random.Random, now: dt.datetime, count: int, seed: int = 0
+    ) -> None:
         self.ledger = ledger
         self.rng = rng
         self.now = now
@@ -111,6 +113,9 @@ class _Generator:
         self.deadlines: dict[str, tuple] = {}  # deadline text -> (columns, parsed deadline)
         self.code_numbers: dict[int, int] = {}
         self.closed_codes: list[tuple[int, dt.date]] = []
+        from .followup.demo import FollowupDemo
+
+        self.followup = FollowupDemo(self, seed)
 
     def new_id(self, model) -> int:
         return self.ev.new_id(model)
@@ -290,6 +295,7 @@ class _Generator:
                 finish = finish and done >= day
             if not finish:
                 self._maybe_extend(pid, mid, due, day, owner)
+                self.followup.unfinished(pid, mid, day, owner)
                 if finishing:  # a measure could not be finished in time: the problem stays open
                     fate, finishing = IN_PROGRESS, False
                 continue
@@ -341,7 +347,8 @@ class _Generator:
                     reviewer=reviewer,
                     review_opinion="经审核，整改到位，同意销号。",
                     closed_on=approved,
-                )
+                ),
+                self.followup.on_approval(pid, approved),
             ],
         )
         self.closed_codes.append((pid, approved))
@@ -351,9 +358,10 @@ class _Generator:
             ev.event(
                 self.at(recheck),
                 "韩立新",
-                "problem.reopen",
+                "lookback.slipped",
                 pid,
                 [
+                    self.followup.slipped(pid, recheck, "问题有反弹"),
                     ev.update(
                         Problem,
                         pid,
@@ -364,9 +372,11 @@ class _Generator:
                         closed_on=None,
                         closure_note="",
                         review_opinion="",
-                    )
+                    ),
                 ],
             )
+        else:
+            self.followup.held_when_due(pid, approved)
 
     def _progress(self, pid: int, mid: int, day: dt.date, author: str, text: str) -> dict:
         return self._create(
@@ -487,7 +497,7 @@ def build_demo(
     with gc_paused():
         if (unit or "").strip():
             seed = seed ^ zlib.crc32(unit.strip().encode("utf-8"))
-        gen = _Generator(ledger, _Random(seed), now, problems)
+        gen = _Generator(ledger, _Random(seed), now, problems, seed)
         gen.dictionaries()
         for index in range(problems):
             gen.problem(index)
