@@ -22,6 +22,8 @@ from ..dates import format_date, format_month, month_end
 from ..errors import LedgerDamagedError, LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
+from ..followup.facts import FollowupCounts
+from ..followup.facts import counts as followup_counts
 from ..import_closure import MARK
 from ..integrity import check_integrity
 from ..journal import until_stamp
@@ -41,7 +43,7 @@ from .writer import (
 )
 
 CODE_LABEL = "校验码"
-LAYOUT = 2  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
+LAYOUT = 4  # the sheets' layout: bump on any change of what the sheets show (seal, rebuild)
 MOMENT_LABEL = "历史记录截至"
 
 SUMMARY_COLUMNS = tuple(
@@ -68,6 +70,19 @@ MEASURE_HEADINGS = (
     "完成率",
 )
 BREAKDOWN_EXTRA = ("措施总数", "已完成措施", "逾期措施")
+FOLLOWUP_HEADINGS = (  # 六、跟踪问效 (tracker/followup): (FollowupCounts field, heading)
+    ("chases", "催办（累计）"),
+    ("chases_month", "本月催办"),
+    ("extensions_approved", "批准延期（累计）"),
+    ("extensions_month", "本月批准延期"),
+    ("extension_requests_pending", "延期待审批"),
+    ("lookbacks_due", "回头看到期"),
+    ("lookbacks_held", "回头看巩固（累计）"),
+    ("lookbacks_held_month", "本月巩固"),
+    ("lookbacks_slipped", "回头看反弹（累计）"),
+    ("lookbacks_slipped_month", "本月反弹"),
+    ("repeats", "复发问题"),
+)
 
 
 @dataclass(frozen=True)
@@ -243,7 +258,8 @@ def _visible(
     late = overdue_count(source, numbers.today)
     ticker = Ticker(progress, len(ids) + late)
     written = palette.record()
-    _summary(wb, palette, title, info, numbers, moment)
+    follow = followup_counts(source, numbers.first, numbers.last)
+    _summary(wb, palette, title, info, numbers, moment, follow)
     details(wb, palette, title, info, source, ids, numbers, ticker)
     overdue_sheet(wb, palette, title, info, source, numbers.today, ticker)
     ticker.tell()
@@ -303,7 +319,9 @@ def _moment_line(numbers: Figures, moment: Moment) -> str:
 
 
 # -- 汇总 ---------------------------------------------------------------------------------------
-def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None:
+def _summary(
+    wb, palette, title, info, numbers: Figures, moment: Moment, follow: FollowupCounts
+) -> None:
     sheet = StreamSheet(wb, palette, "汇总", SUMMARY_COLUMNS)
     set_page(sheet.ws, title_rows=None)
     sheet_top(sheet, title, info, _moment_line(numbers, moment))
@@ -330,6 +348,7 @@ def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None
         for name, line in rows:
             _figure_row(sheet, name, _breakdown_values(line), "台账正文")
         _figure_row(sheet, "合计", _breakdown_values(t), "台账合计")
+    _followup_section(sheet, follow)
     sheet.append([], 8.0)
     notes = (
         "注：1. 问题总数不含已作废问题；正在整改 = 挂账 + 整改中 + 待销号；"
@@ -351,6 +370,20 @@ def _summary(wb, palette, title, info, numbers: Figures, moment: Moment) -> None
         "可查出报表生成后表中数字或行被改动，以及台账历史被改写、删除或补记。",
         height=30.0,
     )
+
+
+def _followup_section(sheet: StreamSheet, follow: FollowupCounts) -> None:
+    """六、跟踪问效: 催办, 延期, 回头看 and 复发 as of the report's moment, and 抽查 results."""
+    _section(sheet, "六、跟踪问效情况", ("项目", *(h for _, h in FOLLOWUP_HEADINGS)))
+    values = follow.as_dict()
+    cells = [sheet.cell("跟踪问效", "台账正文")]
+    cells += [sheet.cell(values[key], "台账数字") for key, _ in FOLLOWUP_HEADINGS]
+    sheet.append(cells, row_height(2))
+    if follow.samples_checked:
+        sheet.note_row(
+            f"抽查已现场核查 {follow.samples_checked} 个已销号问题，其中不属实 {follow.samples_false} 个。",
+            height=18.0,
+        )
 
 
 def _section(sheet: StreamSheet, caption: str, headings: tuple[str, ...]) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL
+from peewee import JOIN, SQL, fn
 
 from .. import workflow
 from ..errors import LedgerDataError
@@ -20,6 +20,8 @@ from ..ledger import Ledger
 from ..models import (
     Batch,
     Category,
+    Chase,
+    ChaseMeasure,
     Department,
     Evidence,
     Extension,
@@ -72,6 +74,7 @@ class MeasureLine:
     done_on: dt.date | None
     progress: list[tuple[dt.date, str, str]] = field(default_factory=list)  # (on, author, text)
     extensions: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, at)
+    chases: int = 0  # 催办 about this measure (tracker/followup)
 
 
 @dataclass(slots=True)
@@ -113,6 +116,7 @@ def fetch_groups(
         measures = _measures(ledger, part, groups)
         _progress(ledger, part, measures, progress_between)
         _extensions(ledger, part, measures)
+        _chases(ledger, part, measures)
         _evidence(ledger, part, groups)
         for pid in part:
             group = groups.get(pid)
@@ -246,6 +250,19 @@ def _extensions(ledger: Ledger, ids: list[int], measures: dict[int, MeasureLine]
         line = measures.get(mid)
         if line is not None:
             line.extensions.append((old or "", new or "", at or ""))
+
+
+def _chases(ledger: Ledger, ids: list[int], measures: dict[int, MeasureLine]) -> None:
+    query = (
+        ChaseMeasure.select(ChaseMeasure.measure, fn.COUNT(ChaseMeasure.id))
+        .join(Chase, on=(ChaseMeasure.chase == Chase.id))
+        .where(_among(ledger, Chase.problem, ids) & (Chase.active == True))  # noqa: E712 (SQL)
+        .group_by(ChaseMeasure.measure)
+    )
+    for mid, n in _rows(ledger, query):
+        line = measures.get(mid)
+        if line is not None:
+            line.chases = n
 
 
 def _evidence(ledger: Ledger, ids: list[int], groups: dict[int, ProblemGroup]) -> None:
