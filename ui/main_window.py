@@ -293,6 +293,9 @@ class MainWindow(QMainWindow):
         dialog = ProblemDialog(self.session, self)
         if dialog.exec() and dialog.created_id:
             self.show_problem(dialog.created_id)
+            from .followup.similar_dialog import offer_after_entry
+
+            offer_after_entry(self.session, dialog.created_id, self)
 
     def edit_problem(self) -> None:
         ids = self.ledger_page.selected_ids()

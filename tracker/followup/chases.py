@@ -182,3 +182,64 @@ def problem_codes(ledger: Ledger, ids: Sequence[int]) -> dict[int, str]:
     return dict(
         ledger.select(Problem, Problem.id, Problem.code).where(Problem.id.in_(list(ids))).tuples()
     )
+
+
+@dataclass
+class Chaseable:
+    """An open measure a 催办 can be about, as the 催办 dialog lists it."""
+
+    problem: int
+    code: str
+    measure: int
+    seq: int
+    text: str
+    owner: str
+    deadline_text: str
+    days_left: int | None
+    chases: int
+
+
+def chaseable(ledger: Ledger, problem_ids: Sequence[int]) -> list[Chaseable]:
+    """The open measures of those of `problem_ids` still being worked on, by problem and seq."""
+    from ..overdue import days_left
+
+    if not problem_ids:
+        return []
+    today = ledger.today()
+    rows = list(
+        ledger.select(
+            Measure,
+            Problem.id,
+            Problem.code,
+            Measure.id,
+            Measure.seq,
+            Measure.text,
+            Person.name,
+            Measure.deadline_text,
+            Measure.deadline_date,
+        )
+        .join(Problem, on=(Measure.problem == Problem.id))
+        .join_from(Measure, Person, JOIN.LEFT_OUTER, on=(Measure.owner == Person.id))
+        .where(
+            Problem.id.in_(list(problem_ids))
+            & Problem.status.in_(list(ACCEPTS_WORK))
+            & (Measure.status == M_OPEN)
+        )
+        .order_by(Problem.id, Measure.seq)
+        .tuples()
+    )
+    counts = chase_counts(ledger, [r[2] for r in rows])
+    return [
+        Chaseable(
+            pid,
+            code,
+            mid,
+            seq,
+            text,
+            owner or "",
+            dtext or "",
+            days_left(due, today),
+            counts.get(mid, 0),
+        )
+        for pid, code, mid, seq, text, owner, dtext, due in rows
+    ]

@@ -64,3 +64,54 @@ def followup_detail(ledger: Ledger, problem_id: int):
         samples,
         repeated_by,
     )
+
+
+def followup_sections(detail) -> list[tuple[str, list[str]]]:
+    """The follow-up of one problem as the detail panel's 督办 tab reads it: (heading, lines)
+    for 回头看, 催办, 延期申请, 抽查 and 复发, each heading with its count."""
+    from ..dates import format_date
+    from ..workflow import LOOKBACK_LABELS, LOOKBACK_PENDING, REQUEST_LABELS
+
+    f = detail.followup
+    out: list[tuple[str, list[str]]] = []
+    lines = []
+    for lb in f.lookbacks:
+        closed = f"{format_date(lb['closed_on'])}销号"
+        if lb["status"] == LOOKBACK_PENDING:
+            lines.append(f"{closed}，{format_date(lb['due_on'])}回头看（待做）")
+        else:
+            done = format_date(lb["done_on"]) if lb["done_on"] else ""
+            note = f"：{lb['note']}" if lb["note"] else ""
+            label = LOOKBACK_LABELS.get(lb["status"], lb["status"])
+            lines.append(f"{closed}，{done}回头看 {label}（{lb['by']}）{note}")
+    out.append((f"回头看（{len(f.lookbacks)}）", lines))
+    lines = []
+    for c in f.chases:
+        seqs = "、".join(str(s) for s in c.measures)
+        note = f"：{c.note}" if c.note else ""
+        lines.append(f"{format_date(c.on)} {c.way}催办 {c.whom}（措施 {seqs}；{c.by}记录）{note}")
+    out.append((f"催办（{len(f.chases)} 次）", lines))
+    lines = []
+    for r in f.requests:
+        decided = (
+            f"，{r['decided_by']}{REQUEST_LABELS.get(r['status'], '')}" if r["decided_by"] else ""
+        )
+        why = f"；意见：{r['decision_note']}" if r["decision_note"] else ""
+        lines.append(
+            f"措施{r['seq']} 申请延至 {r['new_text']}（{r['requested_by']} "
+            f"{r['requested_at'][:10]}；{REQUEST_LABELS.get(r['status'], r['status'])}{decided}）"
+            f"理由：{r['reason']}{why}"
+        )
+    out.append((f"延期申请（{len(f.requests)}）", lines))
+    lines = []
+    for s in f.samples:
+        result = s["result"] or "待核查"
+        note = f"：{s['note']}" if s["note"] else ""
+        lines.append(f"抽查 {s['draw']}（{s['drawn_at'][:10]}，种子 {s['seed']}）{result}{note}")
+    out.append((f"抽查（{len(f.samples)}）", lines))
+    lines = []
+    if detail.names.get("recurrence_of"):
+        lines.append(f"本问题是已销号问题 {detail.names['recurrence_of']} 的复发")
+    lines += [f"问题 {code} 是本问题的复发" for code in f.repeated_by]
+    out.append((f"复发（{len(lines)}）", lines))
+    return out
