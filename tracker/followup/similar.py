@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peewee import JOIN
@@ -29,7 +29,7 @@ from peewee import JOIN
 from .. import search_index
 from ..ledger import Ledger
 from ..models import Batch, Problem
-from ..workflow import STATUS_LABELS, VOID
+from ..workflow import CLOSED, STATUS_LABELS, VOID
 
 THRESHOLD = 0.35  # below this, two descriptions share only common wording
 LIMIT = 5
@@ -278,3 +278,50 @@ def _rows(
     if excluded:
         query = query.where(Problem.id.not_in(list(excluded)))
     return list(query.tuples())
+
+
+IMPORT_CHECKED = 200  # new problems of one import looked up (about 20 ms each at 100000)
+
+
+def possible_repeats(
+    ledger: Ledger, codes: Sequence[str], *, checked: int = IMPORT_CHECKED
+) -> tuple[list[tuple[str, Similar]], int]:
+    """After an import: for each new problem (the first `checked` of `codes`), its most similar
+    earlier, crossed-off problem of another batch — a repeat (复发) the user may want to link.
+    Returns (code, best match) pairs and how many problems were looked at."""
+    looked = list(codes[:checked])
+    if not looked:
+        return [], 0
+    rows = (
+        ledger.select(
+            Problem, Problem.code, Problem.id, Problem.description, Problem.batch, Problem.found_on
+        )
+        .where(Problem.code.in_(looked))
+        .tuples()
+    )
+    out = []
+    for code, pid, description, batch, found_on in rows:
+        found = [
+            s
+            for s in similar_problems(
+                ledger, description, batch=batch, found_on=found_on, exclude=[pid]
+            )
+            if s.status == CLOSED
+        ]
+        if found:
+            out.append((code, found[0]))
+    out.sort(key=lambda pair: pair[0])
+    return out, len(looked)
+
+
+def repeat_lines(pairs: list[tuple[str, Similar]], looked: int, total: int) -> list[str]:
+    """The words for `possible_repeats`: one line per new problem that resembles a closed one."""
+    if not pairs:
+        return []
+    part = f"（查看了前 {looked} 个）" if looked < total else ""
+    lines = [f"其中 {len(pairs)} 个新问题与其他批次已销号的早先问题相似，可能是复发{part}："]
+    lines += [
+        f"  {code} ≈ {s.code}（相似度 {s.percent}，相同的词：{s.words_text}）" for code, s in pairs
+    ]
+    lines.append("  确认是复发的，可在“督办 → 相似问题与复发…”或用命令 repeat 关联。")
+    return lines

@@ -110,3 +110,25 @@ def test_a_closed_problem_can_still_be_marked_as_a_repeat(ledger, batches, tmp_p
     close_problem(ledger, later, tmp_path / "b")
     repeats.mark_repeat(ledger, later, earlier)  # 导入时已销号 or closed since: still a repeat
     assert problem(ledger, later)["recurrence_of"] == earlier
+
+
+def test_an_import_names_the_new_problems_that_resemble_closed_ones(ledger, tmp_path, capsys):
+    from tracker.cli import main
+
+    from ..workbooks import official
+
+    old = services.add_batch(ledger, "2024年度组织生活会", held_on=dt.date(2024, 1, 10)).created_id
+    earlier = make_problem(
+        ledger, "以文件落实文件，会议文件多，基层负担较重", batch=old, found_on=dt.date(2024, 1, 10)
+    )
+    close_problem(ledger, earlier, tmp_path / "e")
+    code = problem(ledger, earlier)["code"]
+    location = ledger.location
+    ledger.close()
+    book = official(tmp_path / "台账.xlsx")
+
+    assert main(["--db", str(location), "--user", "王敏", "import", str(book)]) == 0
+    out = capsys.readouterr().out
+    assert "可能是复发" in out
+    line = next(line for line in out.splitlines() if f"≈ {code}" in line)
+    assert "相似度" in line and "以文件落实文件" in line
