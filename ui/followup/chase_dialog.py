@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from tracker.followup.chases import Chaseable, ChaseInput
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
-from ..widgets import DateEdit, ok_cancel, to_qdate
+from ..widgets import note_edit, ok_cancel, past_date
 
 HEADINGS = ["问题编号", "整改措施", "责任人", "整改时限", "剩余天数", "已催办"]
 
@@ -86,17 +85,13 @@ class ChaseDialog(QDialog):
         self.way = QComboBox()
         self.way.addItems(list(chases.WAYS))
         form.addRow("催办方式：", self.way)
-        self.on = DateEdit(ledger.today())
-        self.on.setMaximumDate(to_qdate(ledger.today()))
+        self.on = past_date(ledger.today())
         form.addRow("催办日期：", self.on)
         self.whom = QLineEdit()
         self.whom.setPlaceholderText("留空：按措施的责任人分别记录")
         self.whom.setToolTip("被催办人。留空时按所选措施的责任人分别记录，每人一条")
         form.addRow("被催办人：", self.whom)
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("催办内容，如“请于本周五前报送整改进展”（可不填）")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(70)
+        self.note = note_edit("催办内容，如“请于本周五前报送整改进展”（可不填）", 70)
         form.addRow("催办内容：", self.note)
         layout.addLayout(form)
         self.buttons = ok_cancel(self, "记录催办")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from tracker.models import ExtensionRequest
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
-from ..widgets import DeadlineEdit
+from ..widgets import DeadlineEdit, note_edit
 
 
 def open_measures(detail: ProblemDetail) -> list[MeasureView]:
@@ -106,10 +105,7 @@ class ExtensionRequestDialog(QDialog):
         today = session.ledger.today()
         self.deadline.set_context(today, today)  # a new 立行立改 counts from today
         form.addRow("申请延至（必填）：", self.deadline)
-        self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("写明不能按期完成的原因，如：涉及上级审批，需等待批复")
-        self.reason.setTabChangesFocus(True)
-        self.reason.setMaximumHeight(110)
+        self.reason = note_edit("写明不能按期完成的原因，如：涉及上级审批，需等待批复", 110)
         form.addRow("延期理由（必填）：", self.reason)
         self.applicant = QLineEdit()
         self.applicant.setToolTip("提出延期的人，一般是措施的责任人；审批须由其他人进行")
@@ -213,10 +209,7 @@ class ExtensionDecisionDialog(QDialog):
         self.approver = QLineEdit(ledger.actor)
         self.approver.setToolTip("作出审批决定的人；应为申请人以外的人")
         form.addRow("审批人：", self.approver)
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("审批意见；不批准时必填，写明理由")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(90)
+        self.note = note_edit("审批意见；不批准时必填，写明理由")
         form.addRow("审批意见：", self.note)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox()

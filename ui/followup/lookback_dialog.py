@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from tracker.workflow import LOOKBACK_HELD, LOOKBACK_SLIPPED
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
-from ..widgets import DateEdit, ok_cancel, to_qdate
+from ..widgets import DateEdit, note_edit, ok_cancel, past_date
 
 
 class LookbackDialog(QDialog):
@@ -62,13 +61,9 @@ class LookbackDialog(QDialog):
         choice.addWidget(self.held)
         choice.addWidget(self.slipped)
         form.addRow("回头看结果：", choice)
-        self.on = DateEdit(ledger.today())
-        self.on.setMaximumDate(to_qdate(ledger.today()))
+        self.on = past_date(ledger.today())
         form.addRow("回头看日期：", self.on)
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("怎样回头看的、看到了什么；反弹时必填，写明反弹情况")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(90)
+        self.note = note_edit("怎样回头看的、看到了什么；反弹时必填，写明反弹情况")
         form.addRow("情况说明：", self.note)
         layout.addLayout(form)
         move = QHBoxLayout()
