@@ -139,7 +139,8 @@ class MainWindow(QMainWindow):
 
     def table_context_actions(self) -> list[QAction]:
         a = self.menu_actions
-        return [a["edit"], a["new_problem"], *self.workflow.actions()]
+        followup = [a[f"followup:{name}"] for name in ("chase", "lookback", "similar")]
+        return [a["edit"], a["new_problem"], *self.workflow.actions(), *followup]
 
     # -- opening ledgers -------------------------------------------------------------------------
     def open_location(self, location: str, *, synchronous: bool = False) -> None:

@@ -181,3 +181,11 @@ def test_the_menu_offers_the_followup(qtbot, tmp_path, demo_ledger):
     assert entries[:2] == ["催办…", "生成催办单…"] and "抽查…" in entries
     assert all(a.isEnabled() for a in menus["督办(&D)"].actions())
     assert first(window.session.ledger, CLOSED)
+
+
+def test_the_table_offers_chase_and_look_back_on_right_click(qtbot, tmp_path, demo_ledger):
+    location = demo_ledger.location
+    demo_ledger.close()
+    window = main_window(qtbot, tmp_path, location)
+    texts = [a.text() for a in window.ledger_page.table.actions()]
+    assert {"催办…", "回头看…", "相似问题与复发…"} <= set(texts)
