@@ -124,7 +124,7 @@ def _check_sheet(wb, palette, ledger, view, drawn, info, program) -> list[tuple[
     )
     note = (
         "注：核查结果填“属实”或“不属实”，不属实的写明哪里不符；核查后在整改台账程序中"
-        "“督办 → 抽查…”或用命令 sample-result 记回台账。佐证材料的 SHA-256 见“佐证材料”表，"
+        "“督办 → 记录抽查结果…”或用命令 sample-result 记回台账。佐证材料的 SHA-256 见“佐证材料”表，"
         "可用它核对现场出示的文件是否就是销号时上传的文件。"
     )
     sheet.note_row(note, height=row_height(text_lines(note, width)))
