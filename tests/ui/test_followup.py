@@ -189,3 +189,26 @@ def test_the_table_offers_chase_and_look_back_on_right_click(qtbot, tmp_path, de
     window = main_window(qtbot, tmp_path, location)
     texts = [a.text() for a in window.ledger_page.table.actions()]
     assert {"催办…", "回头看…", "相似问题与复发…"} <= set(texts)
+
+
+def test_the_chase_sheet_of_the_overdue_view_has_a_sheet_per_person(
+    qtbot, tmp_path, demo_ledger, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    from ui import excel_actions
+    from ui.followup import actions
+
+    owners = {item.owner for item in dashboard.overdue_items(demo_ledger)}
+    location = demo_ledger.location
+    demo_ledger.close()
+    window = main_window(qtbot, tmp_path, location)
+    window.ledger_page.views.select_key("view:overdue")
+    window.ledger_page.table.clearSelection()
+    target = tmp_path / "催办单.xlsx"
+    offered = []
+    monkeypatch.setattr(excel_actions, "_save_path", lambda *args: target)
+    monkeypatch.setattr(excel_actions, "offer_to_open", lambda *args: offered.append(args))
+    actions.trigger(window, "chase_sheet")
+    assert offered and target.exists()
+    assert set(load_workbook(target).sheetnames) == owners
