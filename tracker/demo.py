@@ -29,7 +29,6 @@ from .models import (
     Category,
     Department,
     Evidence,
-    Extension,
     Measure,
     Person,
     Problem,
@@ -397,26 +396,17 @@ class _Generator:
         new_text = f"{new_due.year}年{new_due.month}月{new_due.day}日前"
         columns, _ = self.deadline_fields(new_text, started)
         row = self.ev.rows["measure"][mid]
-        ext = self._create(
-            Extension,
-            self.new_id(Extension),
-            {
-                "measure": mid,
-                "old_text": row["deadline_text"],
-                "old_date": row["deadline_date"],
-                "new_text": new_text,
-                "new_date": columns["deadline_date"],
-                "reason": "涉及制度修订需履行审议程序，申请延期。",
-                "by": owner,
-                "at": self.at(asked).isoformat(sep=" "),
-            },
-        )
-        self.ev.event(
-            self.at(asked),
-            owner,
-            "measure.extend",
+        # asked for and approved by someone else the same day: two moments, in order
+        moments = sorted([self.at(asked), self.at(asked)])
+        self.followup.approved_extension(
             pid,
-            [ext, self.ev.update(Measure, mid, **columns)],
+            mid,
+            moments,
+            owner,
+            row,
+            new_text,
+            columns,
+            "涉及制度修订需履行审议程序，申请延期。",
         )
 
     def _evidence(self, pid: int, day: dt.date, code: str) -> None:

@@ -216,7 +216,9 @@ def cmd_extension(args, location: str, actor: str) -> int:
 
 
 def _list_requests(ledger: Ledger, everything: bool) -> int:
-    from ..models import ExtensionRequest, Problem
+    from peewee import JOIN, fn
+
+    from ..models import Extension, ExtensionRequest, Problem
 
     query = (
         ledger.select(
@@ -224,7 +226,8 @@ def _list_requests(ledger: Ledger, everything: bool) -> int:
             ExtensionRequest.id,
             Problem.code,
             Measure.seq,
-            Measure.deadline_text,
+            # an approved request's deadline before it; a waiting one's deadline now
+            fn.COALESCE(Extension.old_text, Measure.deadline_text),
             ExtensionRequest.new_text,
             ExtensionRequest.reason,
             ExtensionRequest.requested_by,
@@ -233,6 +236,12 @@ def _list_requests(ledger: Ledger, everything: bool) -> int:
         )
         .join(Measure, on=(ExtensionRequest.measure == Measure.id))
         .join(Problem, on=(Measure.problem == Problem.id))
+        .join_from(
+            ExtensionRequest,
+            Extension,
+            JOIN.LEFT_OUTER,
+            on=(ExtensionRequest.extension == Extension.id),
+        )
         .order_by(ExtensionRequest.id)
     )
     if not everything:

@@ -8,8 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..models import Chase, ChaseMeasure, ExtensionRequest, Lookback
-from ..workflow import LOOKBACK_HELD, LOOKBACK_PENDING, LOOKBACK_SLIPPED, REQUEST_PENDING
+from ..models import Chase, ChaseMeasure, Extension, ExtensionRequest, Lookback, Measure
+from ..workflow import (
+    LOOKBACK_HELD,
+    LOOKBACK_PENDING,
+    LOOKBACK_SLIPPED,
+    REQUEST_APPROVED,
+    REQUEST_PENDING,
+)
 from .lookbacks import DEFAULT_MONTHS, add_months
 
 CHASE_NOTES = [
@@ -18,6 +24,7 @@ CHASE_NOTES = [
     "请按期完成并上传佐证材料",
 ]
 WAYS = ["电话", "电话", "当面", "书面", "短信"]
+APPROVERS = ("韩立新", "沈卫红")  # who decides a request: never the one asking
 HELD_NOTES = ["制度执行良好，未见反弹", "经回头看，整改成效保持", "抽查相关记录，落实到位"]
 
 
@@ -100,6 +107,60 @@ class FollowupDemo:
                 },
             )
             self.ev.event(moment, owner, "extension.request", pid, [change])
+
+    def approved_extension(
+        self,
+        pid: int,
+        mid: int,
+        moments: list[dt.datetime],
+        owner: str,
+        row: dict,
+        new_text: str,
+        columns: dict,
+        reason: str,
+    ) -> None:
+        """A deadline moved as the program moves one: the owner asks (延期申请) at the first
+        moment, someone else approves at the second, and only the approval changes the measure."""
+        asked_at, approved_at = moments
+        request, asked = self.ev.create(
+            ExtensionRequest,
+            {
+                "measure": mid,
+                "new_text": new_text,
+                "new_date": columns["deadline_date"],
+                "reason": reason,
+                "requested_by": owner,
+                "requested_at": asked_at.isoformat(sep=" "),
+                "status": REQUEST_PENDING,
+            },
+        )
+        self.ev.event(asked_at, owner, "extension.request", pid, [asked])
+        approver = next(name for name in APPROVERS if name != owner)
+        stamp = approved_at.isoformat(sep=" ")
+        ext, created = self.ev.create(
+            Extension,
+            {
+                "measure": mid,
+                "old_text": row["deadline_text"],
+                "old_date": row["deadline_date"],
+                "new_text": new_text,
+                "new_date": columns["deadline_date"],
+                "reason": reason,
+                "by": approver,
+                "at": stamp,
+            },
+        )
+        decided = self.ev.update(
+            ExtensionRequest,
+            request,
+            status=REQUEST_APPROVED,
+            decided_by=approver,
+            decided_at=stamp,
+            decision_note="同意延期。",
+            extension=ext,
+        )
+        moved = self.ev.update(Measure, mid, **columns)
+        self.ev.event(approved_at, approver, "extension.approve", pid, [created, decided, moved])
 
     def _chase(self, pid: int, mid: int, day: dt.date, owner: str) -> None:
         moment = self.at(day)

@@ -111,6 +111,9 @@ def test_an_extension_moves_the_deadline_only_when_someone_else_approves(demo_db
     with open_ledger(demo_db) as ledger:
         text = ledger.select(Measure, Measure.deadline_text).join(Problem, on=(Measure.problem == Problem.id)).where((Problem.code == code) & (Measure.seq == seq)).scalar()  # fmt: skip
     assert text == "2027年12月31日"
+    rc, out = run(capsys, demo_db, "extension", "list", "--all")
+    line = next(x for x in out.splitlines() if x.startswith(f"  [{request}]"))
+    assert "→ 2027年12月31日（已批准）" in line and "2027年12月31日 → " not in line
 
 
 def test_look_backs_are_listed_and_recorded(demo_db, capsys):
