@@ -29,6 +29,7 @@ import figures_bundle  # noqa: E402
 import figures_committee  # noqa: E402
 import figures_documents  # noqa: E402
 import figures_excel  # noqa: E402
+import figures_followup  # noqa: E402
 import machine  # noqa: E402
 import results  # noqa: E402
 from ledgers import DEFAULT_WORKDIR, NOW, LedgerCache, clock  # noqa: E402
@@ -104,6 +105,10 @@ def measure_size(size: int, cache: LedgerCache, runs: Runs, table: results.Table
                     lambda: figures.filter_sort(ledger, path, size, runs.fast))
         )  # fmt: skip
         table.add(guarded("7", "counts", size, lambda: figures.counts(ledger, size, runs.fast)))
+        table.add(
+            guarded("19", "similar problems", size,
+                    lambda: figures_followup.similar(ledger, size, runs.fast))
+        )  # fmt: skip
         if size == EXCEL_SIZE:
             table.add(
                 guarded("4", "export ledger to xlsx", size,

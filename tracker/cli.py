@@ -29,7 +29,7 @@ from .paths import (
     scrub,
 )
 from .replay import reindex, verify
-from .stats import KEY_LABELS, stats
+from .stats import FOLLOWUP_KEYS, KEY_LABELS, stats
 from .version import VERSION
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -40,6 +40,7 @@ EXTENSIONS: list[str] = [
     "tracker.excel.export_cli",
     "tracker.exchange.cli",
     "tracker.documents.cli",
+    "tracker.followup.cli",
 ]
 
 
@@ -233,6 +234,9 @@ def cmd_stats(args, location: str, actor: str) -> int:
             else ""
         )
         indent = "    " if key == "closed_on_import" else indent  # a part of 已销号
+        if key == FOLLOWUP_KEYS[0]:
+            print("跟踪问效：")
+        indent = "  " if key in FOLLOWUP_KEYS else indent
         print(f"{indent}{label}：{value}")
     return EXIT_OK
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from . import workflow
+from .followup.facts import lookback_due_condition
 from .ledger import Ledger
 from .models import Category, Department, Measure, Problem
 from .overdue import (
@@ -114,6 +115,7 @@ class DueCounts:
     overdue_problems: int
     due_soon: int  # open measures falling due within `days` days, of problems not overdue
     unclear: int = 0  # open measures whose deadline names no date (时限不明确)
+    lookbacks_due: int = 0  # crossed-off problems whose 回头看 has come (tracker/followup)
 
 
 def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
@@ -133,6 +135,7 @@ def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
         .where(unclear_measure_condition())
         .scalar()
         or 0,
+        _count(ledger, Problem, lookback_due_condition(today)),
     )
 
 

@@ -29,7 +29,6 @@ from .models import (
     Category,
     Department,
     Evidence,
-    Extension,
     Measure,
     Person,
     Problem,
@@ -107,7 +106,9 @@ class _Random(random.Random):
 
 
 class _Generator:
-    def __init__(self, ledger: Ledger, rng: random.Random, now: dt.datetime, count: int) -> None:
+    def __init__(
+        self, ledger: Ledger, rng: random.Random, now: dt.datetime, count: int, seed: int = 0
+    ) -> None:
         self.ledger = ledger
         self.rng = rng
         self.now = now
@@ -125,6 +126,9 @@ class _Generator:
         self.deadlines: dict[str, tuple] = {}  # deadline text -> (columns, parsed deadline)
         self.code_numbers: dict[int, int] = {}
         self.closed_codes: list[tuple[int, dt.date]] = []
+        from .followup.demo import FollowupDemo
+
+        self.followup = FollowupDemo(self, seed)
 
     def new_id(self, model) -> int:
         return self.ev.new_id(model)
@@ -305,6 +309,7 @@ class _Generator:
                 finish = finish and done >= day
             if not finish:
                 self._maybe_extend(pid, mid, due, day, owner)
+                self.followup.unfinished(pid, mid, day, owner)
                 if finishing:  # a measure could not be finished in time: the problem stays open
                     fate, finishing = IN_PROGRESS, False
                 continue
@@ -356,7 +361,8 @@ class _Generator:
                     reviewer=reviewer,
                     review_opinion="经审核，整改到位，同意销号。",
                     closed_on=approved,
-                )
+                ),
+                self.followup.on_approval(pid, approved),
             ],
         )
         self.closed_codes.append((pid, approved))
@@ -366,9 +372,10 @@ class _Generator:
             ev.event(
                 self.at(recheck),
                 "韩立新",
-                "problem.reopen",
+                "lookback.slipped",
                 pid,
                 [
+                    self.followup.slipped(pid, recheck, "问题有反弹"),
                     ev.update(
                         Problem,
                         pid,
@@ -379,9 +386,11 @@ class _Generator:
                         closed_on=None,
                         closure_note="",
                         review_opinion="",
-                    )
+                    ),
                 ],
             )
+        else:
+            self.followup.held_when_due(pid, approved)
 
     def _progress(self, pid: int, mid: int, day: dt.date, author: str, text: str) -> dict:
         return self._create(
@@ -402,26 +411,17 @@ class _Generator:
         new_text = f"{new_due.year}年{new_due.month}月{new_due.day}日前"
         columns, _ = self.deadline_fields(new_text, started)
         row = self.ev.rows["measure"][mid]
-        ext = self._create(
-            Extension,
-            self.new_id(Extension),
-            {
-                "measure": mid,
-                "old_text": row["deadline_text"],
-                "old_date": row["deadline_date"],
-                "new_text": new_text,
-                "new_date": columns["deadline_date"],
-                "reason": "涉及制度修订需履行审议程序，申请延期。",
-                "by": owner,
-                "at": self.at(asked).isoformat(sep=" "),
-            },
-        )
-        self.ev.event(
-            self.at(asked),
-            owner,
-            "measure.extend",
+        # asked for and approved by someone else the same day: two moments, in order
+        moments = sorted([self.at(asked), self.at(asked)])
+        self.followup.approved_extension(
             pid,
-            [ext, self.ev.update(Measure, mid, **columns)],
+            mid,
+            moments,
+            owner,
+            row,
+            new_text,
+            columns,
+            "涉及制度修订需履行审议程序，申请延期。",
         )
 
     def _evidence(self, pid: int, day: dt.date, code: str) -> None:
@@ -502,7 +502,7 @@ def build_demo(
     with gc_paused():
         if (unit or "").strip():
             seed = seed ^ zlib.crc32(unit.strip().encode("utf-8"))
-        gen = _Generator(ledger, _Random(seed), now, problems)
+        gen = _Generator(ledger, _Random(seed), now, problems, seed)
         gen.dictionaries()
         for index in range(problems):
             gen.problem(index)

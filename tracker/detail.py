@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from . import import_closure, workflow
 from .dates import format_date
 from .deadlines import IMMEDIATE, parse_deadline
@@ -46,7 +44,10 @@ class MeasureView:
     void_reason: str = ""
     tags: str = ""  # 措施类型 codes (tracker/tags.py)
     amount_cents: int | None = None  # 挽回损失/清退资金
-    extensions: int = 0
+    extensions: int = 0  # approved: every extension that moved the deadline
+    original_deadline: str = ""  # the deadline before the first extension
+    pending_request: int | None = None  # a 延期申请 waiting for a decision (its id)
+    chases: int = 0  # 催办 about this measure
     overdue: bool = False
     days_left: int | None = None
     band: str | None = None
@@ -96,6 +97,26 @@ class EvidenceView:
 
 
 @dataclass
+class FollowupDetail:
+    """What has been done to follow the problem through (tracker/followup)."""
+
+    chases: list = field(default_factory=list)  # followup.chases.ChaseView, newest first
+    requests: list[dict] = field(default_factory=list)  # 延期申请 rows with the measure's seq
+    lookbacks: list[dict] = field(default_factory=list)  # oldest first
+    samples: list[dict] = field(default_factory=list)  # this problem drawn in 抽查, with results
+    repeated_by: list[str] = field(default_factory=list)  # codes of later problems repeating it
+
+    @property
+    def lookback(self) -> dict | None:
+        """The look-back still to be done, if any."""
+        from .workflow import LOOKBACK_PENDING
+
+        return next(
+            (lb for lb in reversed(self.lookbacks) if lb["status"] == LOOKBACK_PENDING), None
+        )
+
+
+@dataclass
 class ProblemDetail:
     row: dict  # the problem's own columns (ids for references)
     names: dict  # resolved names: batch, source, category, leader, department, recurrence_of
@@ -103,6 +124,7 @@ class ProblemDetail:
     progress: list[ProgressView]
     evidence: list[EvidenceView]
     extensions: list[dict]
+    followup: FollowupDetail | None = None
 
     @property
     def status_label(self) -> str:
@@ -126,13 +148,6 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         else "",
     }
     today = ledger.today()
-    ext_counts = dict(
-        ledger.select(Extension, Extension.measure, fn.COUNT(Extension.id))
-        .join(Measure, on=(Extension.measure == Measure.id))
-        .where(Measure.problem == problem_id)
-        .group_by(Extension.measure)
-        .tuples()
-    )
     measures = []
     query = (
         with_measure_names(
@@ -195,7 +210,6 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
             why,
         )
         view.tags, view.amount_cents = tagged or "", cents
-        view.extensions = ext_counts.get(mid, 0)
         view.overdue = is_overdue(status, ddate, row["status"], today)
         if status == workflow.M_OPEN:
             view.days_left = days_left(ddate, today)
@@ -236,7 +250,12 @@ def problem_detail(ledger: Ledger, problem_id: int) -> ProblemDetail:
         .order_by(Extension.id)
         .dicts()
     )
-    return ProblemDetail(row, names, measures, progress, evidence, extensions)
+    from .followup.details import followup_detail, mark_measures
+
+    mark_measures(ledger, measures)
+    detail = ProblemDetail(row, names, measures, progress, evidence, extensions)
+    detail.followup = followup_detail(ledger, problem_id)
+    return detail
 
 
 def _name(ledger: Ledger, model, pk: int | None) -> str:

@@ -20,7 +20,7 @@ from .models import (
     Problem,
     Source,
 )
-from .workflow import MEASURE_LABELS, STATUS_LABELS
+from .workflow import LOOKBACK_LABELS, MEASURE_LABELS, REQUEST_LABELS, STATUS_LABELS
 
 IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
 REFERENCES = {
@@ -45,6 +45,8 @@ DATE_FIELDS = {
     "held_on",
     "old_date",
     "new_date",
+    "due_on",
+    "checked_on",
 }
 HIDDEN = {
     "deadline_kind",
@@ -62,6 +64,11 @@ SHOWN_ON_CREATE = {
     "evidence": ["name", "size"],
     "extension": ["old_text", "new_text", "reason"],
     "import_source": ["file", "sheet", "row"],
+    "chase": ["whom", "way", "on", "note"],
+    "chase_measure": ["measure"],
+    "extension_request": ["new_text", "reason", "requested_by"],
+    "lookback": ["closed_on", "due_on"],
+    "sample_item": ["draw", "position"],
 }
 # An import sets everything at once: its history shows every value it set, in the order of the
 # problem's form (what the workbook said is then readable where the user looks for it).
@@ -132,13 +139,21 @@ class _Names:
                 self.cache[key] = row[0] if row else f"#{value}"
             return self.cache[key]
         if field == "status":
-            return STATUS_LABELS.get(value) or MEASURE_LABELS.get(value, value)
+            return (
+                STATUS_LABELS.get(value)
+                or MEASURE_LABELS.get(value)
+                or REQUEST_LABELS.get(value)
+                or LOOKBACK_LABELS.get(value, value)
+            )
         if field == "tags":
             return tags.label_text(value)
         if field == "amount_cents":
             return tags.format_amount(value)
         if field == "origin":
             return ORIGIN_LABELS.get(value, value)
+        if field == "measure":
+            found = self.measure(value)
+            return f"措施 {found[0]}" if found else f"#{value}"
         if field == "voided_from":
             return STATUS_LABELS.get(value, value)
         if field == "recurrence_of":

@@ -17,6 +17,12 @@ TABLE_LABELS = {
     "import_source": "导入来源",
     "branch": "支部",
     "received_report": "收到的月报",
+    "chase": "催办记录",
+    "chase_measure": "催办的措施",
+    "extension_request": "延期申请",
+    "lookback": "回头看",
+    "sample_draw": "抽查",
+    "sample_item": "抽中的问题",
 }
 
 FIELD_LABELS = {
@@ -96,9 +102,35 @@ FIELD_LABELS = {
     "chain_hash": "历史记录校验值",
     "figures": "数字",
     "overdue": "逾期措施",
+    "whom": "被催办人",
+    "way": "催办方式",
+    "chase": "催办记录",
+    "requested_by": "申请人",
+    "requested_at": "申请时间",
+    "decided_by": "审批人",
+    "decided_at": "审批时间",
+    "decision_note": "审批意见",
+    "extension": "延期记录",
+    "due_on": "回头看日期",
+    "seed": "随机种子",
+    "wanted": "抽取数量",
+    "population": "抽取范围",
+    "population_size": "范围内问题数",
+    "drawn": "抽中的问题",
+    "redo_of": "重做的抽查",
+    "draw": "所属抽查",
+    "position": "抽中顺序",
+    "result": "核查结果",
+    "checked_by": "核查人",
+    "checked_on": "核查日期",
 }
 
-SETTING_LABELS = {"unit_name": "填报单位", "contact_person": "联系人", "contact_phone": "联系电话"}
+SETTING_LABELS = {
+    "unit_name": "填报单位",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+    "lookback_months": "回头看间隔（月）",
+}
 
 ACTION_LABELS = {
     "ledger.init": "创建台账",
@@ -132,6 +164,19 @@ ACTION_LABELS = {
     "branch.retire": "停用支部",
     "branch.restore": "恢复支部",
     "report.receive": "收取月报",
+    "chase.create": "催办",
+    "extension.request": "申请延期",
+    "extension.approve": "批准延期",
+    "extension.reject": "不批准延期",
+    "extension.withdraw": "撤回延期申请",
+    "lookback.move": "改回头看日期",
+    "lookback.held": "回头看：巩固",
+    "lookback.slipped": "回头看：反弹（重新整改）",
+    "problem.repeat": "记为复发",
+    "problem.unrepeat": "取消复发关联",
+    "sample.draw": "抽查（随机抽取已销号问题）",
+    "sample.redo": "重做抽查（按记录的种子）",
+    "sample.result": "记录抽查核查结果",
 }
 
 

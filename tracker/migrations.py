@@ -17,13 +17,19 @@ from .models import (
     ALL_MODELS,
     Branch,
     BranchEntry,
+    Chase,
+    ChaseMeasure,
+    ExtensionRequest,
     ImportSource,
     Journal,
+    Lookback,
     Measure,
     Meta,
     Problem,
     Progress,
     ReceivedReport,
+    SampleDraw,
+    SampleItem,
 )
 
 SCHEMA_KEY = "schema_version"
@@ -69,11 +75,16 @@ INDEXES = [
     # version 7: the default order (queries.code_order, same expressions) walked in an index, so
     # the table's first page needs no sort of every problem; status makes it cover the 全部 view
     (Problem, ["substr(code, 1, 4)", "length(code)", "code", "id", "status"], "problem_code_order"),
+    # version 12: look-backs falling due, pending extension requests, repeats (tracker/followup)
+    (Lookback, ["status", "due_on"], "lookback_status_due"),
+    (ExtensionRequest, ["status", "measure_id"], "extension_request_status"),
+    (Problem, ["recurrence_of_id"], "problem_recurrence"),
 ]
 # Partial indexes: name -> the rows they hold.
 PARTIAL = {
     "problem_status_due": "nearest_due IS NOT NULL",
     "problem_status_closed": "closed_on IS NOT NULL",
+    "problem_recurrence": "recurrence_of_id IS NOT NULL",
 }
 
 
@@ -123,6 +134,15 @@ def _tags_and_origin(db: Database) -> None:
             db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
 
 
+def _followup(db: Database) -> None:
+    """Version 12: following the work through — 催办, 延期申请, 回头看, 抽查 (tracker/followup)."""
+    for model in (Chase, ChaseMeasure, ExtensionRequest, Lookback, SampleDraw, SampleItem):
+        SchemaManager(model, db).create_all(safe=True)
+    _indexes(db)
+    if search_index.available(db):
+        search_index.create_vocabulary(db)
+
+
 # Steps that bring a ledger of version N-1 to version N. Version 1 is the original table set.
 # Index steps re-run `_indexes`, which only creates what is missing.
 STEPS: dict[int, Callable[[Database], None]] = {
@@ -135,6 +155,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     8: _identity,
     9: _committee,
     10: _tags_and_origin,
+    12: _followup,  # 11 belongs to other work (the shared ledger)
 }
 LATEST = max([1, *STEPS])
 

@@ -183,6 +183,87 @@ class ImportSource(BaseModel):
     key = CharField(index=True)
 
 
+class Chase(BaseModel):
+    """催办: someone chased the person answering for measures of one problem (tracker/followup).
+
+    `active` is false only when the record was undone (entered by mistake); it is never deleted.
+    """
+
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    whom = CharField()  # the person chased, as named at the time
+    way = CharField()  # 电话 / 当面 / 书面 / 短信
+    on = DateField()
+    note = TextField(default="")
+    by = CharField()
+    at = CharField()
+    active = BooleanField(default=True)
+
+
+class ChaseMeasure(BaseModel):
+    """Which measures one 催办 was about (a measure's count of chases is its rows here)."""
+
+    chase = ForeignKeyField(Chase, on_delete="RESTRICT", index=True)
+    measure = ForeignKeyField(Measure, on_delete="RESTRICT", index=True)
+
+
+class ExtensionRequest(BaseModel):
+    """延期申请: a later deadline asked for with a reason, decided by someone else. Only an
+    approved request moves the deadline, through the `Extension` row it then names."""
+
+    measure = ForeignKeyField(Measure, on_delete="RESTRICT", index=True)
+    new_text = CharField()
+    new_date = DateField(null=True)
+    reason = TextField()
+    requested_by = CharField()
+    requested_at = CharField()
+    status = CharField(default="pending")  # tracker.workflow.REQUEST_* (pending, approved …)
+    decided_by = CharField(default="")
+    decided_at = CharField(default="")
+    decision_note = TextField(default="")
+    extension = ForeignKeyField(Extension, null=True, on_delete="RESTRICT")
+
+
+class Lookback(BaseModel):
+    """回头看: set when a problem is crossed off (due some months later), then recorded as 巩固
+    (the fix holds) or 反弹 (it slipped back: the problem is reopened, with the reason here)."""
+
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    closed_on = DateField()  # the 销号 this look-back follows
+    due_on = DateField()
+    status = CharField(default="scheduled")  # tracker.workflow.LOOKBACK_* (scheduled, held …)
+    done_on = DateField(null=True)
+    note = TextField(default="")
+    by = CharField(default="")
+    at = CharField(default="")
+
+
+class SampleDraw(BaseModel):
+    """抽查: a random draw of closed problems. The seed, the population (problem ids, as ranges)
+    and the problems drawn are kept, so anyone can draw again from the seed and compare."""
+
+    seed = IntegerField()
+    wanted = IntegerField()
+    batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
+    population = TextField()  # the ids drawn from, e.g. "3-40,42,57-90"
+    population_size = IntegerField()
+    drawn = TextField()  # the codes drawn, in order, JSON
+    redo_of = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    by = CharField()
+    at = CharField()
+
+
+class SampleItem(BaseModel):
+    """One drawn problem of a 抽查, and what the on-site check found (属实 / 不属实, a note)."""
+
+    draw = ForeignKeyField(SampleDraw, on_delete="RESTRICT", index=True)
+    problem = ForeignKeyField(Problem, on_delete="RESTRICT", index=True)
+    position = IntegerField()
+    result = CharField(default="")
+    note = TextField(default="")
+    checked_by = CharField(default="")
+    checked_on = DateField(null=True)
+
+
 class Branch(BaseModel):
     """A branch (党支部) whose monthly reports this ledger, a committee's, collects.
 
@@ -276,6 +357,13 @@ JOURNALED = {
     "import_source": ImportSource,
     "branch": Branch,
     "received_report": ReceivedReport,
+    # version 12: following the work through (tracker/followup)
+    "chase": Chase,
+    "chase_measure": ChaseMeasure,
+    "extension_request": ExtensionRequest,
+    "lookback": Lookback,
+    "sample_draw": SampleDraw,
+    "sample_item": SampleItem,
 }
 # Columns left out of the journal: bookkeeping that carries no meaning of its own, and values
 # derived from other rows (kept by the writers, rebuilt by replay).

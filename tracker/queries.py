@@ -33,11 +33,16 @@ from .overdue import (
 )
 
 ALL, OVERDUE, DUE_SOON, UNCLEAR = "all", "overdue", "due7", "unclear"
+# following the work through (tracker/followup/facts.py)
+LOOKBACK_DUE, EXTENSION_PENDING, REPEATS = "lookback", "extension", "repeat"
 VIEW_LABELS = {
     ALL: "全部",
     OVERDUE: "逾期",
     DUE_SOON: "7天内到期",
     UNCLEAR: "时限不明确",
+    EXTENSION_PENDING: "延期待审批",
+    LOOKBACK_DUE: "回头看到期",
+    REPEATS: "复发问题",
     workflow.PENDING: "待销号",
     workflow.LONG_TERM: "长期坚持",
     workflow.CLOSED: "已销号",
@@ -110,6 +115,8 @@ def _conditions(ledger: Ledger, flt: Filter) -> list:
         conds.append(due_soon_problem_condition(today, DUE_SOON_DAYS))
     elif flt.view == UNCLEAR:  # an open measure whose deadline names no date
         conds.append(Problem.id.in_(unclear_problems()))
+    elif flt.view in (LOOKBACK_DUE, EXTENSION_PENDING, REPEATS):
+        conds.append(_followup_condition(flt.view, today))
     elif flt.view in workflow.STATUS_LABELS:
         conds.append(Problem.status == flt.view)
     if flt.batch is not None:
@@ -137,6 +144,16 @@ def _conditions(ledger: Ledger, flt: Filter) -> list:
     if term:
         conds.append(_search_condition(ledger, term))
     return conds
+
+
+def _followup_condition(view: str, today: dt.date):
+    from .followup import facts
+
+    if view == LOOKBACK_DUE:
+        return facts.lookback_due_condition(today)
+    if view == EXTENSION_PENDING:
+        return facts.pending_extension_condition()
+    return facts.repeat_condition()
 
 
 def unclear_problems():
@@ -277,6 +294,13 @@ class ProblemRow:
     days_left: int | None = None
     band: str | None = None
     owners: list[str] = field(default_factory=list)
+    nearest_measure: int | None = None
+    # following the work through (filled by tracker.followup.facts.annotate)
+    chases: int = 0
+    extension_pending: bool = False
+    nearest_extensions: int = 0  # approved extensions of the measure behind `nearest_due`
+    repeat_of: str = ""  # the code of the problem this one repeats (复发)
+    lookback_due_on: dt.date | None = None  # a 回头看 still to be done
 
     @property
     def status_label(self) -> str:
@@ -340,6 +364,7 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
     measures = (
         Measure.select(
             Measure.problem,
+            Measure.id,
             Measure.status,
             Measure.deadline_date,
             Measure.deadline_text,
@@ -351,7 +376,7 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
         .bind(ledger.db)
         .tuples()
     )
-    for pid, status, due, text, owner_name in measures:
+    for pid, mid, status, due, text, owner_name in measures:
         row = rows[pid]
         row.measures_total += 1
         if owner_name and owner_name not in row.owners:
@@ -365,7 +390,10 @@ def problem_rows(ledger: Ledger, ids: list[int]) -> dict[int, ProblemRow]:
             and due is not None
             and (row.nearest_due is None or due < row.nearest_due)
         ):
-            row.nearest_due, row.nearest_text = due, text
+            row.nearest_due, row.nearest_text, row.nearest_measure = due, text, mid
+    from .followup.facts import annotate
+
+    annotate(ledger, rows)
     for row in rows.values():
         if row.status in OPEN_PROBLEM and row.status != workflow.PENDING:
             row.days_left = days_left(row.nearest_due, today)
@@ -387,7 +415,7 @@ def view_counts(ledger: Ledger) -> dict[str, int]:
             counts[view] = sum(n for status, n in per_status.items() if status != workflow.VOID)
         elif view in workflow.STATUS_LABELS:
             counts[view] = per_status.get(view, 0)
-        else:  # 逾期, 7天内到期, 时限不明确: their own conditions
+        else:  # 逾期, 7天内到期, 时限不明确, the follow-up views: their own conditions
             counts[view] = len_query(ledger, Filter(view=view))
     per_batch = dict(
         ledger.select(Problem, Problem.batch, fn.COUNT(Problem.id))

@@ -30,6 +30,7 @@ from .db import is_sqlite
 
 DOC_TABLE = "search_doc"
 FTS_TABLE = "search_fts"
+VOCAB_TABLE = "search_vocab"  # how many documents hold each token (similar problems: rarity)
 SEP = "\x1f"  # between fields of a body; a term containing it is left to the LIKE search
 END = "000000"  # the token after a field's last character: hex of a code point that never occurs
 # Which columns a document is made of, per journaled table (what the LIKE search reads).
@@ -118,10 +119,21 @@ def create(db: Database) -> None:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         "grams, content='', columnsize=0, tokenize='ascii')"
     )
+    create_vocabulary(db)
+
+
+def create_vocabulary(db: Database) -> None:
+    """The index's vocabulary as a table (FTS5's own `fts5vocab`: nothing stored, read from the
+    index); version 12 adds it to older ledgers."""
+    if is_sqlite(db):
+        db.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, row)"
+        )
 
 
 def drop(db: Database) -> None:
     if is_sqlite(db):
+        db.execute_sql(f"DROP TABLE IF EXISTS {VOCAB_TABLE}")
         db.execute_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         db.execute_sql(f"DROP TABLE IF EXISTS {DOC_TABLE}")
 

@@ -33,7 +33,18 @@ KEY_LABELS = {
     "measures_long_term": "长期坚持措施",
     "overdue_measures": "逾期措施",
     "closure_rate": "销号率",
+    # following the work through (tracker/followup)
+    "chases": "催办次数",
+    "extension_requests_pending": "待审批的延期申请",
+    "extensions_approved": "已批准的延期",
+    "lookbacks_due": "回头看到期",
+    "lookbacks_held": "回头看巩固",
+    "lookbacks_slipped": "回头看反弹",
+    "repeats": "复发问题",
+    "samples_checked": "抽查已核查",
+    "samples_false": "抽查不属实",
 }
+FOLLOWUP_KEYS = tuple(KEY_LABELS)[list(KEY_LABELS).index("chases") :]
 
 
 def stats(ledger: Ledger) -> dict:
@@ -86,4 +97,8 @@ def stats(ledger: Ledger) -> dict:
         or 0
     )
     out["closure_rate"] = closure_rate(out["closed"], out["problems"])
+    from .followup.facts import counts
+
+    found = counts(ledger).as_dict()
+    out.update({key: found[key] for key in FOLLOWUP_KEYS})
     return out

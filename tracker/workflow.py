@@ -172,6 +172,51 @@ def warnings(name: str, facts: ProblemFacts) -> list[str]:
     return out
 
 
+# -- following the work through (tracker/followup) ------------------------------------------------
+# 延期申请: pending until someone other than the requester decides; only approval moves a deadline.
+REQUEST_PENDING = "pending"
+REQUEST_APPROVED = "approved"
+REQUEST_REJECTED = "rejected"
+REQUEST_WITHDRAWN = "withdrawn"
+REQUEST_LABELS = {
+    REQUEST_PENDING: "待审批",
+    REQUEST_APPROVED: "已批准",
+    REQUEST_REJECTED: "未批准",
+    REQUEST_WITHDRAWN: "已撤回",
+}
+# 回头看: due some months after 销号; 巩固 closes it, 反弹 reopens the problem. A look-back still
+# pending when its problem is crossed off again is superseded (cancelled) by the new one.
+LOOKBACK_PENDING = "scheduled"
+LOOKBACK_HELD = "held"
+LOOKBACK_SLIPPED = "slipped"
+LOOKBACK_CANCELLED = "cancelled"
+LOOKBACK_LABELS = {
+    LOOKBACK_PENDING: "待回头看",
+    LOOKBACK_HELD: "巩固",
+    LOOKBACK_SLIPPED: "反弹",
+    LOOKBACK_CANCELLED: "已取消",
+}
+# (what is being decided, from, to): the allowed moves of requests and look-backs
+FOLLOWUP_MOVES = {
+    ("request", REQUEST_PENDING, REQUEST_APPROVED),
+    ("request", REQUEST_PENDING, REQUEST_REJECTED),
+    ("request", REQUEST_PENDING, REQUEST_WITHDRAWN),
+    ("lookback", LOOKBACK_PENDING, LOOKBACK_HELD),
+    ("lookback", LOOKBACK_PENDING, LOOKBACK_SLIPPED),
+    ("lookback", LOOKBACK_PENDING, LOOKBACK_CANCELLED),
+}
+SAMPLE_RESULTS = ("属实", "不属实")  # what an on-site check of a closed problem found
+
+
+def followup_refusal(kind: str, current: str, target: str) -> str:
+    """Why a request or look-back cannot move from `current` to `target` ('' if it may)."""
+    if (kind, current, target) in FOLLOWUP_MOVES:
+        return ""
+    labels = REQUEST_LABELS if kind == "request" else LOOKBACK_LABELS
+    what = "延期申请" if kind == "request" else "回头看"
+    return f"该{what}当前为“{labels.get(current, current)}”，不能再改为“{labels[target]}”。"
+
+
 def measure_status_for(deadline_is_ongoing: bool, current: str = M_OPEN) -> str:
     """A measure whose deadline is 长期坚持 / recurring is long-term unless already done or void."""
     if current in (M_DONE, M_VOID):

@@ -287,6 +287,11 @@ def import_excel(window: MainWindow) -> None:
             Changes(problems=set(result.changes.problems), dictionaries=True)
         )
         extra = f"\n另有 {len(result.warnings)} 条提示，见导入记录。" if result.warnings else ""
+        if result.codes:  # new problems that resemble closed ones of other batches (复发?)
+            from tracker.followup.similar import possible_repeats, repeat_lines
+
+            pairs, looked = possible_repeats(ledger, result.codes)
+            extra += "".join("\n" + line for line in repeat_lines(pairs, looked, len(result.codes)))
         QMessageBox.information(
             window,
             "导入完成",

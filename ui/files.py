@@ -31,6 +31,7 @@ PURPOSES = {
     "collect": "收取的月报",
     "check": "核对的月报",
     "rollup": "汇总表",
+    "followup": "催办单与抽查表",
 }
 LABELS = {  # Qt's widget dialog: the labels qtbase_zh_CN.qm leaves in English
     QFileDialog.DialogLabel.LookIn: "查找范围(&L)：",

@@ -303,12 +303,27 @@ def display(row: ProblemRow, column: str) -> str:
     if column == "leader":
         return row.leader
     if column == "deadline":
-        return deadline_text(row)
+        return deadline_text(row) + followup_marks(row)
     if column == "status":
-        return row.status_label + ("·逾期" if row.overdue else "")
+        return (
+            row.status_label + ("·逾期" if row.overdue else "") + ("·复发" if row.repeat_of else "")
+        )
     if column == "progress":
-        return row.progress_text
+        return row.progress_text + (f"·催办{row.chases}次" if row.chases else "")
     return ""
+
+
+def followup_marks(row: ProblemRow) -> str:
+    """What follows the deadline: approved extensions of that measure, a request waiting for a
+    decision, a 回头看 still to be done (tracker/followup)."""
+    marks = ""
+    if row.nearest_extensions and row.status != workflow.CLOSED:
+        marks += f"·延期{row.nearest_extensions}次"
+    if row.extension_pending:
+        marks += "·延期待审批"
+    if row.status == workflow.CLOSED and row.lookback_due_on is not None:
+        marks += f"·{format_date(row.lookback_due_on)}回头看"
+    return marks
 
 
 def deadline_text(row: ProblemRow) -> str:
@@ -329,7 +344,15 @@ def tooltip(row: ProblemRow, column: str) -> str:
     if column == "description":
         return row.description
     if column == "deadline" and row.nearest_due:
-        return f"最近一项未完成措施的期限：{row.nearest_text}（{format_date(row.nearest_due)}）"
+        ext = f"，经批准延期 {row.nearest_extensions} 次" if row.nearest_extensions else ""
+        asked = "；有延期申请待审批" if row.extension_pending else ""
+        return (
+            f"最近一项未完成措施的期限：{row.nearest_text}（{format_date(row.nearest_due)}）"
+            f"{ext}{asked}"
+        )
     if column == "progress" and row.owners:
-        return "责任人：" + "、".join(row.owners)
+        chased = f"；已催办 {row.chases} 次" if row.chases else ""
+        return "责任人：" + "、".join(row.owners) + chased
+    if column == "status" and row.repeat_of:
+        return f"{display(row, column)}：与已销号问题 {row.repeat_of} 相同的问题再次出现（复发）"
     return display(row, column)

@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
 
     def table_context_actions(self) -> list[QAction]:
         a = self.menu_actions
-        return [a["edit"], a["new_problem"], *self.workflow.actions()]
+        followup = [a[f"followup:{name}"] for name in ("chase", "lookback", "similar")]
+        return [a["edit"], a["new_problem"], *self.workflow.actions(), *followup]
 
     # -- opening ledgers -------------------------------------------------------------------------
     def open_location(self, location: str, *, synchronous: bool = False) -> None:
@@ -294,6 +295,9 @@ class MainWindow(QMainWindow):
         dialog = ProblemDialog(self.session, self)
         if dialog.exec() and dialog.created_id:
             self.show_problem(dialog.created_id)
+            from .followup.similar_dialog import offer_after_entry
+
+            offer_after_entry(self.session, dialog.created_id, self)
 
     def edit_problem(self) -> None:
         ids = self.ledger_page.selected_ids()

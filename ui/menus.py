@@ -166,6 +166,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         ),
         "about": _action(window, "关于", window.about),
     }
+    from .followup import actions as followup
+
+    for name, (text, tip) in followup.ENTRIES.items():
+        a[f"followup:{name}"] = _action(
+            window, text, lambda n=name: followup.trigger(window, n), tip=tip
+        )
     bar = window.menuBar()
     file_menu = bar.addMenu("文件(&F)")
     for key in (
@@ -196,6 +202,20 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for action in window.workflow.actions():
         work_menu.addAction(action)
     build_view_menu(window, bar.addMenu("查看(&V)"))
+    chase_menu = bar.addMenu("督办(&D)")
+    for key in (
+        "chase",
+        "chase_sheet",
+        None,
+        "lookback",
+        "similar",
+        None,
+        "sample",
+        "sample_results",
+        None,
+        "lookback_interval",
+    ):
+        chase_menu.addSeparator() if key is None else chase_menu.addAction(a[f"followup:{key}"])
     tools = bar.addMenu("工具(&T)")
     tools.addAction(a["settings"])
     tools.addAction(a["verify"])
@@ -297,7 +317,7 @@ def update_enabled(window: MainWindow) -> None:
     writable = ledger is not None and not ledger.read_only
     for key, action in window.menu_actions.items():
         enabled = True
-        if key in NEEDS_LEDGER and ledger is None:
+        if (key in NEEDS_LEDGER or key.startswith("followup:")) and ledger is None:
             enabled = False
         if key in NEEDS_WRITE and key != "import" and not writable:
             enabled = False

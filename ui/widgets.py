@@ -449,3 +449,19 @@ def report_text(text: str) -> QPlainTextEdit:
     edit.setReadOnly(True)
     readable(edit)
     return edit
+
+
+def note_edit(placeholder: str, height: int = 90) -> QPlainTextEdit:
+    """A few lines of text in a form (a reason, a note): Tab leaves it, as in the other fields."""
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setMaximumHeight(height)
+    return edit
+
+
+def past_date(today: dt.date) -> DateEdit:
+    """A day something was done: today or earlier."""
+    edit = DateEdit(today)
+    edit.setMaximumDate(to_qdate(today))
+    return edit

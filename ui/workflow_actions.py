@@ -32,7 +32,7 @@ ACTIONS = {
     "reopen": ("reopen", "重新整改…", ""),
     "set_long_term": ("set_long_term", "设为长期坚持", ""),
     "resume": ("resume", "恢复整改", ""),
-    "extend": (None, "延期…", ""),
+    "extend": (None, "申请延期…", ""),
     "bulk_edit": (None, "批量修改…", ""),
     "void": ("void", "作废…", "Delete"),
     "restore": ("restore", "恢复（撤销作废）…", ""),
@@ -44,7 +44,7 @@ GROUPS = [
     ["void", "restore"],
 ]
 EXTRA_TIPS = {
-    "extend": "给未完成的整改措施延长期限，须写明理由，延期次数会出现在报表中",
+    "extend": "为未完成的整改措施提出延期申请（须在期限前、写明理由），由他人批准后期限才改变",
     "bulk_edit": "对所选的多个问题统一修改问题类别、责任部门，或未完成措施的责任人、整改时限",
 }
 REASON_TEXT = {
@@ -217,7 +217,7 @@ class WorkflowActions(QObject):
     def _extend_state(self, facts: workflow.ProblemFacts) -> ActionState:
         if facts.status not in workflow.EDITABLE:
             label = workflow.STATUS_LABELS[facts.status]
-            return ActionState(why_not=f"问题当前为“{label}”，不能延期。")
+            return ActionState(why_not=f"问题当前为“{label}”，不能申请延期。")
         if workflow.M_OPEN not in facts.measure_statuses:
             return ActionState(
                 True,
@@ -340,9 +340,10 @@ class WorkflowActions(QObject):
         self._reasoned("作废问题", explanation, "作废理由", submit, ok_text="作废")
 
     def _do_extend(self) -> None:
-        from .dialogs.extend_dialog import ExtendDialog
+        from .followup.extension_dialogs import ExtensionRequestDialog
 
-        self.run_dialog(ExtendDialog(self.session, self.ids[0], parent=self.parent_widget))
+        dialog = ExtensionRequestDialog(self.session, self.ids[0], parent=self.parent_widget)
+        self.run_dialog(dialog)
 
     def _do_bulk_edit(self) -> None:
         from .dialogs.bulk_edit_dialog import BulkEditDialog

@@ -132,6 +132,14 @@ def close_problem(ledger: Ledger, problem_id: int, folder: Path, reviewer: str =
     services.approve_closure(ledger, problem_id, reviewer, "同意销号")
 
 
+def extend(ledger: Ledger, measure_id: int, new_deadline, reason: str, approver: str = REVIEWER):
+    """A deadline moved the only way there is: 李娜 asks (延期申请), someone else approves."""
+    from tracker.followup import extensions
+
+    asked = extensions.request_extension(ledger, measure_id, new_deadline, reason, applicant=OWNER)
+    return extensions.approve_extension(ledger, asked.created_id, approver)
+
+
 def is_chinese(text: str) -> bool:
     """A message meant for the user: it must be written in Chinese."""
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2

@@ -16,6 +16,7 @@ from .factories import (
     OWNER,
     REVIEWER,
     close_problem,
+    extend,
     make_problem,
     make_team,
     measure_ids,
@@ -33,7 +34,7 @@ def a_busy_ledger(ledger, tmp_path, clock) -> dict:
     services.update_problem(ledger, a, cause="习惯以会议落实会议", leader=team.owner)
     first, _ = measure_ids(ledger, a)
     services.add_progress(ledger, first, "制定会议清单")
-    services.extend_deadline(ledger, first, "2026年4月30日", "等上级文件")
+    extend(ledger, first, "2026年4月30日", "等上级文件")
     clock.advance(days=1)
     close_problem(ledger, b, tmp_path / "files")
     services.void_problem(ledger, a, "误操作")

@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 
-from tracker import history, journal, services, stats
+from tracker import journal, services, stats
 from tracker.errors import ConflictError, ValidationError, WorkflowError
-from tracker.models import Extension, Progress
+from tracker.models import Progress
 
 from .factories import (
     close_problem,
+    extend,
     is_chinese,
     make_problem,
     make_team,
@@ -279,113 +280,6 @@ def test_measures_of_a_closed_problem_are_frozen(ledger, tmp_path):
     assert measure(ledger, mid)["status"] == "done"
 
 
-# -- extending a deadline -----------------------------------------------------------------------
-def extensions(ledger, mid) -> list[dict]:
-    return list(
-        ledger.select(Extension).where(Extension.measure == mid).order_by(Extension.id).dicts()
-    )
-
-
-def test_an_extension_records_old_and_new_deadline_with_the_reason(ledger, clock):
-    m = only_measure(ledger, "2026年3月31日")
-    clock.advance(days=20)
-
-    changes = services.extend_deadline(ledger, m["id"], "2026年6月底前", "  需等待上级文件出台  ")
-
-    (ext,) = extensions(ledger, m["id"])
-    assert (ext["old_text"], ext["old_date"]) == ("2026年3月31日", dt.date(2026, 3, 31))
-    assert (ext["new_text"], ext["new_date"]) == ("2026年6月底前", dt.date(2026, 6, 30))
-    assert (ext["reason"], ext["by"], ext["at"]) == (
-        "需等待上级文件出台",
-        "王敏",
-        "2026-03-22 09:30:00",
-    )
-    after = measure(ledger, m["id"])
-    assert (after["deadline_text"], after["deadline_date"], after["status"]) == (
-        "2026年6月底前",
-        dt.date(2026, 6, 30),
-        "open",
-    )
-    assert m["problem"] in changes.problems and m["id"] in changes.measures
-
-
-def test_an_extension_shows_in_the_problems_history(ledger):
-    m = only_measure(ledger, "2026年3月31日")
-    services.extend_deadline(ledger, m["id"], dt.date(2026, 4, 30), "人员调整")
-
-    last = history.problem_history(ledger, m["problem"])[-1]
-    assert last.action == "延期"
-    assert any("新增延期记录" in line and "人员调整" in line for line in last.lines)
-    assert "措施 1·整改时限：2026年3月31日 → 2026年4月30日" in last.lines
-    assert last.subject.startswith("措施 1“")
-
-
-def test_extensions_pile_up_one_row_each(ledger):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    services.extend_deadline(ledger, mid, "2026年4月30日", "第一次延期")
-    services.extend_deadline(ledger, mid, "2026年5月31日", "第二次延期")
-
-    assert [(e["old_text"], e["new_text"]) for e in extensions(ledger, mid)] == [
-        ("2026年3月31日", "2026年4月30日"),
-        ("2026年4月30日", "2026年5月31日"),
-    ]
-
-
-def test_an_extension_needs_a_reason(ledger):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    with pytest.raises(ValidationError) as caught:
-        services.extend_deadline(ledger, mid, "2026年6月30日", "")
-    assert caught.value.field == "延期理由"
-    assert extensions(ledger, mid) == []
-
-
-@pytest.mark.parametrize("new", ["2026年3月31日", "2026年3月15日", dt.date(2026, 1, 1)])
-def test_an_extension_must_move_the_deadline_later(ledger, new):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    with pytest.raises(ValidationError) as caught:
-        services.extend_deadline(ledger, mid, new, "想提前")
-    assert caught.value.field == "新期限"
-    assert "晚于原期限" in str(caught.value)
-    assert measure(ledger, mid)["deadline_text"] == "2026年3月31日"
-
-
-@pytest.mark.parametrize("new", ["等通知", "", "   "])
-def test_an_extension_to_unreadable_text_is_refused(ledger, new):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    with pytest.raises(ValidationError) as caught:
-        services.extend_deadline(ledger, mid, new, "原因")
-    assert caught.value.field == "新期限"
-    assert "无法识别" in str(caught.value)
-    assert extensions(ledger, mid) == []
-
-
-def test_an_extension_to_long_term_makes_the_measure_long_term(ledger):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    services.extend_deadline(ledger, mid, "长期坚持", "转为常态化管理")
-    assert (measure(ledger, mid)["status"], measure(ledger, mid)["deadline_date"]) == (
-        "long_term",
-        None,
-    )
-
-
-def test_a_done_measure_needs_no_extension(ledger):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    services.complete_measure(ledger, mid)
-    with pytest.raises(WorkflowError) as caught:
-        services.extend_deadline(ledger, mid, "2026年6月30日", "原因")
-    assert "未完成" in str(caught.value)
-
-
-def test_an_extension_clears_an_overdue_measure(ledger, clock):
-    mid = only_measure(ledger, "2026年3月31日")["id"]
-    clock.advance(days=35)
-    assert stats.stats(ledger)["overdue_measures"] == 1
-
-    services.extend_deadline(ledger, mid, "2026年5月31日", "上级要求调整")
-
-    assert stats.stats(ledger)["overdue_measures"] == 0
-
-
 # -- progress -----------------------------------------------------------------------------------
 def progress_rows(ledger, mid) -> list[dict]:
     return list(
@@ -448,13 +342,14 @@ def test_progress_is_still_welcome_while_closure_is_pending_but_not_after(ledger
 def test_every_measure_action_is_journaled_under_its_problem(ledger, clock):
     m = only_measure(ledger, "2026年3月31日")
     services.add_progress(ledger, m["id"], "进展")
-    services.extend_deadline(ledger, m["id"], "2026年4月30日", "延期")
+    extend(ledger, m["id"], "2026年4月30日", "延期")
     services.complete_measure(ledger, m["id"])
 
     assert [e.action for e in journal.entries(ledger.db, problem=m["problem"])] == [
         "problem.create",
         "progress.create",
-        "measure.extend",
+        "extension.request",
+        "extension.approve",
         "measure.complete",
     ]
     assert problem(ledger, m["problem"])["status"] == "in_progress"

@@ -13,7 +13,7 @@ from tracker.ledger import open_ledger
 from tracker.models import Problem
 from tracker.queries import OVERDUE, Filter, problem_ids, problem_rows
 
-from .factories import make_problem, measure_ids, problem
+from .factories import extend, make_problem, measure_ids, problem
 
 MARCH_31, JUNE_30, JULY_31 = dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2026, 7, 31)
 
@@ -33,7 +33,7 @@ def test_the_nearest_deadline_follows_every_change_to_the_measures(ledger, clock
         (lambda: services.complete_measure(ledger, second), dt.date(2026, 6, 30)),
         (lambda: services.reopen_measure(ledger, second), dt.date(2026, 4, 30)),
         (lambda: services.update_measure(ledger, second, deadline="2026年3月底前"), MARCH_31),
-        (lambda: services.extend_deadline(ledger, second, "2026年8月31日", "汛期"), JUNE_30),
+        (lambda: extend(ledger, second, "2026年8月31日", "汛期"), JUNE_30),
         (lambda: services.void_measure(ledger, first, "与其他措施合并"), dt.date(2026, 8, 31)),
         (
             lambda: services.add_measure(

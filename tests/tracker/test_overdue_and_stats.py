@@ -27,6 +27,15 @@ KEYS = {
     "measures_long_term",
     "overdue_measures",
     "closure_rate",
+    "chases",
+    "extension_requests_pending",
+    "extensions_approved",
+    "lookbacks_due",
+    "lookbacks_held",
+    "lookbacks_slipped",
+    "repeats",
+    "samples_checked",
+    "samples_false",
 }
 STATUS_KEYS = ["listed", "in_progress", "pending_closure", "long_term", "closed"]
 

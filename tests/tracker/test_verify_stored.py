@@ -14,7 +14,7 @@ from tracker.cli import main
 from tracker.ledger import open_ledger
 from tracker.models import Meta, Problem
 
-from .factories import make_problem, measure_ids, ready_for_closure
+from .factories import extend, make_problem, measure_ids, ready_for_closure
 
 
 def findings(ledger) -> list[str]:
@@ -163,7 +163,7 @@ def test_measures_and_progress_of_an_honest_ledger_keep_verifying(ledger, clock)
     pid = make_problem(ledger, deadlines=("2026年4月30日", "长期坚持"))
     first, _ = measure_ids(ledger, pid)
     services.add_progress(ledger, first, "制定会议清单")
-    services.extend_deadline(ledger, first, "2026年5月31日", "等上级文件")
+    extend(ledger, first, "2026年5月31日", "等上级文件")
     assert replay.verify(ledger).ok
 
 

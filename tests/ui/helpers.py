@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.models import Problem
+from tracker.models import Measure, Problem
 
 
 def first(ledger, status: str) -> int:
@@ -66,4 +66,21 @@ def run_python(args: list, env: dict | None = None, timeout: int = 120):
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def measure_in_time(ledger) -> tuple[int, int]:
+    """(problem, measure) of an open measure whose deadline has not passed, in a problem that is
+    being worked on: what a 延期申请 may be made for."""
+    return (
+        ledger.select(Measure, Problem.id, Measure.id)
+        .join(Problem, on=(Measure.problem == Problem.id))
+        .where(
+            (Measure.status == "open")
+            & (Measure.deadline_date >= ledger.today())
+            & Problem.status.in_(["listed", "in_progress"])
+        )
+        .order_by(Problem.id, Measure.seq)
+        .tuples()
+        .first()
     )

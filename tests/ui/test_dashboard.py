@@ -45,6 +45,8 @@ def test_cards_show_the_monthly_report_numbers(page, demo_ledger):
     assert card_value(page, "overdue") == str(n["overdue_problems"])
     assert card_value(page, "rate") == format_rate(n["closure_rate"])
     assert f"其中待销号 {n['pending_closure']} 个" == page.cards["open"].note.text()
+    assert card_value(page, "repeats") == str(n["repeats"])
+    assert f"回头看到期 {n['lookbacks_due']} 个" in page.cards["repeats"].note.text()
     assert f"数据截至 {format_date(demo_ledger.today())}" in page.as_of.text()
     assert "数据截至 2026年11月21日" in page.as_of.text()
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.helpers import first
+from tests.ui.helpers import first, measure_in_time
 from tracker import services
 from tracker.history import problem_history
 from tracker.models import Extension, Measure, Person, Problem
@@ -151,39 +151,78 @@ def test_completing_a_measure_asks_the_date_and_updates_the_row(panel, session, 
     assert measure(ledger, mid)["done_on"] is None
 
 
-def test_extending_a_deadline_counts_the_extension(panel, session, monkeypatch):
+def fill_and_accept(fill):
+    """Replace the measures tab's modal run: fill the dialog as a user would, press its button."""
+    shown = []
+
+    def run(dialog):
+        shown.append(dialog)
+        fill(dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    return shown, run
+
+
+def test_an_extension_is_asked_for_then_approved_by_someone_else(panel, session, monkeypatch):
     ledger = session.ledger
-    pid = first(ledger, "in_progress")
-    mid = open_measure(ledger, pid)
-    monkeypatch.setattr(
-        measures_tab, "ask_extension", lambda parent, m: ("2027年1月底前", "需等待上级文件")
-    )
+    pid, mid = measure_in_time(ledger)
+    before = measure(ledger, mid)["deadline_text"]
+
+    def ask(dialog):
+        dialog.deadline.setText("2027年1月底前")
+        dialog.reason.setPlainText("需等待上级文件")
+        dialog.accept()
+
+    shown, run = fill_and_accept(ask)
+    monkeypatch.setattr(measures_tab, "run_dialog", run)
     panel.show_problem(pid)
     tab = panel.measures
     tab.table.selectRow(row_of(tab, mid))
     tab.actions["extend"].trigger()
 
     row = row_of(tab, mid)
+    assert cell(tab, row, "整改时限") == before  # nothing moves before the decision
+    assert cell(tab, row, "延期次数") == "0·待批"
+    assert not tab.actions["extend"].isEnabled() and tab.actions["decide"].isEnabled()
+
+    def decide(dialog):
+        dialog.approver.setText("韩立新")
+        dialog.note.setPlainText("同意")
+        dialog.approve_button.click()
+
+    shown, run = fill_and_accept(decide)
+    monkeypatch.setattr(measures_tab, "run_dialog", run)
+    tab.actions["decide"].trigger()
+
+    row = row_of(tab, mid)
     assert cell(tab, row, "整改时限") == "2027年1月底前"
     assert cell(tab, row, "识别为") == "2027年1月31日"
     assert cell(tab, row, "剩余天数") == "还剩 71 天"
     assert cell(tab, row, "延期次数") == "1"
-    assert "需等待上级文件" in tab.table.item(row, COL["延期次数"]).toolTip()
+    tip = tab.table.item(row, COL["延期次数"]).toolTip()
+    assert f"原时限：{before}" in tip and "需等待上级文件" in tip and "韩立新批准" in tip
     ext = ledger.select(Extension).where(Extension.measure == mid).dicts().first()
-    assert ext["reason"] == "需等待上级文件" and ext["by"] == "周晓梅"
+    assert ext["reason"] == "需等待上级文件" and ext["by"] == "韩立新"
 
 
 def test_an_extension_that_is_not_later_is_refused_by_name(
     panel, session, monkeypatch, message_boxes
 ):
     ledger = session.ledger
-    pid = first(ledger, "in_progress")
-    mid = open_measure(ledger, pid)
-    monkeypatch.setattr(measures_tab, "ask_extension", lambda parent, m: ("2020年1月1日", "理由"))
+    pid, mid = measure_in_time(ledger)
+
+    def ask(dialog):
+        dialog.deadline.setText("2020年1月1日")
+        dialog.reason.setPlainText("理由")
+        dialog.accept()
+
+    shown, run = fill_and_accept(ask)
+    monkeypatch.setattr(measures_tab, "run_dialog", run)
     panel.show_problem(pid)
     panel.measures.table.selectRow(row_of(panel.measures, mid))
     panel.measures.actions["extend"].trigger()
     assert message_boxes and "新期限" in message_boxes[0][1]
+    assert shown[0].isVisible() is False or shown[0].result() == 0
     assert ledger.select(Extension).where(Extension.measure == mid).count() == 0
 
 

@@ -116,7 +116,7 @@ def test_closing_the_ledger_empties_the_panel(panel, session, demo_ledger, monke
 def test_every_tab_has_a_tooltip_and_the_panel_renders(panel, session, tmp_path):
     panel.show_problem(first(session.ledger, "in_progress"))
     titles = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
-    assert titles == ["基本信息", "整改措施", "整改进展", "佐证材料", "历史记录"]
+    assert titles == ["基本信息", "整改措施", "整改进展", "佐证材料", "督办", "历史记录"]
     assert all(panel.tabs.tabToolTip(i) for i in range(panel.tabs.count()))
     image = panel.grab()
     assert not image.isNull() and image.save(str(tmp_path / "detail.png"))

@@ -266,3 +266,16 @@ def test_restoring_another_units_backup_shows_both_sides_and_can_be_declined(
     assert "填报单位不同" in text
     assert ledger.select(Problem).count() == before and dialog.operation is op
     assert not list(Path(ledger.location).parent.glob("*.before-restore-*"))
+
+
+def test_the_look_back_interval_is_a_ledger_setting(dialog, session):
+    from tracker.followup import lookbacks
+
+    ledger = session.ledger
+    assert dialog.lookback_months.value() == lookbacks.interval(ledger) == 6
+    before = len(list(journal.entries(ledger.db)))
+    assert dialog.apply()  # nothing changed: nothing written
+    assert len(list(journal.entries(ledger.db))) == before
+    dialog.lookback_months.setValue(3)
+    assert dialog.apply()
+    assert lookbacks.interval(ledger) == 3 and last_action(ledger) == "settings.edit"

@@ -1,4 +1,4 @@
-"""The small dialogs: a reason that must be written, 延期 of one measure, 批量修改, 新建台账."""
+"""The small dialogs: a reason that must be written, 延期申请 of one measure, 批量修改, 新建台账."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from tracker.models import Extension, Measure, Problem
 from tracker.services.dictionaries import find_term
 from tracker.services.lookup import measure_row, problem_row
 from ui.dialogs.bulk_edit_dialog import BulkEditDialog
-from ui.dialogs.extend_dialog import ExtendDialog
 from ui.dialogs.new_ledger_dialog import NewLedgerDialog
 from ui.dialogs.reason_dialog import ReasonDialog
+from ui.followup.extension_dialogs import ExtensionRequestDialog
 
 
 def open_measures(ledger, pid) -> list[dict]:
@@ -54,14 +54,18 @@ def test_a_refused_reason_keeps_the_dialog_and_the_text(qtbot):
 
 
 # -- 延期 ----------------------------------------------------------------------------------------
-def test_extending_a_measure_records_old_and_new_deadline(qtbot, session, message_boxes):
+def test_asking_for_more_time_records_a_request_and_moves_nothing(qtbot, session, message_boxes):
+    from tests.ui.helpers import measure_in_time
+    from tracker.models import ExtensionRequest
+
     ledger = session.ledger
-    pid = problems_with_open_measures(ledger, 1)[0]
-    measure = open_measures(ledger, pid)[0]
-    dialog = ExtendDialog(session, pid)
+    pid, mid = measure_in_time(ledger)
+    before = measure_row(ledger, mid)
+    dialog = ExtensionRequestDialog(session, pid, measure_id=mid)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.current.text().startswith(measure["deadline_text"])
+    assert dialog.current.text().startswith(before["deadline_text"])
+    assert dialog.applicant.text()  # the measure's owner, or the one at the keyboard
 
     dialog.deadline.setText("2027年3月底前")
     assert "2027年3月31日" in dialog.deadline.reading.text()
@@ -69,23 +73,27 @@ def test_extending_a_measure_records_old_and_new_deadline(qtbot, session, messag
     assert dialog.isVisible() and "延期理由" in message_boxes[-1][1]
 
     dialog.reason.setPlainText("涉及上级审批，需等待批复")
+    dialog.applicant.setText("蒋春兰")
     dialog.accept()
 
     assert not dialog.isVisible()
-    after = measure_row(ledger, measure["id"])
-    assert after["deadline_text"] == "2027年3月底前"
-    assert after["deadline_date"] == dt.date(2027, 3, 31)
-    ext = ledger.select(Extension).where(Extension.measure == measure["id"]).dicts().first()
-    assert (
-        ext["old_text"] == measure["deadline_text"] and ext["reason"] == "涉及上级审批，需等待批复"
+    assert measure_row(ledger, mid)["deadline_text"] == before["deadline_text"]
+    asked = ledger.select(ExtensionRequest).where(ExtensionRequest.measure == mid).dicts().first()
+    assert (asked["new_text"], asked["new_date"], asked["requested_by"], asked["status"]) == (
+        "2027年3月底前",
+        dt.date(2027, 3, 31),
+        "蒋春兰",
+        "pending",
     )
-    assert [e.action for e in journal.entries(ledger.db, problem=pid)][-1] == "measure.extend"
+    assert ledger.select(Extension).where(Extension.measure == mid).count() == 0
+    assert [e.action for e in journal.entries(ledger.db, problem=pid)][-1] == "extension.request"
 
 
 def test_an_earlier_deadline_is_refused_and_the_dialog_stays(qtbot, session, message_boxes):
-    ledger = session.ledger
-    pid = problems_with_open_measures(ledger, 1)[0]
-    dialog = ExtendDialog(session, pid)
+    from tests.ui.helpers import measure_in_time
+
+    pid, mid = measure_in_time(session.ledger)
+    dialog = ExtensionRequestDialog(session, pid, measure_id=mid)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.deadline.setText("2020年1月1日")

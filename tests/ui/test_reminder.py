@@ -36,12 +36,26 @@ def test_banner_counts_overdue_measures_their_problems_and_what_is_due_in_7_days
     settle()
     assert banner.isVisible()
     problems = len({item.problem_id for item in overdue})
+    lookbacks = dashboard.due_counts(demo_ledger).lookbacks_due
     assert (
         banner.text.text()
         == f"逾期 {len(overdue)} 项整改措施（涉及 {problems} 个问题），7天内到期 {len(due)} 项"
+        f"，回头看到期 {lookbacks} 个问题"
     )
-    assert banner.text.text() == "逾期 9 项整改措施（涉及 8 个问题），7天内到期 1 项"
+    assert (
+        banner.text.text()
+        == "逾期 9 项整改措施（涉及 8 个问题），7天内到期 1 项，回头看到期 3 个问题"
+    )
     assert banner.overdue_button.isVisible() and banner.due_button.isVisible()
+
+
+def test_look_backs_due_are_in_the_reminder_and_lead_to_their_view(qtbot, banner, settle):
+    banner.check()
+    settle()
+    assert banner.lookback_button.isVisible()
+    with qtbot.waitSignal(banner.show_view) as signal:
+        qtbot.mouseClick(banner.lookback_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["lookback"]
 
 
 def test_buttons_ask_for_the_overdue_and_due_soon_views(qtbot, banner, settle):

@@ -262,9 +262,11 @@ def test_bulk_edit_owner_on_three_problems_through_the_action(actions, session):
         assert {m.owner_id for m in open_measures} == {owner}
 
 
-def test_extend_offers_the_open_measures_and_records_the_extension(actions, session):
+def test_extend_offers_the_open_measures_and_records_a_request(actions, session):
+    from tests.ui.helpers import measure_in_time
+
     ledger = session.ledger
-    pid = ids_with(ledger, "in_progress", lambda f: "open" in f.measure_statuses)[0]
+    pid, _mid = measure_in_time(ledger)
     actions.set_selection([pid])
 
     def fill(dialog):
@@ -274,7 +276,7 @@ def test_extend_offers_the_open_measures_and_records_the_extension(actions, sess
     shown = answer(actions, fill)
     actions.action("extend").trigger()
     assert shown[0].measure.count() >= 1
-    assert last_actions(ledger, pid) == ["measure.extend"]
+    assert last_actions(ledger, pid) == ["extension.request"]
 
 
 def test_extend_explains_when_no_measure_is_open(actions, session):

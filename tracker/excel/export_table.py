@@ -219,12 +219,15 @@ def completion(
 
 
 def remarks(g: ProblemGroup) -> str:
-    """The problem's own remarks, then what the table has no column for: recurrence, extensions."""
+    """The problem's own remarks, then what the table has no column for: recurrence (复发),
+    extensions and 催办 (tracker/followup)."""
     parts = [g.remarks.strip()] if g.remarks.strip() else []
     if g.recurrence_of:
-        parts.append(f"系问题 {g.recurrence_of} 反弹（回头看）")
+        parts.append(f"复发：问题 {g.recurrence_of} 再次出现")
     for m in g.measures:
         if m.extensions:
             first_old = m.extensions[0][0] or "未填写"
             parts.append(f"措施{m.seq}延期{len(m.extensions)}次（原时限：{first_old}）")
+        if m.chases:
+            parts.append(f"措施{m.seq}催办 {m.chases} 次")
     return "\n".join(parts)

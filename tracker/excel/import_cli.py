@@ -96,6 +96,13 @@ def cmd_import(args, location: str, actor: str) -> int:
     )
     if result.changes.journal_head:
         print(f"校验码：{result.changes.journal_head}")
+    if codes:
+        from ..followup.similar import possible_repeats, repeat_lines
+
+        with open_ledger(location, actor=actor) as ledger:
+            pairs, looked = possible_repeats(ledger, codes)
+        for line in repeat_lines(pairs, looked, len(codes)):
+            print(line)
     return EXIT_OK
 
 

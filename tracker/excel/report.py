@@ -23,6 +23,7 @@ from ..dates import format_date, format_month, month_end
 from ..errors import LedgerDamagedError, LedgerError
 from ..exchange import chain, identity, seal
 from ..exchange.content import SheetContent
+from ..followup.facts import counts as followup_counts
 from ..integrity import check_integrity
 from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
@@ -43,8 +44,9 @@ from .writer import (
 
 # the sheets' layout: bump on any change of what the sheets show (seal, rebuild). 3: last
 # month's figures beside this month's, 措施类型 totals, progress entries that say they were
-# imported, sheet titles of their own, header lines that fit their cells
-LAYOUT = 3
+# imported, sheet titles of their own, header lines that fit their cells; 4: 七、跟踪问效 (催办,
+# 延期, 回头看, 复发, 抽查) and each measure's 催办 count in 明细
+LAYOUT = 4
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,8 @@ def _visible(
     late = overdue_count(source, numbers.today)
     ticker = Ticker(progress, len(ids) + late)
     written = palette.record()
-    summary_sheet(wb, palette, title, info, numbers, before, moment)
+    follow = followup_counts(source, numbers.first, numbers.last)
+    summary_sheet(wb, palette, title, info, numbers, before, moment, follow)
     details(wb, palette, f"{info.unit}{month}整改明细表", info, source, ids, numbers, ticker)
     overdue_sheet(
         wb, palette, f"{info.unit}{month}逾期整改措施清单", info, source, numbers.today, ticker

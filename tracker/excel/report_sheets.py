@@ -157,7 +157,8 @@ def _measure_cell(c: int, m, late: bool, today: dt.date):
     if c == 10:
         return m.deadline_text
     if c == 11:
-        return "逾期" if late else workflow.MEASURE_LABELS.get(m.status, m.status)
+        state = "逾期" if late else workflow.MEASURE_LABELS.get(m.status, m.status)
+        return f"{state}\n催办 {m.chases} 次" if m.chases else state
     if c == 12:
         return (today - m.deadline_date).days if late else None
     if c == 13:

@@ -12,6 +12,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from .. import tags
 from ..dates import format_date
+from ..followup.facts import FollowupCounts
 from ..import_closure import MARK
 from .report_figures import Figures, Line
 from .report_sheets import sheet_top
@@ -51,9 +52,24 @@ EMPTY_NOTE = (
     "表中的数字为零只表示台账当时为空，不表示没有问题。"
 )
 RATE_AT = 7  # the rate's place in the problem and measure lines
+FOLLOWUP_HEADINGS = (  # 七、跟踪问效 (tracker/followup): (FollowupCounts field, heading)
+    ("chases", "催办（累计）"),
+    ("chases_month", "本月催办"),
+    ("extensions_approved", "批准延期（累计）"),
+    ("extensions_month", "本月批准延期"),
+    ("extension_requests_pending", "延期待审批"),
+    ("lookbacks_due", "回头看到期"),
+    ("lookbacks_held", "回头看巩固（累计）"),
+    ("lookbacks_held_month", "本月巩固"),
+    ("lookbacks_slipped", "回头看反弹（累计）"),
+    ("lookbacks_slipped_month", "本月反弹"),
+    ("repeats", "复发问题"),
+)
 
 
-def summary_sheet(wb, palette, title, info, numbers: Figures, before: Figures, moment) -> None:
+def summary_sheet(
+    wb, palette, title, info, numbers: Figures, before: Figures, moment, follow: FollowupCounts
+) -> None:
     sheet = StreamSheet(wb, palette, "汇总", SUMMARY_COLUMNS)
     set_page(sheet.ws, title_rows=None)
     sheet_top(sheet, title, info, moment_line(numbers, before, moment))
@@ -85,6 +101,7 @@ def summary_sheet(wb, palette, title, info, numbers: Figures, before: Figures, m
         for name, line in rows:
             _figure_row(sheet, name, breakdown_values(line), "台账正文")
         _figure_row(sheet, "合计", breakdown_values(t), "台账合计")
+    _followup_section(sheet, follow)
     sheet.append([], 8.0)
     notes = (
         "注：1. 问题总数不含已作废问题；正在整改 = 挂账 + 整改中 + 待销号；"
@@ -110,6 +127,20 @@ def summary_sheet(wb, palette, title, info, numbers: Figures, before: Figures, m
         "可查出报表生成后表中数字或行被改动，以及台账历史被改写、删除或补记。",
         height=30.0,
     )
+
+
+def _followup_section(sheet: StreamSheet, follow: FollowupCounts) -> None:
+    """七、跟踪问效: 催办, 延期, 回头看 and 复发 as of the report's moment, and 抽查 results."""
+    _section(sheet, "七、跟踪问效情况", ("项目", *(h for _, h in FOLLOWUP_HEADINGS)))
+    values = follow.as_dict()
+    cells = [sheet.cell("跟踪问效", "台账正文")]
+    cells += [sheet.cell(values[key], "台账数字") for key, _ in FOLLOWUP_HEADINGS]
+    sheet.append(cells, row_height(2))
+    if follow.samples_checked:
+        sheet.note_row(
+            f"抽查已现场核查 {follow.samples_checked} 个已销号问题，其中不属实 {follow.samples_false} 个。",
+            height=18.0,
+        )
 
 
 def moment_line(numbers: Figures, before: Figures, moment) -> str:

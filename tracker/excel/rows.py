@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL
+from peewee import JOIN, SQL, fn
 
 from .. import workflow
 from ..dates import format_date
@@ -23,6 +23,8 @@ from ..models import (
     PROGRESS_IMPORTED_UNDATED,
     Batch,
     Category,
+    Chase,
+    ChaseMeasure,
     Department,
     Evidence,
     Extension,
@@ -78,6 +80,7 @@ class MeasureLine:
     # (on, author, text, origin)
     progress: list[tuple[dt.date, str, str, str]] = field(default_factory=list)
     extensions: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, at)
+    chases: int = 0  # 催办 about this measure (tracker/followup)
 
 
 @dataclass(slots=True)
@@ -134,6 +137,7 @@ def fetch_groups(
         measures = _measures(ledger, part, groups)
         _progress(ledger, part, measures, progress_between)
         _extensions(ledger, part, measures)
+        _chases(ledger, part, measures)
         _evidence(ledger, part, groups)
         for pid in part:
             group = groups.get(pid)
@@ -273,6 +277,19 @@ def _extensions(ledger: Ledger, ids: list[int], measures: dict[int, MeasureLine]
         line = measures.get(mid)
         if line is not None:
             line.extensions.append((old or "", new or "", at or ""))
+
+
+def _chases(ledger: Ledger, ids: list[int], measures: dict[int, MeasureLine]) -> None:
+    query = (
+        ChaseMeasure.select(ChaseMeasure.measure, fn.COUNT(ChaseMeasure.id))
+        .join(Chase, on=(ChaseMeasure.chase == Chase.id))
+        .where(_among(ledger, Chase.problem, ids) & (Chase.active == True))  # noqa: E712 (SQL)
+        .group_by(ChaseMeasure.measure)
+    )
+    for mid, n in _rows(ledger, query):
+        line = measures.get(mid)
+        if line is not None:
+            line.chases = n
 
 
 def _evidence(ledger: Ledger, ids: list[int], groups: dict[int, ProblemGroup]) -> None:

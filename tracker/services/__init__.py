@@ -26,7 +26,6 @@ MODULE_OF = {
     "add_measure": "measures",
     "add_progress": "measures",
     "complete_measure": "measures",
-    "extend_deadline": "measures",
     "reopen_measure": "measures",
     "update_measure": "measures",
     "void_measure": "measures",

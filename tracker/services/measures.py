@@ -1,4 +1,8 @@
-"""Corrective measures (整改措施): owners, deadlines, completion, extensions and progress entries."""
+"""Corrective measures (整改措施): owners, deadlines, completion and progress entries.
+
+A deadline is moved later only through an approved 延期申请 (`tracker.followup.extensions`); a
+changed deadline here is a correction of what was entered.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,11 @@ from peewee import fn
 from .. import tags as tag_rules
 from ..changes import Changes
 from ..dates import format_date
-from ..deadlines import IMMEDIATE, NONE, UNKNOWN, Deadline, parse_deadline
+from ..deadlines import IMMEDIATE, UNKNOWN, Deadline, parse_deadline
 from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..limits import TEXT_MAX
-from ..models import Department, Extension, Measure, Person, Problem, Progress
+from ..models import Department, Measure, Person, Problem, Progress
 from ..recorder import Unit
 from ..workflow import IN_PROGRESS, LISTED, M_DONE, M_OPEN, M_VOID, measure_status_for
 from .lookup import (
@@ -182,7 +186,8 @@ def update_measure(
     tags: tuple[str, ...] | object = KEEP,
     amount: int | None | object = KEEP,
 ) -> Changes:
-    """Edit a measure; a changed deadline here is a correction (use `extend_deadline` to extend).
+    """Edit a measure; a changed deadline here is a correction (extensions are requested and
+    approved: `tracker.followup.extensions`).
 
     Fields left at KEEP are not touched; None clears an owner, a department or the amount.
     Tags replace the measure's tags (an amount left alone stays only while 挽回损失 does).
@@ -267,51 +272,6 @@ def void_measure(ledger: Ledger, measure_id: int, reason: str) -> Changes:
             raise WorkflowError("该措施已经作废。")
         values = {"status": M_VOID, "void_reason": reason.strip()}
         unit.update(Measure, measure_id, values, expected_version=measure["version"])
-    return unit.changes
-
-
-def extend_deadline(
-    ledger: Ledger, measure_id: int, new_deadline: str | dt.date, reason: str
-) -> Changes:
-    """延期: record old → new with the reason; the count of extensions shows in reports."""
-    if not (reason or "").strip():
-        raise ValidationError("延期理由", "不能为空。")
-    columns, parsed = deadline_fields(new_deadline, ledger.today())
-    if parsed.kind in (UNKNOWN, NONE):
-        raise ValidationError(
-            "新期限", f"“{parsed.text}”无法识别为期限，请写明日期，如 2026年6月30日。"
-        )
-    with Unit(ledger, "measure.extend") as unit:
-        measure, problem = _rows(ledger, measure_id)
-        require_editable(problem, "延期")
-        if measure["status"] != M_OPEN:
-            raise WorkflowError("只有未完成的措施才能延期。")
-        if columns["deadline_date"] is not None and measure["deadline_date"] is not None:
-            if columns["deadline_date"] <= measure["deadline_date"]:
-                raise ValidationError("新期限", "必须晚于原期限。")
-        unit.create(
-            Extension,
-            group=measure["problem"],
-            measure=measure_id,
-            old_text=measure["deadline_text"],
-            old_date=measure["deadline_date"],
-            new_text=columns["deadline_text"],
-            new_date=columns["deadline_date"],
-            reason=reason.strip(),
-            by=ledger.actor,
-            at=ledger.stamp(),
-        )
-        columns["status"] = measure_status_for(parsed.is_ongoing)
-        if columns["status"] == M_OPEN:
-            unit.changes.warnings.extend(
-                deadline_warning(
-                    parsed,
-                    f"第 {measure['seq']} 项措施的新",
-                    due=columns["deadline_date"],
-                    today=ledger.today(),
-                )
-            )
-        unit.update(Measure, measure_id, columns, expected_version=measure["version"])
     return unit.changes
 
 

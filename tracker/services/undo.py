@@ -10,7 +10,7 @@ from ..journal import Entry, entries, json_value
 from ..ledger import Ledger
 from ..models import JOURNALED, Journal
 from ..recorder import Unit
-from ..workflow import M_VOID, VOID
+from ..workflow import LOOKBACK_CANCELLED, M_VOID, REQUEST_WITHDRAWN, VOID
 
 UNDO = "undo"
 # Rows whose creation is undone by voiding / detaching them (nothing is ever deleted).
@@ -19,10 +19,23 @@ UNDO_CREATE = {
     "measure": ("status", M_VOID),
     "evidence": ("active", False),
     "branch": ("active", False),  # a branch registered by mistake is retired
+    "chase": ("active", False),  # a 催办 recorded by mistake counts nowhere
+    "extension_request": ("status", REQUEST_WITHDRAWN),
+    "lookback": ("status", LOOKBACK_CANCELLED),  # set by the 审核通过 being undone
 }
-# Actions that are not undone: a whole import or demo, and a received report (its branch's
-# journal entries are held for good; a report sent again replaces it instead).
-NOT_UNDONE = ("ledger.init", "demo.create", "import", "report.receive")
+# Rows that only qualify a row above: undoing that row's creation undoes them.
+UNDO_WITH_PARENT = {"chase_measure"}
+# Actions that are not undone: a whole import or demo, a received report (its branch's journal
+# entries are held for good; a report sent again replaces it instead), and a 抽查 draw (a draw
+# taken back to get a nicer sample is what the record of draws is there to show).
+NOT_UNDONE = (
+    "ledger.init",
+    "demo.create",
+    "import",
+    "report.receive",
+    "sample.draw",
+    "sample.redo",
+)
 LOOKBACK = 2000  # journal entries searched for the user's last action
 
 
@@ -76,6 +89,8 @@ def _reverse(unit: Unit, ledger: Ledger, problem: int | None, change: dict) -> N
     pk_field = model._meta.primary_key
     current = model.select().where(pk_field == pk).bind(ledger.db).dicts().first()
     if change["op"] == "c":
+        if table in UNDO_WITH_PARENT:
+            return
         if table not in UNDO_CREATE:
             raise WorkflowError(
                 "该操作新增了整改进展、延期或名录记录，不能撤销；如有错误请另行更正。"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from tracker import services
 from tracker.backup import backup_ledger, free_path
 from tracker.changes import Changes
+from tracker.followup import lookbacks
 from tracker.ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, open_ledger
 from tracker.replay import verify
 from tracker.restore import Summary, confirmation_needed, restore_ledger, summarize
@@ -111,6 +113,15 @@ class SettingsDialog(QDialog):
         self.unit_edits["unit_name"].setPlaceholderText("如：市机关事务服务中心党支部")
         self.unit_edits["contact_phone"].setPlaceholderText("如：0571-88886666")
         form.addRow(_note("这些信息出现在导出的台账和月报的表头（填报单位、联系人、联系电话）。"))
+        self.lookback_months = QSpinBox()
+        self.lookback_months.setRange(1, lookbacks.MAX_MONTHS)
+        self.lookback_months.setSuffix(" 个月")
+        form.addRow("销号后回头看：", self.lookback_months)
+        form.addRow(
+            _note(
+                "问题审核销号时，按此定下回头看日期（已定的日期不变；单个问题可在“督办 → 回头看…”中改）。"
+            )
+        )
         return tab
 
     def _name_tab(self) -> QWidget:
@@ -164,6 +175,7 @@ class SettingsDialog(QDialog):
         ledger = self.session.ledger
         for name, key, _ in UNIT_FIELDS:
             self.unit_edits[name].setText(ledger.setting(key))
+        self.lookback_months.setValue(lookbacks.interval(ledger))
         self.user_name.setText(ledger.actor)
         self.location.setText(ledger.display_location)
         self.evidence.setText(str(ledger.evidence_dir))
@@ -183,6 +195,10 @@ class SettingsDialog(QDialog):
                 field_error(self, self.unit_edits["unit_name"], "填报单位", "不能为空。")
                 return False
             if self.session.perform(self, services.set_unit_info, **changed) is None:
+                return False
+        months = self.lookback_months.value()
+        if months != lookbacks.interval(ledger) and not self.session.read_only:
+            if self.session.perform(self, lookbacks.set_interval, months) is None:
                 return False
         name = self.user_name.text().strip()
         if not name:

@@ -125,6 +125,7 @@ class DashboardPage(RefreshWhenShown, QWidget):
             "long_term": StatCard("长期坚持", PURPLE),
             "overdue": StatCard("逾期", RED),
             "rate": StatCard("销号率", GREEN),
+            "repeats": StatCard("复发问题", RED),  # 年年有: problems that came back (followup)
         }
         for card in self.cards.values():
             cards.addWidget(card, 1)
@@ -227,6 +228,10 @@ class DashboardPage(RefreshWhenShown, QWidget):
         )
         self.cards["rate"].set(
             format_rate(n["closure_rate"]), f"已销号 {n['closed']} / 问题总数 {n['problems']}"
+        )
+        self.cards["repeats"].set(
+            str(n["repeats"]),
+            f"回头看到期 {n['lookbacks_due']} 个，反弹 {n['lookbacks_slipped']} 个",
         )
 
     def _fill_overdue(self, items: list[dashboard.DueItem], total: int) -> None:

@@ -1,6 +1,7 @@
 """The start-up reminder: a dismissible banner saying what is overdue, what falls due within 7 days
 (of problems not overdue: those count under 逾期), and how many open measures have a deadline that
-names no date (时限不明确: they would otherwise never be flagged).
+names no date (时限不明确: they would otherwise never be flagged), and how many crossed-off
+problems are due for their 回头看 (tracker/followup).
 
 A banner rather than a dialog, because the user opened the program to work, not to click "OK";
 the reminder stays in view at the top of the ledger until it is acted on or dismissed.
@@ -9,7 +10,15 @@ the reminder stays in view at the top of the ledger until it is acted on or dism
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from tracker import dashboard
 from tracker.overdue import YELLOW_DAYS
@@ -28,7 +37,7 @@ class ReminderBanner(QFrame):
     """“逾期 N 项整改措施（涉及 M 个问题），7天内到期 K 项，时限不明确 U 项”, with buttons that
     open those views."""
 
-    show_view = Signal(str)  # "overdue", "due7" or "unclear": the ledger's view names
+    show_view = Signal(str)  # "overdue", "due7", "unclear" or "lookback": the ledger's view names
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +46,7 @@ class ReminderBanner(QFrame):
         self.overdue_problems = 0
         self.due_soon = 0
         self.unclear = 0
+        self.lookbacks = 0
         self._reads = BackgroundReads(self)
         self.setObjectName("reminderBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -46,6 +56,9 @@ class ReminderBanner(QFrame):
         self.icon = QLabel("⚠")
         self.text = QLabel()
         self.text.setTextFormat(Qt.TextFormat.PlainText)
+        # four counts and four buttons must not widen the window: the text gives way (its
+        # tooltip keeps it whole) rather than wrapping, so the banner keeps one height
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.overdue_button = QPushButton("查看逾期")
         self.overdue_button.setToolTip("在台账中只显示有逾期整改措施的问题")
         self.due_button = QPushButton(f"查看{YELLOW_DAYS}天内到期")
@@ -54,6 +67,8 @@ class ReminderBanner(QFrame):
         self.unclear_button.setToolTip(
             "整改时限没有填写或读不出日期的措施永远不会提示逾期：请改为具体日期"
         )
+        self.lookback_button = QPushButton("查看回头看到期")
+        self.lookback_button.setToolTip("已销号满回头看期限、应当回头看的问题：记录巩固或反弹")
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setToolTip("关闭提醒（不影响任何数据）")
@@ -63,10 +78,12 @@ class ReminderBanner(QFrame):
         layout.addWidget(self.overdue_button)
         layout.addWidget(self.due_button)
         layout.addWidget(self.unclear_button)
+        layout.addWidget(self.lookback_button)
         layout.addWidget(self.close_button)
         self.overdue_button.clicked.connect(lambda: self.show_view.emit("overdue"))
         self.due_button.clicked.connect(lambda: self.show_view.emit("due7"))
         self.unclear_button.clicked.connect(lambda: self.show_view.emit("unclear"))
+        self.lookback_button.clicked.connect(lambda: self.show_view.emit("lookback"))
         self.close_button.clicked.connect(self.hide)
         # Once shown, the counts follow the user's edits, and the banner leaves when all is done.
         session.changed.connect(self._changed)
@@ -90,13 +107,16 @@ class ReminderBanner(QFrame):
         self.overdue_problems = counts.overdue_problems
         self.due_soon = counts.due_soon
         self.unclear = counts.unclear
-        if not (self.overdue_measures or self.due_soon or self.unclear):
+        self.lookbacks = counts.lookbacks_due
+        if not (self.overdue_measures or self.due_soon or self.unclear or self.lookbacks):
             self.hide()
             return
         self.text.setText(self.message())
+        self.text.setToolTip(self.message())
         self.overdue_button.setVisible(self.overdue_measures > 0)
         self.due_button.setVisible(self.due_soon > 0)
         self.unclear_button.setVisible(self.unclear > 0)
+        self.lookback_button.setVisible(self.lookbacks > 0)
         self._style("overdue" if self.overdue_measures else "due")
         self.show()
 
@@ -112,6 +132,8 @@ class ReminderBanner(QFrame):
         if self.unclear:
             noun = "项" if parts else "项整改措施"
             parts.append(f"时限不明确 {self.unclear} {noun}")
+        if self.lookbacks:
+            parts.append(f"回头看到期 {self.lookbacks} 个问题")
         return "，".join(parts)
 
     def _changed(self, _changes) -> None:

@@ -181,39 +181,3 @@ class TagPicker(QWidget):
         chosen = tuple(code for code, box in self.boxes.items() if box.isChecked())
         cents = round(self.amount.value() * 100) if RECOVERY in chosen else None
         return chosen, (cents or None)
-
-
-class ExtendDialog(QDialog):
-    """延期: a later deadline and the reason; both are kept in the extension record."""
-
-    def __init__(self, measure: MeasureView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"延期：措施 {measure.seq}")
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
-        about = _hint(
-            f"{measure.text}\n原期限：{measure.deadline_text or '未填写'}"
-            f"（识别为 {measure.deadline_reading}），已延期 {measure.extensions} 次。"
-        )
-        layout.addWidget(about)
-        form = QFormLayout()
-        self.deadline = DeadlineEdit()
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(64)
-        self.reason.setPlaceholderText("为什么不能按期完成（必填，记入延期记录）")
-        self.reason.setToolTip("延期理由，必填；会出现在历史记录和报表中")
-        form.addRow("新期限", self.deadline)
-        form.addRow("延期理由", self.reason)
-        layout.addLayout(form)
-        box, self.ok = _buttons(self, "延期")
-        layout.addWidget(box)
-        self.deadline.changed.connect(self._check)
-        self.reason.textChanged.connect(self._check)
-        self._check()
-
-    def _check(self, *_) -> None:
-        self.ok.setEnabled(bool(self.deadline.text() and self.reason.toPlainText().strip()))
-
-    def values(self) -> tuple[str, str]:
-        return self.deadline.text(), self.reason.toPlainText().strip()

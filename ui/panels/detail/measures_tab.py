@@ -40,7 +40,7 @@ from .common import (
     deadline_reading,
     edit_block,
 )
-from .measure_dialog import ExtendDialog, MeasureDialog
+from .measure_dialog import MeasureDialog
 
 HEADERS = [
     "序号",
@@ -52,9 +52,10 @@ HEADERS = [
     "状态",
     "剩余天数",
     "延期次数",
+    "催办",
 ]
 TEXT_MIN_WIDTH = 130
-HIDE_FIRST = [8, 5, 3, 0]  # 延期次数, 识别为, 责任部门, 序号: hidden in this order when narrow
+HIDE_FIRST = [9, 8, 5, 3, 0]  # 催办, 延期次数, 识别为, 责任部门, 序号: hidden in this order
 HEADER_TIPS = [
     "措施在本问题中的序号",
     "整改措施的内容",
@@ -64,10 +65,11 @@ HEADER_TIPS = [
     "程序对整改时限的理解，据此判断是否逾期",
     "未完成 / 已完成 / 长期坚持 / 已作废",
     "距离期限的天数：红色逾期，黄色 7 天内到期，蓝色 30 天内到期",
-    "该措施延期的次数（延期记录见单元格提示和历史记录）",
+    "经批准的延期次数（原时限和延期记录见单元格提示；“待批”为有待审批的延期申请）",
+    "该措施被催办的次数（催办记录见“督办”页）",
 ]
 
-__all__ = ["MeasuresTab", "ask_date", "ask_extension", "ask_measure", "ask_reason"]
+__all__ = ["MeasuresTab", "ask_date", "ask_measure", "ask_reason", "run_dialog"]
 
 
 def ask_measure(
@@ -80,9 +82,9 @@ def ask_measure(
     return dialog.measure_input() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def ask_extension(parent: QWidget, measure: MeasureView) -> tuple[str, str] | None:
-    dialog = ExtendDialog(measure, parent)
-    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+def run_dialog(dialog: QDialog) -> bool:
+    """Show a dialog that performs its action itself on OK (tests replace this)."""
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class MeasuresTab(QWidget):
@@ -102,7 +104,18 @@ class MeasuresTab(QWidget):
             ("edit", "修改", "修改所选措施的内容、责任人或时限（更正录入错误）", self.edit),
             ("complete", "标记完成", "所选措施已落实到位，记录完成日期", self.complete),
             ("reopen", "改回未完成", "所选措施被误标为完成时，改回未完成", self.reopen),
-            ("extend", "延期", "推迟所选措施的整改时限（需填写理由，计入延期次数）", self.extend),
+            (
+                "extend",
+                "申请延期",
+                "为所选措施提出延期申请（写明理由；由他人批准后期限才改变）",
+                self.extend,
+            ),
+            (
+                "decide",
+                "审批延期",
+                "批准或不批准所选措施待审批的延期申请（审批人应为申请人以外的人）",
+                self.decide,
+            ),
             ("void", "作废措施", "误录或不再需要的措施作废（需填写理由，不删除）", self.void),
         ]:
             action = QAction(text, self)
@@ -156,13 +169,14 @@ class MeasuresTab(QWidget):
                 deadline_reading(m),
                 m.status_label,
                 days_text(m),
-                str(m.extensions),
+                str(m.extensions) + ("·待批" if m.pending_request else ""),
+                str(m.chases) if m.chases else "",
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 item.setToolTip(text)
-                if col in (0, 7, 8):
+                if col in (0, 7, 8, 9):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if m.status == workflow.M_OPEN and m.band:
                     item.setBackground(QBrush(QColor(BAND_COLOURS[m.band])))
@@ -180,13 +194,17 @@ class MeasuresTab(QWidget):
                 self.table.item(row, 7).setToolTip(f"{cells[7]}，已延期 {m.extensions} 次")
             if m.done_on:
                 self.table.item(row, 6).setToolTip(f"完成于 {format_date(m.done_on)}")
-            if m.id in extensions:
-                self.table.item(row, 8).setToolTip(
-                    "\n".join(
-                        f"{e['old_text'] or '未填写'} → {e['new_text']}：{e['reason']}（{e['by']}，{e['at'][:10]}）"
-                        for e in extensions[m.id]
-                    )
-                )
+            if m.id in extensions or m.pending_request:
+                lines = [f"原时限：{m.original_deadline}"] if m.original_deadline else []
+                lines += [
+                    f"{e['old_text'] or '未填写'} → {e['new_text']}：{e['reason']}（{e['by']}批准，{e['at'][:10]}）"
+                    for e in extensions.get(m.id, [])
+                ]
+                if m.pending_request:
+                    lines.append("有一项延期申请待审批")
+                self.table.item(row, 8).setToolTip("\n".join(lines))
+            if m.chases:
+                self.table.item(row, 9).setToolTip(f"催办 {m.chases} 次")
         self.fitter.fit()
         self._select(keep.id if keep else None)
         self._update_actions()
@@ -217,7 +235,12 @@ class MeasuresTab(QWidget):
             can and status in (workflow.M_OPEN, workflow.M_LONG_TERM)
         )
         self.actions["reopen"].setEnabled(can and status == workflow.M_DONE)
-        self.actions["extend"].setEnabled(can and status == workflow.M_OPEN)
+        self.actions["extend"].setEnabled(
+            can and status == workflow.M_OPEN and not (m and m.pending_request)
+        )
+        self.actions["decide"].setEnabled(
+            not self.session.read_only and m is not None and m.pending_request is not None
+        )
         self.actions["void"].setEnabled(can and m is not None and status != workflow.M_VOID)
 
     def _menu(self, pos) -> None:
@@ -277,12 +300,24 @@ class MeasuresTab(QWidget):
             self.session.perform(self, services.reopen_measure, m.id)
 
     def extend(self) -> None:
+        from ui.followup.extension_dialogs import ExtensionRequestDialog
+
         m = self.current()
         if m is None or not self.actions["extend"].isEnabled():
             return
-        answer = ask_extension(self, m)
-        if answer is not None:
-            self.session.perform(self, services.extend_deadline, m.id, *answer)
+        run_dialog(
+            ExtensionRequestDialog(
+                self.session, self.detail.row["id"], measure_id=m.id, parent=self
+            )
+        )
+
+    def decide(self) -> None:
+        from ui.followup.extension_dialogs import ExtensionDecisionDialog
+
+        m = self.current()
+        if m is None or not m.pending_request or not self.actions["decide"].isEnabled():
+            return
+        run_dialog(ExtensionDecisionDialog(self.session, m.pending_request, self))
 
     def void(self) -> None:
         m = self.current()

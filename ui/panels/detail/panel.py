@@ -33,12 +33,13 @@ from .common import BAND_COLOURS, BAND_TEXT_COLOURS, STATUS_COLOURS, ElidedLabel
 
 EMPTY_TEXT = "请选择一个问题"
 PAGE_PARTS = {"tabs", "basic", "measures", "progress", "evidence", "history", "code", "status"}
-PAGE_PARTS |= {"band", "summary", "stripe"}
+PAGE_PARTS |= {"band", "summary", "stripe", "followup"}
 TAB_TIPS = {
     "基本信息": "问题描述、原因分析、整改目标、责任领导等，可直接修改",
     "整改措施": "整改措施、责任人和整改时限；完成、延期、作废",
     "整改进展": "按日期记录的整改进展",
     "佐证材料": "证明整改到位的文件",
+    "督办": "回头看、催办、延期申请、抽查和复发：跟踪问题整改的实效",
     "历史记录": "该问题的全部修改记录：谁在什么时候把什么改成了什么",
 }
 
@@ -79,6 +80,7 @@ class DetailPanel(QWidget):
         if self._built:
             return
         self._built = True
+        from ...followup.followup_tab import FollowupTab
         from .basic_tab import BasicTab
         from .evidence_tab import EvidenceTab
         from .history_tab import HistoryTab
@@ -97,12 +99,14 @@ class DetailPanel(QWidget):
         self.measures = MeasuresTab(session)
         self.progress = ProgressTab(session)
         self.evidence = EvidenceTab(session)
+        self.followup = FollowupTab(session)
         self.history = HistoryTab()
         for widget, title in [
             (self.basic, "基本信息"),
             (self.measures, "整改措施"),
             (self.progress, "整改进展"),
             (self.evidence, "佐证材料"),
+            (self.followup, "督办"),
             (self.history, "历史记录"),
         ]:
             index = self.tabs.addTab(widget, title)
@@ -204,6 +208,7 @@ class DetailPanel(QWidget):
         self.measures.load(detail)
         self.progress.load(detail)
         self.evidence.load(detail)
+        self.followup.load(detail)
         self._history_stale = True
         if self.tabs.currentWidget() is self.history:
             self._load_history()
