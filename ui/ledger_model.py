@@ -303,7 +303,7 @@ def display(row: ProblemRow, column: str) -> str:
     if column == "leader":
         return row.leader
     if column == "deadline":
-        return deadline_text(row) + followup_marks(row)
+        return deadline_text(row)
     if column == "status":
         return (
             row.status_label + ("·逾期" if row.overdue else "") + ("·复发" if row.repeat_of else "")
@@ -314,35 +314,42 @@ def display(row: ProblemRow, column: str) -> str:
 
 
 def followup_marks(row: ProblemRow) -> str:
-    """What follows the deadline: approved extensions of that measure, a request waiting for a
-    decision, a 回头看 still to be done (tracker/followup)."""
+    """What the deadline carries from the follow-up (tracker/followup): approved extensions of
+    that measure, a request waiting for a decision."""
     marks = ""
     if row.nearest_extensions and row.status != workflow.CLOSED:
         marks += f"·延期{row.nearest_extensions}次"
     if row.extension_pending:
         marks += "·延期待审批"
-    if row.status == workflow.CLOSED and row.lookback_due_on is not None:
-        marks += f"·{format_date(row.lookback_due_on)}回头看"
     return marks
 
 
 def deadline_text(row: ProblemRow) -> str:
+    """最近时限 as the list shows it. What matters most comes last — （逾期90天）— because a
+    narrow column is elided in the middle and keeps the end. A closed problem shows its 回头看
+    date while one is to come (its 销号 date is in the detail panel), else its 销号 date."""
     if row.status == workflow.CLOSED:
+        if row.lookback_due_on is not None:
+            return f"{format_date(row.lookback_due_on)}回头看"
         return f"{format_date(row.closed_on)}销号" if row.closed_on else "已销号"
     if row.nearest_due is None:
-        return "长期坚持" if row.measures_long_term else "—"
+        return ("长期坚持" if row.measures_long_term else "—") + followup_marks(row)
+    base = row.nearest_text + followup_marks(row)
     if row.days_left is not None and row.days_left < 0:
-        return f"{row.nearest_text}（逾期{-row.days_left}天）"
+        return f"{base}（逾期{-row.days_left}天）"
     if row.days_left == 0:
-        return f"{row.nearest_text}（今天到期）"
+        return f"{base}（今天到期）"
     if row.days_left is not None and row.days_left <= 30:
-        return f"{row.nearest_text}（剩{row.days_left}天）"
-    return row.nearest_text
+        return f"{base}（剩{row.days_left}天）"
+    return base
 
 
 def tooltip(row: ProblemRow, column: str) -> str:
     if column == "description":
         return row.description
+    if column == "deadline" and row.status == workflow.CLOSED and row.closed_on:
+        later = f"；{format_date(row.lookback_due_on)}回头看" if row.lookback_due_on else ""
+        return f"{format_date(row.closed_on)}销号{later}"
     if column == "deadline" and row.nearest_due:
         ext = f"，经批准延期 {row.nearest_extensions} 次" if row.nearest_extensions else ""
         asked = "；有延期申请待审批" if row.extension_pending else ""

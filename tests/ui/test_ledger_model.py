@@ -149,3 +149,29 @@ def test_after_an_action_the_rows_seen_stay_and_the_rest_follow(
     with qtbot.waitSignal(model.query_finished, timeout=5000):
         settle()
     assert model.known_total == demo_ledger.select(Problem).where(Problem.status != "void").count()
+
+
+def test_the_deadline_column_keeps_what_matters_at_its_end():
+    """A narrow 最近时限 is elided in the middle: the overdue days come last, after the follow-up
+    marks, and a closed problem shows its 回头看 date rather than two dates cut into one."""
+    import datetime as dt
+
+    from tracker import workflow
+    from tracker.queries import ProblemRow
+    from ui.ledger_model import deadline_text, tooltip
+
+    def row(**values) -> ProblemRow:
+        base = dict(id=1, code="2026-001", batch="", category="", source="", description="")
+        base.update(department="", leader="", found_on=None, closed_on=None, version=1)
+        base.update(values)
+        return ProblemRow(**base)
+
+    late = row(status=workflow.IN_PROGRESS, nearest_due=dt.date(2026, 4, 30))
+    late.nearest_text, late.days_left, late.nearest_extensions = "2026年4月底", -214, 1
+    late.extension_pending = True
+    assert deadline_text(late) == "2026年4月底·延期1次·延期待审批（逾期214天）"
+    closed = row(status=workflow.CLOSED, closed_on=dt.date(2026, 7, 3))
+    assert deadline_text(closed) == "2026年7月3日销号"
+    closed.lookback_due_on = dt.date(2027, 1, 3)
+    assert deadline_text(closed) == "2027年1月3日回头看"
+    assert tooltip(closed, "deadline") == "2026年7月3日销号；2027年1月3日回头看"
