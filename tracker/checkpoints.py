@@ -28,6 +28,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from . import journal, migrations, nearest_due
+from .command_name import command
 from .dates import month_end
 from .exchange import identity
 from .ledger import Ledger
@@ -277,7 +278,7 @@ def stale(ledger: Ledger) -> list[str]:
         if problems:
             found.append(
                 f"派生的检查点（历史记录第 {head.seq} 条时的台账，用于快速生成过去月份的报表）"
-                f"与历史记录不一致：{problems[0]} 它不会再被使用；运行 `python -m tracker reindex` "
+                f"与历史记录不一致：{problems[0]} 它不会再被使用；运行 {command('reindex')} "
                 "可删除全部检查点（需要时按历史记录重建）。"
             )
             with contextlib.suppress(OSError):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import backup as backup_mod
 from .checkpoints import past
+from .command_name import program_name
 from .dates import format_date
 from .errors import LedgerError
 from .failures import translate
@@ -42,13 +43,6 @@ EXTENSIONS: list[str] = [
     "tracker.documents.cli",
     "tracker.followup.cli",
 ]
-
-
-def program_name() -> str:
-    """How the user started us: `zhenggai-cli` (the installed program, the bundle) or
-    `python -m tracker`; help and error messages repeat it so a copied command works."""
-    stem = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else ""
-    return "zhenggai-cli" if stem == "zhenggai-cli" else "python -m tracker"
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

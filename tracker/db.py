@@ -9,6 +9,7 @@ from pathlib import Path
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
+from .command_name import command
 from .errors import LedgerOpenError
 from .failures import translate
 from .paths import is_url, redact, require_folder, scrub
@@ -45,7 +46,7 @@ def _open_sqlite(path: Path, *, create: bool, read_only: bool) -> SqliteDatabase
         raise LedgerOpenError(f"“{path}” 是一个空文件，不是台账文件。")
     elif not create:
         raise LedgerOpenError(
-            f"台账文件不存在：{path}。请先运行 `python -m tracker init` 或 `demo` 创建台账。"
+            f"台账文件不存在：{path}。请先运行 {command('init')} 或 `demo` 创建台账。"
         )
     else:
         require_folder(path, "台账")

@@ -14,6 +14,7 @@ import sqlite3
 
 import peewee
 
+from .command_name import command
 from .errors import (
     DatabaseAccessError,
     LedgerBusyError,
@@ -85,7 +86,7 @@ def _translate(error: BaseException, location: str | None) -> LedgerError | None
     if isinstance(error, peewee.PeeweeException):
         return LedgerError(
             f"数据库报告错误，操作未完成（{_first_line(error)}）。"
-            "如果反复出现，请运行 `python -m tracker verify` 检查台账。"
+            f"如果反复出现，请运行 {command('verify')} 检查台账。"
         )
     if isinstance(error, MemoryError):
         return LedgerError("内存不足，操作未完成。请关闭其他程序后重试。")
@@ -116,8 +117,8 @@ def _sqlite_error(error: sqlite3.Error, location: str | None) -> LedgerError:
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
         return LedgerDamagedError(
             f"台账文件{where}已损坏，无法继续读写（数据库报告数据页损坏）。已保存的内容没有被本操作改动。"
-            "请用备份恢复（`python -m tracker restore 备份文件`，或“文件 → 备份与恢复”），"
-            "再运行 `python -m tracker verify` 检查。"
+            f"请用备份恢复（{command('restore 备份文件')}，或“文件 → 备份与恢复”），"
+            f"再运行 {command('verify')} 检查。"
         )
     if code == SQLITE_READONLY or "readonly" in text:
         return StorageError(
@@ -139,7 +140,7 @@ def _sqlite_error(error: sqlite3.Error, location: str | None) -> LedgerError:
         return _constraint(str(error))
     return LedgerError(
         f"台账数据库报告错误，操作未完成（{_first_line(error)}）。"
-        "如果反复出现，请运行 `python -m tracker verify` 检查台账。"
+        f"如果反复出现，请运行 {command('verify')} 检查台账。"
     )
 
 
@@ -180,7 +181,7 @@ def _postgres_error(error: BaseException, location: str | None) -> LedgerError:
         )
     return LedgerError(
         f"PostgreSQL 报告错误，操作未完成（{detail}）。"
-        "如果反复出现，请运行 `python -m tracker verify` 检查台账。"
+        f"如果反复出现，请运行 {command('verify')} 检查台账。"
     )
 
 
@@ -214,7 +215,7 @@ def _constraint(message: str) -> LedgerDataError:
         }[kind]
     return LedgerDataError(
         f"数据库拒绝了这次保存：{what}，修改未保存。台账可能在程序之外被改动过，"
-        "请运行 `python -m tracker verify` 检查。"
+        f"请运行 {command('verify')} 检查。"
     )
 
 

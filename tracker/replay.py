@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from peewee import DatabaseError, SqliteDatabase
 
 from . import evidence_store, journal, meta, nearest_due, search_index, stored
+from .command_name import command
 from .db import bulk_insert, write_transaction
 from .errors import LedgerDataError, ReadOnlyError
 from .exchange import held
@@ -132,13 +133,13 @@ def _stale_derived(ledger: Ledger) -> list[str]:
     if stale:
         out.append(
             f"搜索索引与 {len(stale)} 个问题的内容不一致（索引由数据派生，台账本身不受影响），"
-            "搜索结果可能不全；运行 `python -m tracker reindex` 可重建。"
+            f"搜索结果可能不全；运行 {command('reindex')} 可重建。"
         )
     late = nearest_due.stale(ledger.db)
     if late:
         out.append(
             f"{len(late)} 个问题记下的“最近时限”与其整改措施不一致（由措施派生，台账本身不受影响），"
-            "逾期视图和按时限排序可能不准；运行 `python -m tracker reindex` 可重建。"
+            f"逾期视图和按时限排序可能不准；运行 {command('reindex')} 可重建。"
         )
     return out
 

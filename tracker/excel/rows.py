@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, SQL, fn
 
 from .. import workflow
+from ..command_name import command
 from ..dates import format_date
 from ..errors import LedgerDataError
 from ..ledger import Ledger
@@ -59,7 +60,7 @@ def _day(value) -> dt.date | None:
     except (TypeError, ValueError):
         raise LedgerDataError(
             f"台账中有一个日期存成了“{value}”，不是本程序写入的格式（YYYY-MM-DD），"
-            "台账可能在程序之外被改动过。请运行 `python -m tracker verify` 查看是哪一项。"
+            f"台账可能在程序之外被改动过。请运行 {command('verify')} 查看是哪一项。"
         ) from None
 
 

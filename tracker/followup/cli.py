@@ -26,7 +26,7 @@ def _date(text: str) -> dt.date:
 
 
 def _program() -> str:
-    from ..cli import program_name
+    from ..command_name import program_name
 
     return program_name()
 
