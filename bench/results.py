@@ -65,6 +65,9 @@ MEANING = {
     "`stats` of `checkpoints.past(ledger, last month's end)` beside `stats(ledger)`, and "
     "`export_ledger(as_of=last month's end)` beside `export_ledger`; the past timed with its "
     "checkpoint kept (the first run of a month, which builds it, is in the notes).",
+    "19": "`tracker.followup.similar.similar_problems` (earlier problems like a new one: 复发) for a "
+    "demo wording with its clauses reordered and for wording the demo never uses, against the "
+    "other batches before today.",
 }
 
 
