@@ -179,12 +179,43 @@ def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledg
     updates: dict = {}
     until = None if upto is not None else until_stamp(as_of)
     state = replay(journal.change_lists(ledger.db, until=until, upto=upto), updates)
+    head = journal.head(ledger.db, until=until, upto=upto)
+    return _materialise(ledger, state, updates, as_of, head, keep=False)
+
+
+def snapshots(ledger: Ledger, cuts: list[tuple[dt.date, int]]) -> list[Ledger]:
+    """Snapshots at several journal entries (`(as_of, upto)`, in journal order) from one pass
+    over the journal: each goes on from the state the one before it left (a report checked
+    against its history needs the month's end and the month before's)."""
+    updates: dict = {}
+    state: State | None = None
+    done, made = 0, []
+    try:
+        for as_of, upto in cuts:
+            if upto < done:
+                raise ValueError("snapshots: cuts out of journal order")
+            state = replay(journal.change_lists(ledger.db, upto=upto, since=done), updates, state)
+            head = journal.head(ledger.db, upto=upto)
+            made.append(_materialise(ledger, state, updates, as_of, head, keep=True))
+            done = upto
+    except BaseException:
+        for snap in made:
+            snap.close()
+        raise
+    return made
+
+
+def _materialise(
+    ledger: Ledger, state: State, updates: dict, as_of: dt.date, head, *, keep: bool
+) -> Ledger:
+    """An in-memory ledger holding `state`; `keep=False` lets the state go table by table as
+    it is written (a whole journal's rows are not held twice)."""
     db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 0})
     create_schema(db, derived=False, own=False)
     with db.atomic():
         indexes = _drop_indexes(db)
         for table, model in JOURNALED.items():
-            rows = state.pop(table)
+            rows = state[table] if keep else state.pop(table)
             if not rows:
                 continue
             fields = [f.name for f in model._meta.sorted_fields if f.name not in UNJOURNALED_FIELDS]
@@ -202,7 +233,7 @@ def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledg
         for sql in indexes:
             db.execute_sql(sql)
         nearest_due.rebuild(db)  # derived, not journaled
-    return as_past(ledger, db, as_of, journal.head(ledger.db, until=until, upto=upto))
+    return as_past(ledger, db, as_of, head)
 
 
 def as_past(ledger: Ledger, db, as_of: dt.date, head: journal.Head) -> Ledger:

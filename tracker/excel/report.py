@@ -28,7 +28,7 @@ from ..integrity import check_integrity
 from ..journal import until_stamp
 from ..ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, Ledger
 from ..models import Journal
-from ..replay import settings_at, snapshot
+from ..replay import settings_at, snapshot, snapshots
 from .report_figures import Figures, Line, figures, figures_json
 from .report_sheets import detail_ids, details, overdue_count, overdue_sheet
 from .report_summary import summary_sheet
@@ -206,7 +206,12 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
     entry the report was made after. Only the journal is read: `ledger` may be a copy of another
     ledger's journal (a committee checking a branch's report).
     """
-    source = snapshot(ledger, moment.today, upto=moment.head.seq)
+    earlier = moment.previous
+    if earlier is not None and 0 < earlier.seq <= moment.head.seq:  # one pass for both moments
+        cuts = [(moment.before_last, earlier.seq), (moment.today, moment.head.seq)]
+        past, source = snapshots(ledger, cuts)
+    else:
+        past, source = None, snapshot(ledger, moment.today, upto=moment.head.seq)
     try:
         settings = settings_at(ledger, moment.made.seq)
         info = HeaderInfo(
@@ -215,7 +220,7 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
             settings.get(CONTACT_PERSON, ""),
             settings.get(CONTACT_PHONE, ""),
         )
-        before = previous_figures(ledger, moment, snapshot)
+        before = previous_figures(ledger, moment, lambda *_a, **_k: past or snapshot(*_a, **_k))
         wb = Workbook(write_only=True)
         palette = Palette(wb)
         palette.dry = True  # only what the sheets show is wanted, not a file
@@ -226,6 +231,8 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
             discard(wb)
     finally:
         source.close()
+        if past is not None:
+            past.close()  # closed already by previous_figures unless something failed first
 
 
 def rebuild_sheets(history: Ledger, payload: dict) -> list[SheetContent]:
