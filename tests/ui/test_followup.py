@@ -50,6 +50,17 @@ def test_chasing_the_overdue_records_one_chase_per_owner_and_counts_it(qtbot, se
     assert display(row, "progress").endswith(f"·催办{len(views)}次")
 
 
+def test_every_column_of_the_chase_list_shows_at_the_smallest_size(qtbot, session):
+    dialog = ChaseDialog(session, overdue_problems(session.ledger)[:3])
+    qtbot.addWidget(dialog)
+    dialog.resize(dialog.minimumSize())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.tree.horizontalScrollBar().maximum() == 0  # 已催办 is not scrolled off
+    header = dialog.tree.header()
+    assert all(header.sectionSize(c) > 0 for c in range(header.count()))
+
+
 def test_nothing_ticked_records_nothing(qtbot, session, message_boxes):
     dialog = ChaseDialog(session, overdue_problems(session.ledger)[:1])
     qtbot.addWidget(dialog)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTreeWidget,
@@ -61,8 +62,15 @@ class ChaseDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(HEADINGS)
         self.tree.setRootIsDecorated(False)
-        self.tree.setColumnWidth(0, 90)
-        self.tree.setColumnWidth(1, 300)
+        header = self.tree.header()  # every column whole; the measure's text takes what is left
+        header.setStretchLastSection(False)
+        for column in range(len(HEADINGS)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == 1
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
         for row in self.rows:
             item = QTreeWidgetItem(
                 [
