@@ -194,3 +194,28 @@ def test_new_ledger_refuses_a_file_that_exists(qtbot, tmp_path, message_boxes):
     assert dialog.location.text() == str(tmp_path / "新台账.db")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_an_overdue_measure_says_at_once_that_it_is_too_late(qtbot, session):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tracker.models import Measure, Problem
+
+    ledger = session.ledger
+    pid, mid = (
+        ledger.select(Measure, Problem.id, Measure.id)
+        .join(Problem, on=(Measure.problem == Problem.id))
+        .where(
+            (Measure.status == "open")
+            & (Measure.deadline_date < ledger.today())
+            & Problem.status.in_(["listed", "in_progress"])
+        )
+        .tuples()
+        .first()
+    )
+    dialog = ExtensionRequestDialog(session, pid, measure_id=mid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # not after typing a date and a reason
+    assert "期限已过，不能再申请延期" in dialog.current.text()

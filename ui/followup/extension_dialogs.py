@@ -8,6 +8,8 @@ for 销号: on a single-user file the same person is asked to confirm, on a shar
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -139,9 +141,21 @@ class ExtensionRequestDialog(QDialog):
         self.owner.setText((m.owner or "（未指定）") if m else "")
         self.current.setText(describe_deadline(m) if m else "该问题没有未完成的整改措施。")
         self.applicant.setText(m.owner if m and m.owner else self.session.ledger.actor)
+        late = m is not None and m.overdue  # a request comes before the deadline, not after
+        if late:
+            self.current.setText(
+                f"{html.escape(describe_deadline(m))}<br><span style='color:#b3261e'>期限已过，不能再申请延期"
+                "（延期须在期限届满前申请）；请抓紧整改，逾期情况如实报告。</span>"
+            )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(m is not None and not m.pending_request)
-        ok.setToolTip("该措施已有待审批的延期申请" if m and m.pending_request else "")
+        ok.setEnabled(m is not None and not m.pending_request and not late)
+        ok.setToolTip(
+            "该措施已有待审批的延期申请"
+            if m and m.pending_request
+            else "期限已过，不能再申请延期"
+            if late
+            else ""
+        )
 
     def values(self) -> dict:
         m = self.current_measure()
