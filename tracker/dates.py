@@ -29,6 +29,17 @@ def format_datetime(dt: datetime | date | None) -> str:
     return f"{format_date(dt)} {dt.hour:02d}:{dt.minute:02d}"
 
 
+def format_stamp(stamp: str | None) -> str:
+    """A stored moment ("2026-11-30 04:32:16", the journal's and the records' form) written as
+    "2026年11月30日 04:32"; text that is not such a moment is returned as it is."""
+    if not stamp:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(stamp))
+    except ValueError:
+        return stamp
+
+
 def format_month(year: int, month: int) -> str:
     """Write a reporting month as "2026年6月", the heading of a 月报.
 

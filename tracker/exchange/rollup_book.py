@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from .. import journal
-from ..dates import format_date, format_month
+from ..dates import format_date, format_month, format_stamp
 from ..excel.report import Moment
 from ..excel.report_sheets import sheet_top
 from ..excel.styles import Column, Palette, printed_workbook, row_height, set_page, text_lines
@@ -69,7 +69,8 @@ COMPARED = (
     ("销号率", "rate"),
     ("措施完成率", "measures_rate"),
 )
-LAYOUT = 2  # bump on any change of what the sheets show (seal, rebuild); 2: header lines that fit
+LAYOUT = 3  # bump on any change of what the sheets show (seal, rebuild); 2: header lines that fit;
+# 3: 报送日期 written as a Chinese date
 SIGNATURES = ("填报人：", "审核人：", "机关党委书记（签字）：", "日期：    年  月  日", "（盖章）")
 
 
@@ -188,7 +189,7 @@ def _summary(wb, palette: Palette, result: Rollup, info: HeaderInfo, moment: Mom
         cells += [
             sheet.cell(delta["closed"] if delta else "—", "台账增减" if delta else "台账居中"),
             sheet.cell(delta["overdue"] if delta else "—", "台账增减" if delta else "台账居中"),
-            sheet.cell(b.received_at[:10], "台账居中"),
+            sheet.cell(format_stamp(b.received_at[:10]), "台账居中"),
             sheet.cell(
                 "已校验" if b.verified else "未校验（手工台账）",
                 "台账居中" if b.verified else "台账逾期居中",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..dates import format_date
+from ..dates import format_date, format_stamp
 from ..errors import LedgerError, NotFoundError
 from ..excel.export_cli import FILE_HELP, OVERWRITE_HELP
 from ..excel.writer import check_overwrite, check_target
@@ -251,7 +251,7 @@ def _list_requests(ledger: Ledger, everything: bool) -> int:
     for rid, code, seq, now, new, reason, by, at, status in rows:
         print(
             f"  [{rid}] {code} 措施 {seq}：{now} → {new}（{REQUEST_LABELS[status]}）"
-            f" 申请人 {by} {at[:16]}；理由：{reason}"
+            f" 申请人 {by} {format_stamp(at)}；理由：{reason}"
         )
     return EXIT_OK
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.dates import format_month
+from tracker.dates import format_month, format_stamp
 from tracker.exchange.rollup import BranchLine, branch_detail
 from tracker.ledger import Ledger
 
@@ -95,7 +95,7 @@ class RowsModel(QAbstractTableModel):
 def received_note(line: BranchLine) -> str:
     check = "已校验" if line.verified else "未校验（手工台账，无校验数据）"
     code = f"　校验码：{line.code}" if line.code else ""
-    return f"收取时间：{line.received_at[:16]}　报表生成：{line.made_at[:16]}{code}　{check}"
+    return f"收取时间：{format_stamp(line.received_at)}　报表生成：{format_stamp(line.made_at)}{code}　{check}"
 
 
 class DetailDialog(QDialog):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.bulk import Cancelled
-from tracker.dates import format_month
+from tracker.dates import format_month, format_stamp
 from tracker.errors import LedgerError
 from tracker.exchange.branches import find_branch
 from tracker.exchange.collect import Incoming, inspect, receive, report_files
@@ -88,7 +88,7 @@ def note_replacements(ledger: Ledger, incomings: list[Incoming]) -> None:
             what = "月报" if line.verified else "手工台账（未校验）"
             incoming.notes.append(
                 f"已收到“{line.branch.name}”{format_month(*month)}的{what}"
-                f"（{line.received_at[:16]} 收取）；{REPLACES}，原报表保留在历史中。"
+                f"（{format_stamp(line.received_at)} 收取）；{REPLACES}，原报表保留在历史中。"
             )
 
 

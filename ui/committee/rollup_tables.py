@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.dates import format_stamp
 from tracker.exchange.branches import BranchRow
 from tracker.exchange.rollup import BranchLine, Rollup
 from tracker.overdue import format_rate
@@ -84,8 +85,8 @@ def change_tip(now: dict, before: dict | None) -> str:
 
 
 def received_day(stamp: str) -> str:
-    """'2026-11-20 10:00:00' → '2026-11-20' (the year matters when a report comes in January)."""
-    return stamp[:10]
+    """'2026-11-20 10:00:00' → '2026年11月20日' (the year matters when a report comes in January)."""
+    return format_stamp(stamp[:10])
 
 
 def _item(text: str, align=CENTER, tip: str | None = None) -> QTableWidgetItem:
@@ -133,7 +134,7 @@ class BranchTable(QTableWidget):
         if line.change is not None and line.change["overdue"] > 0:
             change.setForeground(QColor(RED))
         self.setItem(row, CHANGE_COL, change)
-        made = f"报表生成于 {line.made_at[:16]}，收取于 {line.received_at[:16]}"
+        made = f"报表生成于 {format_stamp(line.made_at)}，收取于 {format_stamp(line.received_at)}"
         self.setItem(row, DATE_COL, _item(received_day(line.received_at), tip=made))
         if line.verified:
             check = _item("已校验", tip=f"已校验　校验码：{line.code}" if line.code else "已校验")

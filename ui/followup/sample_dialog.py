@@ -8,6 +8,7 @@ the on-site result (属实 / 不属实 with a note) in `SampleResultDialog`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.dates import format_date
 from tracker.errors import LedgerError
 from tracker.followup import sampling
 from tracker.followup.sample_book import draw_line, write_sample_book
@@ -158,7 +160,7 @@ class SampleResultDialog(QDialog):
         for view in sampling.draws(session.ledger):
             if not view.redo_of:  # a redo's results are its original's
                 self.draws.addItem(
-                    f"抽查 {view.id}（{view.at[:10]}，种子 {view.seed}，{len(view.codes)} 个）",
+                    f"抽查 {view.id}（{format_date(date.fromisoformat(view.at[:10]))}，种子 {view.seed}，{len(view.codes)} 个）",
                     view.id,
                 )
         self.draws.currentIndexChanged.connect(lambda _i: self.load())

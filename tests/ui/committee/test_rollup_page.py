@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
+from tracker.dates import format_stamp
 from tracker.exchange.branches import add_branch
 from tracker.exchange.rollup import branch_detail, rollup
 from tracker.overdue import format_rate
@@ -44,7 +45,7 @@ def test_the_month_shows_each_branch_and_a_total_equal_to_the_rollup(page, colle
             expected = format_rate(line.line[key]) if "rate" in key else str(line.line[key])
             assert cells[column] == expected, (line.branch.name, key)
         assert cells[10] == change_text(line.change) and cells[10].startswith("已销号 ")
-        assert cells[11] == line.received_at[:10] and cells[12] == "已校验"
+        assert cells[11] == format_stamp(line.received_at[:10]) and cells[12] == "已校验"
     total = row_texts(page, len(NAMES))
     assert total[0] == "合计（3个支部）" and page.table.item(len(NAMES), 0).font().bold()
     assert (
