@@ -31,10 +31,12 @@ from .safe_files import (
     remove,
     remove_leftovers,
     sync_dir,
+    sync_everything,
     sync_file,
     temporary,
     writing_into,
 )
+from .sharing import blobs
 
 BATCH = 1000
 INCOMPLETE = ".backup-incomplete"  # a note in an evidence folder whose database is not yet in place
@@ -111,10 +113,11 @@ def copy_tables(source: Database, target: Database) -> None:
                     batch = []
             if batch:
                 model.insert_many(batch, fields=fields).execute(target)
-        if is_sqlite(target):
-            search_index.rebuild(target)  # derived data: made from the copied rows
-        else:
+        if not is_sqlite(target):
             _reset_sequences(target)
+            if search_index.available(target):  # documents of the rows replaced go too
+                target.execute_sql("DELETE FROM search_doc")
+        search_index.rebuild(target)  # derived data: made from the copied rows
 
 
 def _reset_sequences(db: Database) -> None:
@@ -140,6 +143,7 @@ def backup_ledger(
     the evidence files are hard-linked where possible (a safety copy beside the ledger).
     """
     dest = Path(dest)
+    _require_whole(db)
     if check:
         damage = check_integrity(db)
         if damage:
@@ -160,12 +164,32 @@ def backup_ledger(
             evidence_part.mkdir()
             note = evidence_part / INCOMPLETE
             note.write_text(json.dumps(_whose()), encoding="utf-8")
-            copy_store(evidence_dir, evidence_part, link=link)
+            if blobs.used(db):  # a PostgreSQL ledger's files are in the database
+                blobs.export_to(db, evidence_part)
+                sync_everything()
+            else:
+                copy_store(evidence_dir, evidence_part, link=link)
             os.replace(evidence_part, evidence)
             os.replace(db_part, dest)
         (evidence / INCOMPLETE).unlink()
         sync_dir(folder)
     return dest
+
+
+def _require_whole(db: Database) -> None:
+    """A shared ledger hides its signing key from members other than 管理员: a backup they made
+    would not be the whole ledger, so it is theirs (and the owner's) to make."""
+    from .exchange.identity import SIGNING_KEY
+    from .models import Meta
+    from .sharing.schema import shared_prefix
+
+    if shared_prefix(db) is None:
+        return
+    if not Meta.select().where(Meta.key == SIGNING_KEY).bind(db).exists():
+        raise LedgerError(
+            "多人共用的台账由管理员或数据库所有者备份（其他成员读不到台账的签名密钥，备份不完整）。"
+            "请由管理员备份，或由负责服务器的同志用 pg_dump 备份整个数据库。"
+        )
 
 
 def _whose() -> dict:

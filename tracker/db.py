@@ -111,7 +111,8 @@ def _open_postgres(url: str) -> Database:
     )
 
     try:
-        db = connect_url(url)
+        # user and password may be percent-encoded (the login dialog writes any password so)
+        db = connect_url(url, unquote_password=True, unquote_user=True)
         db.connect(reuse_if_open=True)
     except Exception as exc:  # driver missing, refused, bad password: all user-facing
         raise LedgerOpenError(
@@ -128,12 +129,17 @@ def is_sqlite(db: Database) -> bool:
     return isinstance(db, SqliteDatabase)
 
 
+WRITE_LOCK = APPLICATION_ID  # PostgreSQL: the advisory lock every writer of a ledger queues on
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
-    """One write: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a lock that serialises journal appends.
+    """One write: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a transaction-level advisory lock.
 
     Taking the write lock up front means the journal head read inside the transaction cannot be
-    raced by another writer, so the hash chain stays linear across processes.
+    raced by another writer, so the hash chain stays linear across processes. The advisory lock
+    is one any member may take (`LOCK TABLE` needs UPDATE, DELETE or TRUNCATE on the table, which
+    no member has on the journal); it is released when the transaction ends.
     """
     if is_sqlite(db):
         with db.atomic("IMMEDIATE"):
@@ -141,7 +147,7 @@ def write_transaction(db: Database) -> Iterator[None]:
     else:
         with db.atomic():
             if isinstance(db, PostgresqlDatabase):
-                db.execute_sql("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE")
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield
 
 

@@ -17,6 +17,7 @@ TABLE_LABELS = {
     "import_source": "导入来源",
     "branch": "支部",
     "received_report": "收到的月报",
+    "member": "成员",
 }
 
 FIELD_LABELS = {
@@ -93,6 +94,9 @@ FIELD_LABELS = {
     "chain_hash": "历史记录校验值",
     "figures": "数字",
     "overdue": "逾期措施",
+    "branch": "支部",
+    "login": "登录名",
+    "role": "角色",
 }
 
 SETTING_LABELS = {"unit_name": "填报单位", "contact_person": "联系人", "contact_phone": "联系电话"}
@@ -129,6 +133,8 @@ ACTION_LABELS = {
     "branch.retire": "停用支部",
     "branch.restore": "恢复支部",
     "report.receive": "收取月报",
+    "member.create": "添加成员",
+    "member.disable": "停用成员",
 }
 
 

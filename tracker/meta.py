@@ -20,6 +20,7 @@ from .exchange.identity import LEDGER_ID_KEY, SIGNING_KEY
 from .ledger import Ledger
 from .migrations import APP_KEY, APP_NAME, LATEST, SCHEMA_KEY
 from .models import Meta, Problem
+from .sharing.schema import SHARED_KEY
 
 COUNTER_PREFIX = "code_counter."
 NUMBER = re.compile(r"0|[1-9]\d*")
@@ -106,6 +107,7 @@ KEYS = [
     ),
     Key(SIGNING_KEY, "报表签名密钥", _signing_key, required=True),
     Key(re.escape(COUNTER_PREFIX) + r"(\d{4})", "问题编号计数器", _code_counter),
+    Key(SHARED_KEY, "共用台账的角色前缀", _matching(r"zg_[a-z0-9_]{1,40}", "账户组的前缀")),
 ]
 
 
@@ -132,9 +134,18 @@ def check(ledger: Ledger, codes: Iterable[str] | None = None) -> list[str]:
         if wrong:
             problems.append(f"{spec.label}（{key}）{wrong}：它在程序之外被改动过。")
     for spec in KEYS:
+        if spec.pattern == SIGNING_KEY and not _may_read_signing_key(ledger):
+            continue  # a shared ledger hides it from members other than 管理员
         if spec.required and spec not in present:
             problems.append(f"meta 表缺少{spec.label}（{spec.pattern}）：它在程序之外被删除了。")
     return problems
+
+
+def _may_read_signing_key(ledger: Ledger) -> bool:
+    from .sharing.roles import ADMIN, OWNER
+
+    member = getattr(ledger, "member", None)
+    return member is None or member.role in (ADMIN, OWNER)
 
 
 def _spec(key) -> tuple[Key | None, re.Match | None]:

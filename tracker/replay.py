@@ -19,6 +19,8 @@ from .journal import until_stamp
 from .ledger import Ledger
 from .migrations import create_schema
 from .models import JOURNALED, UNJOURNALED_FIELDS, Journal
+from .recorder import journaled_defaults
+from .sharing import blobs
 
 MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
@@ -45,7 +47,21 @@ def replay(change_lists: Iterable[list[dict]], updates: dict | None = None) -> S
                     row[name] = new
                 if updates is not None:
                     updates[(change["t"], key)] = updates.get((change["t"], key), 0) + 1
+    _fill_defaults(state)
     return state
+
+
+def _fill_defaults(state: State) -> None:
+    """Rows created before a column existed (a schema step added it) take its default, as the
+    step stored it in the existing rows: a create entry records the row it made, whole, with the
+    columns of its time."""
+    for table, model in JOURNALED.items():
+        template = journaled_defaults(model)
+        width = len(template)
+        for row in state[table].values():
+            if len(row) < width:
+                for name, value in template.items():
+                    row.setdefault(name, value)
 
 
 @dataclass
@@ -77,7 +93,10 @@ def _verify(ledger: Ledger, quick: bool, progress: evidence_store.ProgressCallba
     if damage:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head, checked = _check_data(ledger)
-    problems.extend(evidence_store.check_files(ledger, quick=quick, progress=progress))
+    if blobs.used(ledger.db):  # a PostgreSQL ledger's files are in the database
+        problems.extend(blobs.check(ledger, quick=quick, progress=progress))
+    else:
+        problems.extend(evidence_store.check_files(ledger, quick=quick, progress=progress))
     problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
@@ -122,8 +141,8 @@ def _stale_derived(ledger: Ledger) -> list[str]:
     return out
 
 
-def reindex(ledger: Ledger) -> int | None:
-    """Rebuild the derived data (nearest deadlines; the search index on SQLite, its size returned).
+def reindex(ledger: Ledger) -> int:
+    """Rebuild the derived data (nearest deadlines; the search index, its size returned).
 
     Refused when the rows themselves do not match the journal: derived data rebuilt from rows
     edited outside the program would make `verify` pass them.
@@ -142,7 +161,7 @@ def reindex(ledger: Ledger) -> int | None:
                 f"{shown}{more}"
             )
         nearest_due.rebuild(ledger.db)
-        return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
+        return search_index.rebuild(ledger.db)
 
 
 def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:

@@ -58,6 +58,11 @@ def ensure(db: Database) -> None:
 
 def _meta(db: Database, key: str) -> str:
     row = Meta.select(Meta.value).where(Meta.key == key).bind(db).tuples().first()
+    if row is None and key == SIGNING_KEY and _shared(db):
+        raise LedgerError(
+            "多人共用的台账上，报表签名密钥只有管理员和数据库所有者能读取，月报和汇总表由管理员生成并签名。"
+            "请由管理员生成，或用管理员账户登录后再试。"
+        )
     if row is None:
         raise LedgerError(
             "台账缺少身份信息（可能是在程序之外被改动），无法生成或核对带签名的报表。"
@@ -72,6 +77,12 @@ def _private_key(db: Database) -> Ed25519PrivateKey:
         raise LedgerError(
             "台账的签名密钥已损坏（可能是在程序之外被改动），无法为报表签名。"
         ) from exc
+
+
+def _shared(db: Database) -> bool:
+    from ..sharing.schema import shared_prefix
+
+    return shared_prefix(db) is not None
 
 
 def identity(db: Database) -> Identity:

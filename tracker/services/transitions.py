@@ -9,6 +9,8 @@ from ..errors import SamePersonError, ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..models import Problem
 from ..recorder import Unit
+from ..sharing import rules
+from ..sharing.refusals import same_person as asked_by_oneself
 from ..workflow import (
     LISTED,
     TRANSITIONS,
@@ -58,6 +60,9 @@ def _transition(
             raise ValidationError(
                 "销号日期", f"不能早于查摆日期（{problem['found_on']:%Y-%m-%d}）。"
             )
+        if ledger.member is not None:  # the role's check first, as the database makes it
+            written = {"status": target, "status_reason": reason.strip(), **values}
+            rules.check(ledger, "problem", "u", problem, {**problem, **written})
         if name == "approve":
             reason = _separation_of_duties(ledger, problem["code"], facts, same_person_confirmed)
         unit.update(
@@ -82,10 +87,7 @@ def _separation_of_duties(ledger: Ledger, code: str, facts: ProblemFacts, confir
     """
     actor = ledger.actor.strip()
     if not ledger.is_sqlite and actor == facts.applicant.strip():
-        raise WorkflowError(
-            f"问题 {code} 不能审核通过：销号是您（{actor}）申请的，多人共用的台账不允许"
-            "同一人申请并审核销号，请由其他审核人审核。"
-        )
+        raise WorkflowError(asked_by_oneself(code, actor))
     if not same_person(facts):
         return ""
     if not ledger.is_sqlite:
