@@ -31,6 +31,8 @@ from .ledger_page import LedgerPage
 from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
+from .sharing.actions import LAST_SHARED, manages_members, member_text
+from .sharing.live import LiveUpdates
 from .workflow_actions import WorkflowActions
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.actor = actor or settings.value(USER_NAME, "") or default_actor()
+        self.claimed_actor = actor  # --user: a shared ledger refuses it, saying why
         self.session = Session(self)
         self.lock: LedgerLock | None = None
         self.setWindowTitle("整改台账")
@@ -71,6 +74,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.ledger_page, "整改台账")
         self.tabs.addTab(self.dashboard_tab, "统计分析")
         self.tabs.addTab(self.rollup_tab, "汇总")
+        self.members_tab = LazyPage(self._build_members)  # a shared ledger's 管理员 only
+        self.live = LiveUpdates(self.session, self)  # other members' changes
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         self.welcome.open_demo.connect(self.open_demo)
         self.welcome.open_file.connect(self.open_file)
         self.welcome.import_excel.connect(self.import_excel)
+        self.welcome.open_shared.connect(self.open_shared)
         self.ledger_page.selection_changed.connect(self.workflow.set_selection)
         self.session.changed.connect(self._changed)
         self.session.opened.connect(self._opened)
@@ -114,6 +120,11 @@ class MainWindow(QMainWindow):
         from .committee.rollup_page import RollupPage
 
         return RollupPage(self.session, self.settings)
+
+    def _build_members(self):
+        from .sharing.members_page import MembersPage
+
+        return MembersPage(self.session)
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
@@ -153,8 +164,10 @@ class MainWindow(QMainWindow):
                     read_only = True
                 lock = None
 
+        actor = self.claimed_actor if is_url(location) else self.actor
+
         def job(progress):
-            return open_ledger(location, actor=self.actor, read_only=read_only)
+            return open_ledger(location, actor=actor, read_only=read_only)
 
         def done(ledger: Ledger) -> None:
             self._release_lock()
@@ -182,12 +195,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         if not ledger.location.startswith("postgresql") and "@" not in ledger.location:
             self.settings.setValue(LAST_LEDGER, ledger.location)
+        self.settings.setValue(LAST_SHARED, ledger.member is not None)
         unit = ledger.unit_name or "未命名单位"
         suffix = "（只读）" if ledger.read_only else ""
         self.setWindowTitle(f"整改台账 — {unit}{suffix}")
         self.status_ledger.setText(
-            f"台账：{ledger.display_location}  ·  操作人：{ledger.actor}{suffix}"
+            f"台账：{ledger.display_location}  ·  {member_text(ledger)}{suffix}"
         )
+        members = self.tabs.indexOf(self.members_tab)
+        if manages_members(ledger) and members < 0:
+            self.tabs.addTab(self.members_tab, "成员")
+        elif not manages_members(ledger) and members >= 0:
+            self.tabs.removeTab(members)
         self._update_enabled()
         from .committee.actions import opens_on_rollup
 
@@ -247,11 +266,17 @@ class MainWindow(QMainWindow):
         if path:
             self.open_location(path)
 
+    def open_shared(self) -> None:
+        from .sharing.actions import open_shared
+
+        open_shared(self)
+
     def close_ledger(self) -> None:
         if not self.ledger_page.detail.maybe_save():
             return
         self.session.close()
         self._release_lock()
+        self.settings.setValue(LAST_SHARED, False)
         self.setWindowTitle("整改台账")
         self.status_ledger.clear()
         self.show_welcome()
