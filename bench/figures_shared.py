@@ -240,7 +240,13 @@ def concurrency(server: Server, database: str, size: int, seconds: int) -> list[
         f"p95 of all {len(times):,} actions (searches too): {_p95(times) * 1000:.0f} ms"
     )
     figure.notes.append(f"conflicts retried: {sum(r['conflicts'] for r in reports)}")
-    figure.notes.append(f"errors: {sum(r['errors'] for r in reports)}")
+    figure.notes.append(
+        f"decided by another 审核人 first (refused in words): {sum(r['raced'] for r in reports)}"
+    )
+    messages = [m for r in reports for m in r["messages"]]
+    figure.notes.append(
+        f"errors: {len(messages)}" + (f" (first: {messages[0]})" if messages else "")
+    )
     figure.notes.append(f"lost updates: {lost}")
     figure.notes.append(
         f"verify afterwards: {'clean' if report.ok else 'FAILED: ' + report.problems[0]} "
@@ -264,14 +270,23 @@ def _member(job) -> dict:
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
     from tracker import services
-    from tracker.errors import ConflictError, LedgerError
+    from tracker.errors import ConflictError, LedgerError, WorkflowError
     from tracker.ledger import open_ledger
     from tracker.models import Measure, Problem
     from tracker.queries import Filter, problem_ids, problem_rows
 
     url, login, start_at, seconds, seed = job
     rng = random.Random(seed)
-    out = {"writes": 0, "times": [], "write_times": [], "tokens": [], "conflicts": 0, "errors": 0}
+    out = {
+        "writes": 0,
+        "times": [],
+        "write_times": [],
+        "tokens": [],
+        "conflicts": 0,
+        "raced": 0,  # a 销号 another 审核人 decided first: refused in words, as in real use
+        "errors": 0,
+        "messages": [],
+    }
     ledger = open_ledger(url)
     member = ledger.member
     branch = member.branch
@@ -345,8 +360,12 @@ def _member(job) -> dict:
         except ConflictError:
             out["conflicts"] += 1
             wrote = False
-        except LedgerError:
+        except WorkflowError:
+            out["raced"] += 1
+            wrote = False
+        except LedgerError as error:
             out["errors"] += 1
+            out["messages"].append(str(error)[:200])
             wrote = False
         took = time.perf_counter() - started
         out["times"].append(took)

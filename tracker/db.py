@@ -115,6 +115,11 @@ def _open_postgres(url: str) -> Database:
         db = connect_url(url, unquote_password=True, unquote_user=True)
         db.connect(reuse_if_open=True)
     except Exception as exc:  # driver missing, refused, bad password: all user-facing
+        if "authentication failed" in str(exc):  # a member mistyping their password
+            raise LedgerOpenError(
+                f"PostgreSQL 服务器拒绝了登录（{redact(url)}）：登录名或密码不对。请核对后重试；"
+                "忘记密码请台账的管理员重新设置。"
+            ) from exc
         raise LedgerOpenError(
             scrub(f"无法连接 PostgreSQL 台账 {redact(url)}：{exc}".strip(), url)
         ) from exc

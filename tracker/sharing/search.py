@@ -29,6 +29,18 @@ def create(db: Database) -> None:
         "body TEXT NOT NULL, grams BIGINT[] NOT NULL)"
     )
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS search_doc_grams ON {TABLE} USING gin (grams)")
+    # The planner reads a common pair's rows one by one (detoasting every array) rather than
+    # through the index, judging the containment test cheap: about 8× slower. Asking through a
+    # function that may not scan keeps it on the index.
+    for args, extra in (
+        ("wanted bigint[]", ""),
+        ("wanted bigint[], term text", " AND strpos(body, term) > 0"),
+    ):
+        db.cursor().execute(
+            f"CREATE OR REPLACE FUNCTION zg_search_ids({args}) RETURNS SETOF integer "
+            "LANGUAGE sql STABLE SET enable_seqscan = off AS "
+            f"$$ SELECT problem_id FROM {TABLE} WHERE grams @> wanted{extra} $$"
+        )
     db._zg_search = True
 
 
@@ -64,11 +76,8 @@ def text_match(db: Database, term: str):
         return None
     wanted = term_grams(term)
     if len(term) <= 2:
-        return SQL(f"(SELECT problem_id FROM {TABLE} WHERE grams @> %s::bigint[])", [wanted])
-    return SQL(
-        f"(SELECT problem_id FROM {TABLE} WHERE grams @> %s::bigint[] AND strpos(body, %s) > 0)",
-        [wanted, term],
-    )
+        return SQL("(SELECT zg_search_ids(%s::bigint[]))", [wanted])
+    return SQL("(SELECT zg_search_ids(%s::bigint[], %s))", [wanted, term])
 
 
 def _upsert(db: Database, docs: Iterable[tuple[int, str]]) -> None:
