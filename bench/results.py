@@ -51,6 +51,10 @@ MEANING = {
     "branches (60 × 500; `--quick`: 20 × 500).",
     "11": "`build_rollup` of the month over the branches just collected: figures, changes against "
     "last month, the overdue list across branches and the sealed 汇总表 workbook.",
+    "12": "figure 1's time (launch to first rows painted and event queue drained, fresh data "
+    "folder) for the PyInstaller bundle `dist/zhenggai/zhenggai --db LEDGER --screenshot OUT.png`, "
+    "beside `python main.py` with the same arguments from the virtualenv, run alternately. "
+    "Skipped with a note when no bundle has been built (`scripts/build-bundle.sh`).",
 }
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import figures  # noqa: E402
+import figures_bundle  # noqa: E402
 import figures_committee  # noqa: E402
 import figures_excel  # noqa: E402
 import figures_shared  # noqa: E402
@@ -95,6 +96,11 @@ def measure_size(size: int, cache: LedgerCache, runs: Runs, table: results.Table
         guarded("1", "start to usable window", size,
                 lambda: figures.startup(path, size, runs.process, scratch))
     )  # fmt: skip
+    if size == EXCEL_SIZE:  # issue 15: the bundle against the virtualenv, on the quick size
+        table.add(
+            guarded("12", "start to usable window, bundle", size,
+                    lambda: figures_bundle.startup(path, size, runs.process, scratch))
+        )  # fmt: skip
     with open_ledger(path, clock=clock) as ledger:
         table.add(guarded("2", "search", size, lambda: figures.search(ledger, size, runs.fast)))
         table.add(

@@ -28,6 +28,7 @@ from .paths import (
 )
 from .replay import reindex, snapshot, verify
 from .stats import KEY_LABELS, stats
+from .version import VERSION
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 MB = 1024 * 1024
@@ -41,6 +42,13 @@ EXTENSIONS: list[str] = [
 ]
 
 
+def program_name() -> str:
+    """How the user started us: `zhenggai-cli` (the installed program, the bundle) or
+    `python -m tracker`; help and error messages repeat it so a copied command works."""
+    stem = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else ""
+    return "zhenggai-cli" if stem == "zhenggai-cli" else "python -m tracker"
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:
         from .commands.chinese import ChineseHelpFormatter
@@ -51,7 +59,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own wording is English; say it in Chinese
         self.print_usage(sys.stderr)
         self.exit(
-            EXIT_ERROR, f"命令行参数有误：{message}\n运行 `python -m tracker --help` 查看用法。\n"
+            EXIT_ERROR, f"命令行参数有误：{message}\n运行 `{program_name()} --help` 查看用法。\n"
         )
 
 
@@ -69,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     chinese.install()  # argparse's own words ("usage:", "options" …) in Chinese
     parser = ChineseArgumentParser(
-        prog="python -m tracker",
+        prog=program_name(),
         description="整改台账命令行：创建台账、生成示例、统计、校验历史、备份与恢复。",
     )
+    parser.add_argument("--version", action="version", version=f"整改台账（命令行）{VERSION}")
     parser.add_argument(
         "--db",
         help="台账文件路径或 postgresql:// 地址（默认：环境变量 ZHENGGAI_DB，或用户数据目录中的 ledger.db）",
@@ -319,7 +328,7 @@ def cmd_history(args, location: str, actor: str) -> int:
         items = problem_history(ledger, problem_id_by_code(ledger, args.code))
     print(f"问题 {args.code} 的修改历史（共 {len(items)} 条）：")
     for item in items:
-        print(f"[{item.seq}] {item.when}  {item.actor}  {item.action}")
+        print(f"[{item.seq}] {item.when}  {item.actor}  {item.title}")
         for line in item.lines:
             print(f"      {line}")
     return EXIT_OK

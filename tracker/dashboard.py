@@ -15,6 +15,7 @@ from .overdue import (
     overdue_measure_alone,
     overdue_measure_condition,
     overdue_problem_condition,
+    unclear_measure_condition,
 )
 from .queries import OWNER, with_measure_names
 
@@ -111,7 +112,8 @@ class DueItem:
 class DueCounts:
     overdue_measures: int
     overdue_problems: int
-    due_soon: int  # open measures falling due within the next `days` days
+    due_soon: int  # open measures falling due within `days` days, of problems not overdue
+    unclear: int = 0  # open measures whose deadline names no date (时限不明确)
 
 
 def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
@@ -126,6 +128,11 @@ def due_counts(ledger: Ledger, days: int = 7) -> DueCounts:
         _count(ledger, Measure, overdue_measure_alone(today)),
         _count(ledger, Problem, overdue_problem_condition(today)),
         due_soon.scalar() or 0,
+        ledger.select(Measure, fn.COUNT(Measure.id))  # joined: starts from the undated measures
+        .join(Problem, on=(Measure.problem == Problem.id))
+        .where(unclear_measure_condition())
+        .scalar()
+        or 0,
     )
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from . import journal
 from .dates import format_date, format_datetime
-from .labels import TABLE_LABELS, action_label, field_label
+from .labels import TABLE_LABELS, action_label, field_label, size_label
 from .ledger import Ledger
-from .models import Batch, Category, Department, Person, Problem, Source
+from .models import Batch, Category, Department, Measure, Person, Problem, Source
 from .workflow import MEASURE_LABELS, STATUS_LABELS
 
 IMPORT = "import"  # the journal action of an Excel import (tracker/excel/importer.py)
@@ -75,17 +75,26 @@ SHOWN_ON_IMPORT = {
 }
 
 
+SUBJECT_TEXT = 24  # characters of a measure's text quoted in an entry's title
+
+
 @dataclass(frozen=True)
 class HistoryItem:
     seq: int
     at: str
     actor: str
     action: str
-    lines: list[str]
+    lines: list[str]  # each change in full (a screen elides them; the text stays whole here)
+    subject: str = ""  # the one measure the entry is about, e.g. 措施 2“修订会议管理办法”
 
     @property
     def when(self) -> str:
         return format_datetime(dt.datetime.fromisoformat(self.at))
+
+    @property
+    def title(self) -> str:
+        """The action and, when it concerns one measure, which: 措施完成：措施 2“…”."""
+        return f"{self.action}：{self.subject}" if self.subject else self.action
 
 
 class _Names:
@@ -123,8 +132,44 @@ class _Names:
             return "是" if value else "否"
         if field in DATE_FIELDS:
             return format_date(dt.date.fromisoformat(value))
-        text = str(value)
-        return text if len(text) <= 60 else text[:58] + "……"
+        if field == "size" and isinstance(value, int):
+            return size_label(value)
+        return str(value)
+
+    def measure(self, measure_id) -> tuple[int, str] | None:
+        """(seq, text) of a measure as it is now, or None if there is no such row."""
+        key = (Measure, measure_id)
+        if key not in self.cache:
+            self.cache[key] = (
+                self.ledger.select(Measure, Measure.seq, Measure.text)
+                .where(Measure.id == measure_id)
+                .tuples()
+                .first()
+            )
+        return self.cache[key]
+
+
+def _measures_of(change: dict) -> set:
+    """The measure a journaled change concerns: the measure itself, or the one a progress entry,
+    extension or evidence file was added to."""
+    if change["t"] == "measure":
+        return {change["id"]}
+    if change["op"] == "c" and change["f"].get("measure") is not None:
+        return {change["f"]["measure"]}
+    return set()
+
+
+def _subject(names: _Names, changes: list[dict]) -> str:
+    measures = set().union(*(_measures_of(c) for c in changes)) if changes else set()
+    if len(measures) != 1:
+        return ""
+    found = names.measure(measures.pop())
+    if found is None:
+        return ""
+    seq, text = found
+    text = " ".join(text.split())
+    short = text if len(text) <= SUBJECT_TEXT else text[: SUBJECT_TEXT - 1] + "…"
+    return f"措施 {seq}“{short}”"
 
 
 def describe_changes(
@@ -137,6 +182,9 @@ def describe_changes(
     for change in changes:
         table = change["t"]
         what = TABLE_LABELS.get(table, table)
+        if table == "measure" and change["op"] != "c":
+            found = names.measure(change["id"])
+            what = f"措施 {found[0]}" if found else what
         if change["op"] == "c":
             shown = shown_on.get(table, ["name", "value"])
             parts = [
@@ -164,6 +212,7 @@ def problem_history(ledger: Ledger, problem_id: int) -> list[HistoryItem]:
             e.actor,
             action_label(e.action),
             describe_changes(ledger, e.changes, names, imported=e.action == IMPORT),
+            _subject(names, e.changes),
         )
         for e in journal.entries(ledger.db, problem=problem_id)
     ]

@@ -151,3 +151,12 @@ def action_label(action: str) -> str:
         return ACTION_LABELS[action]
     kind, _, verb = action.partition(".")
     return f"{TABLE_LABELS.get(kind, kind)}：{ {'create': '新增', 'edit': '修改'}.get(verb, verb) }"
+
+
+def size_label(size: int) -> str:
+    """A file size with its unit, as people read it: 980 字节, 12.3 KB, 4.5 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"

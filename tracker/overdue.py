@@ -84,11 +84,36 @@ def overdue_measure_alone(today: dt.date):
     )
 
 
+def due_soon_problem_condition(today: dt.date, days: int):
+    """Condition on Problem alone: nothing of it is overdue and its nearest open deadline falls in
+    [today, today+days]. An overdue problem belongs to 逾期 even when another of its measures
+    also falls due soon, so the two views never share a row."""
+    return (
+        Problem.status.in_(OPEN_PROBLEM)
+        & (Problem.nearest_due >= today)
+        & (Problem.nearest_due <= today + dt.timedelta(days=days))
+    )
+
+
 def due_within_condition(today: dt.date, days: int):
-    """Condition on Measure joined to Problem: an open measure falls due in [today, today+days]."""
+    """Condition on Measure joined to Problem: an open measure falls due in [today, today+days]
+    and its problem is not overdue (the measures behind the 7天内到期 view and its counts)."""
     return (
         (Measure.status == workflow.M_OPEN)
         & (Measure.deadline_date >= today)
         & (Measure.deadline_date <= today + dt.timedelta(days=days))
         & Problem.status.in_(OPEN_PROBLEM)
+        & (Problem.nearest_due >= today)
+    )
+
+
+def unclear_measure_condition(problem=Problem):
+    """Condition on Measure joined to Problem: an open measure whose deadline names no date (the
+    text could not be read, as “等领导定了再说”, or was left empty). Such a measure can never
+    become overdue, so it is listed on its own (时限不明确). Ongoing deadlines (长期坚持, 每季度)
+    are not unclear: their measures are long-term, not open; 立行立改 always has a date."""
+    return (
+        (Measure.status == workflow.M_OPEN)
+        & Measure.deadline_date.is_null()
+        & problem.status.in_(OPEN_PROBLEM)
     )

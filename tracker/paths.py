@@ -6,6 +6,7 @@ import contextlib
 import getpass
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -17,14 +18,38 @@ APP_NAME = "zhenggai"
 ENV_DB = "ZHENGGAI_DB"
 ENV_USER = "ZHENGGAI_USER"
 ENV_DATA_DIR = "ZHENGGAI_DATA_DIR"
+PORTABLE_MARKER = "portable"  # a file of this name beside the program: data beside it too
+PORTABLE_DATA = "data"
 
 
 def data_dir() -> Path:
-    """The user data directory (`ZHENGGAI_DATA_DIR` wins, for tests and portable installs)."""
+    """The user data directory: `ZHENGGAI_DATA_DIR` (or `--data-dir`) if set, else the
+    portable `data` folder when the program is used portably, else the system's place for it."""
     override = os.environ.get(ENV_DATA_DIR)
     if override:
         return Path(override)
+    portable = portable_data_dir()
+    if portable is not None:
+        return portable
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def program_dir() -> Path | None:
+    """The folder of the bundled program (PyInstaller sets `sys.frozen`; `sys.executable` is
+    then our own executable, not a Python). None when run from source or a virtualenv."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def portable_data_dir() -> Path | None:
+    """`data` beside the program when a file named `portable` sits there: ledgers, settings,
+    logs and evidence all stay in the program's folder (a USB stick, a PC where nothing may be
+    installed). Only a bundle can be portable: a source checkout has its data dir flag."""
+    folder = program_dir()
+    if folder is None or not (folder / PORTABLE_MARKER).exists():
+        return None
+    return folder / PORTABLE_DATA
 
 
 def default_db_location() -> str:

@@ -27,15 +27,17 @@ from .overdue import (
     OPEN_PROBLEM,
     band,
     days_left,
-    due_within_condition,
+    due_soon_problem_condition,
     overdue_problem_condition,
+    unclear_measure_condition,
 )
 
-ALL, OVERDUE, DUE_SOON = "all", "overdue", "due7"
+ALL, OVERDUE, DUE_SOON, UNCLEAR = "all", "overdue", "due7", "unclear"
 VIEW_LABELS = {
     ALL: "全部",
     OVERDUE: "逾期",
     DUE_SOON: "7天内到期",
+    UNCLEAR: "时限不明确",
     workflow.PENDING: "待销号",
     workflow.LONG_TERM: "长期坚持",
     workflow.CLOSED: "已销号",
@@ -104,13 +106,10 @@ def _conditions(ledger: Ledger, flt: Filter) -> list:
         conds.append(Problem.status != workflow.VOID)
     elif flt.view == OVERDUE:
         conds.append(overdue_problem_condition(today))
-    elif flt.view == DUE_SOON:
-        sub = (
-            Measure.select(Measure.problem)
-            .join(Problem, on=(Measure.problem == Problem.id))
-            .where(due_within_condition(today, DUE_SOON_DAYS))
-        )
-        conds.append(Problem.id.in_(sub))
+    elif flt.view == DUE_SOON:  # not overdue, nearest open deadline within 7 days
+        conds.append(due_soon_problem_condition(today, DUE_SOON_DAYS))
+    elif flt.view == UNCLEAR:  # an open measure whose deadline names no date
+        conds.append(Problem.id.in_(unclear_problems()))
     elif flt.view in workflow.STATUS_LABELS:
         conds.append(Problem.status == flt.view)
     if flt.batch is not None:
@@ -138,6 +137,17 @@ def _conditions(ledger: Ledger, flt: Filter) -> list:
     if term:
         conds.append(_search_condition(ledger, term))
     return conds
+
+
+def unclear_problems():
+    """Ids of the open problems with a 时限不明确 measure. Joined (not `IN`) so that SQLite starts
+    from the few undated open measures (an index range) rather than probing every problem."""
+    inner = Problem.alias("unclear_problem")
+    return (
+        Measure.select(Measure.problem)
+        .join(inner, on=(Measure.problem == inner.id))
+        .where(unclear_measure_condition(inner))
+    )
 
 
 def _search_condition(ledger: Ledger, term: str):
@@ -377,7 +387,7 @@ def view_counts(ledger: Ledger) -> dict[str, int]:
             counts[view] = sum(n for status, n in per_status.items() if status != workflow.VOID)
         elif view in workflow.STATUS_LABELS:
             counts[view] = per_status.get(view, 0)
-        else:  # 逾期, 7天内到期: their own conditions
+        else:  # 逾期, 7天内到期, 时限不明确: their own conditions
             counts[view] = len_query(ledger, Filter(view=view))
     per_batch = dict(
         ledger.select(Problem, Problem.batch, fn.COUNT(Problem.id))

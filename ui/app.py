@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 from tracker.paths import ENV_DATA_DIR, ENV_DB, data_dir, default_db_location, log_dir
+from tracker.version import VERSION
 
 STARTED = time.time()  # for the start-up probe: as close to process start as our code gets
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -32,6 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="zhenggai", description="整改台账桌面程序", formatter_class=ChineseHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"整改台账 {VERSION}")
     parser.add_argument("--db", help="要打开的台账文件或 postgresql:// 地址")
     parser.add_argument(
         "--user",
@@ -67,29 +69,39 @@ def setup_logging() -> None:
 
 
 def make_application():
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont, QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("zhenggai")
     app.setOrganizationName("zhenggai")
     app.setApplicationDisplayName("整改台账")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icon.png")))
     families = set(QFontDatabase.families())
     for family in FONT_FAMILIES:
         if family in families:
             app.setFont(QFont(family, 10))
             break
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator = QTranslator(app)
-    if translator.load(
-        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
-        app.installTranslator(translator)
+    install_translations(app)
     style = RESOURCES / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
+
+
+def install_translations(app) -> list:
+    """Qt's own words (buttons, file dialogs, context menus) in Chinese: qtbase_zh_CN.qm, which
+    PySide6 ships. The two file-dialog labels it lacks are set by `ui.files.make_dialog`."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translations (qtbase_zh_CN.qm) not found in %s", folder)
+        return []
+    app.installTranslator(translator)
+    return [translator]
 
 
 def initial_location(args: argparse.Namespace, settings) -> str | None:

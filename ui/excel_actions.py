@@ -6,14 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -25,8 +22,9 @@ from PySide6.QtWidgets import (
 from tracker.changes import Changes
 from tracker.dates import format_date, format_month
 
+from . import files
 from .operations import run_in_background
-from .widgets import DateEdit
+from .widgets import DateEdit, ask_choice
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -98,15 +96,12 @@ class MonthChooser(QDialog):
         return self.year.value(), self.month.currentData()
 
 
-def _save_path(parent: QWidget, title: str, name: str) -> Path | None:
-    """The file to save, asked for with the overwrite rule (`may_write`) instead of the file
-    dialog's own "replace?" question, which would ask about our own exports too."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        title,
-        str(Path.home() / name),
-        "Excel 工作簿 (*.xlsx)",
-        options=QFileDialog.Option.DontConfirmOverwrite,
+def _save_path(parent: QWidget, title: str, name: str, purpose: str = "export") -> Path | None:
+    """The file to save (in the folder last used for `purpose`), asked for with the overwrite
+    rule (`may_write`) instead of the file dialog's own "replace?" question, which would ask
+    about our own exports too."""
+    path = files.save_file(
+        parent, purpose, title, name, "Excel 工作簿 (*.xlsx)", confirm_overwrite=False
     )
     if not path:
         return None
@@ -121,19 +116,15 @@ def may_write(parent: QWidget | None, target: Path) -> bool:
 
     if not target.exists() or target.is_dir() or is_our_workbook(target):
         return True
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    return ask_choice(
+        parent,
         "文件已存在",
         f"“{target.name}”已存在，而且不是本程序生成的文件（或生成后又被其他程序修改保存过）。\n"
         f"覆盖后，其中原有的内容将丢失。\n\n{target}",
-        parent=parent,
+        "覆盖",
+        icon=QMessageBox.Icon.Warning,
+        default_no=True,
     )
-    replace = box.addButton("覆盖", QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is replace
 
 
 def offer_to_open(parent: QWidget, title: str, text: str, path: Path) -> None:
@@ -141,11 +132,11 @@ def offer_to_open(parent: QWidget, title: str, text: str, path: Path) -> None:
     open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
     open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
     box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    files.ask(box)
     if box.clickedButton() is open_file:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        files.open_external(parent, path)  # says so when no program opens .xlsx
     elif box.clickedButton() is open_folder:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        files.open_folder(parent, path.parent)
 
 
 def export_ledger(window: MainWindow) -> None:
@@ -162,7 +153,9 @@ def export_ledger(window: MainWindow) -> None:
     flt = flt if options.current.isChecked() else Filter()
     as_of = options.as_of()
     suffix = f"（{as_of:%Y%m%d}）" if as_of else ""
-    target = _save_path(window, "导出台账", f"{ledger.unit_name}问题整改台账{suffix}.xlsx")
+    target = _save_path(
+        window, "导出台账", f"{ledger.unit_name}问题整改台账{suffix}.xlsx", "export"
+    )
     if target is None:
         return
 
@@ -192,7 +185,10 @@ def monthly_report(window: MainWindow) -> None:
     year, month = chooser.value()
     full = chooser.full_history.isChecked()
     target = _save_path(
-        window, "生成月报", f"{ledger.unit_name}{format_month(year, month)}整改工作进展情况.xlsx"
+        window,
+        "生成月报",
+        f"{ledger.unit_name}{format_month(year, month)}整改工作进展情况.xlsx",
+        "report",
     )
     if target is None:
         return
@@ -222,12 +218,12 @@ def import_excel(window: MainWindow) -> None:
         if window.session.ledger is None:
             return
     ledger = window.session.ledger
-    if ledger.read_only:
+    if ledger.read_only or not window.session.ready_to_write(window):  # who is importing
         return
-    path, _ = QFileDialog.getOpenFileName(
+    path = files.open_file(
         window,
+        "import",
         "选择要导入的 Excel 台账",
-        str(Path.home()),
         "Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)",
     )
     if not path:

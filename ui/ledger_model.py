@@ -1,12 +1,17 @@
 """The ledger table's model: SQL gives the ordered ids, rows are fetched in pages as the view needs them.
 
-Qt's `canFetchMore`/`fetchMore` contract lets the view grow the row count page by page, so a
-100000-problem ledger paints its first screen after one id query and one page of rows.
+The model reports every row the id list holds, so the scroll bar covers the whole list from the
+start and Ctrl+End or dragging to the bottom reaches the last problem; what a row shows is read
+when the view first asks for it, a page of `PAGE` rows at a time (one query for the page), and
+only the most recent pages are kept. A 100000-problem ledger paints its first screen after one id
+query of the first page and one page of rows; the rest of the ids follow from a pool thread and
+are appended as rows in one step.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -22,11 +27,15 @@ from .background import BackgroundReads
 
 log = logging.getLogger(__name__)
 PAGE = 200
+KEPT_PAGES = 50  # pages of rows kept in memory (10000 rows); older ones are read again if needed
 ROOT = QModelIndex()  # the table's invisible root (a shared default argument)
 COLUMNS = [
     # (header, sort key, width): what matters most first, so it stays visible beside the detail panel
     ("编号", "code", 82),
     ("问题描述", "description", 280),
+    # where a search or a department/person filter matched, when no visible column shows it;
+    # shown only while such a filter is on (sorting by it keeps the numbering order)
+    ("匹配之处", "matched", 220),
     ("状态", "status", 88),
     ("最近时限", "deadline", 175),
     ("整改进展", "progress", 100),
@@ -39,6 +48,7 @@ BAND_COLOURS = {RED: QColor("#fde2e1"), YELLOW: QColor("#fff4cc"), BLUE: QColor(
 MUTED = QColor("#8a9099")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+MATCH_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[1] == "matched")
 
 
 class LedgerModel(QAbstractTableModel):
@@ -55,8 +65,10 @@ class LedgerModel(QAbstractTableModel):
         self.descending = False
         self._ids: list[int] = []
         self._complete = True  # False while the ids after the first page are being read
-        self._loaded = 0
+        self._seen = 0  # rows the view has asked about since the last reset (kept on refresh)
         self._cache: dict[int, ProblemRow] = {}
+        self._pages: OrderedDict[int, list[int]] = OrderedDict()  # page start -> ids, oldest first
+        self._notes: dict[int, str] = {}  # problem id -> where the filter matched it
 
     # -- what to show ----------------------------------------------------------------------------
     def set_ledger(self, ledger: Ledger | None) -> None:
@@ -82,9 +94,9 @@ class LedgerModel(QAbstractTableModel):
         shown = max(keep, PAGE)
         first = problem_ids(ledger, flt, key, desc, limit=shown + 1)
         if len(first) <= shown:
-            self._reset(first, loaded=shown)
+            self._reset(first)
             return
-        self._reset(first[:shown], complete=False, loaded=shown)
+        self._reset(first[:shown], complete=False)
         self._reads.read(
             "ids", ledger, lambda: problem_ids(ledger, flt, key, desc), self._complete_ids
         )
@@ -92,10 +104,16 @@ class LedgerModel(QAbstractTableModel):
     def _complete_ids(self, ids: list[int]) -> None:
         if self.ledger is None:
             return
-        if ids[: len(self._ids)] != self._ids:  # changed meanwhile: start again from the top
+        known = len(self._ids)
+        if ids[:known] != self._ids:  # changed meanwhile: start again from the top
             self._reset(ids)
             return
-        self._ids, self._complete = ids, True  # the rows shown stay; more can now be fetched
+        if len(ids) > known:  # the rows shown stay; the rest are appended in one step
+            self.beginInsertRows(ROOT, known, len(ids) - 1)
+            self._ids, self._complete = ids, True
+            self.endInsertRows()
+        else:
+            self._complete = True
         self.query_finished.emit()
 
     def _finish_ids(self) -> None:
@@ -123,19 +141,26 @@ class LedgerModel(QAbstractTableModel):
         if self.ledger is not None:
             self._reset(ids)
 
-    def _reset(self, ids: list[int], *, complete: bool = True, loaded: int = 0) -> None:
+    def _reset(self, ids: list[int], *, complete: bool = True) -> None:
         self.beginResetModel()
         self._ids, self._complete = ids, complete
-        self._loaded = min(max(loaded, PAGE), len(self._ids))
+        self._seen = 0
         self._cache.clear()
+        self._pages.clear()
+        self._notes.clear()
         self.endResetModel()
         self.query_finished.emit()
 
     def refresh(self, changes: Changes) -> None:
         """After an action: statuses and fields may move problems in or out of the filter, so re-query,
-        keeping the number of loaded rows so the view does not jump back to the top."""
+        reading at once the ids of the rows the view has shown, so it does not jump to the top."""
         if self.ledger is not None:
-            self.requery(keep=self._loaded)
+            self.requery(keep=self._seen)
+
+    @property
+    def complete(self) -> bool:
+        """True once the whole id list is known (False while the rest is read on a pool thread)."""
+        return self._complete
 
     @property
     def total(self) -> int:
@@ -149,23 +174,18 @@ class LedgerModel(QAbstractTableModel):
         return len(self._ids) if self._complete else None
 
     def id_at(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < self._loaded else None
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, problem_id: int) -> int | None:
-        """The row showing `problem_id`, loading pages up to it if needed."""
-        position = self._position(problem_id)
+        """The row showing `problem_id`, reading the rest of the ids at once if it may be there."""
+        position = self.position(problem_id)
         if position is None and not self._complete:  # perhaps among the ids still being read
             self._finish_ids()
-            position = self._position(problem_id)
-        if position is None:
-            return None
-        if position >= self._loaded:
-            self.beginInsertRows(QModelIndex(), self._loaded, position)
-            self._loaded = position + 1
-            self.endInsertRows()
+            position = self.position(problem_id)
         return position
 
-    def _position(self, problem_id: int) -> int | None:
+    def position(self, problem_id: int) -> int | None:
+        """The row of `problem_id` among the ids known so far (nothing is read)."""
         try:
             return self._ids.index(problem_id)
         except ValueError:
@@ -175,31 +195,42 @@ class LedgerModel(QAbstractTableModel):
         pid = self.id_at(row)
         if pid is None:
             return None
+        self._seen = max(self._seen, row + 1)
         if pid not in self._cache:
-            start = (row // PAGE) * PAGE
-            page = self._ids[start : start + PAGE]
-            self._cache.update(problem_rows(self.ledger, page))
+            self._read_page((row // PAGE) * PAGE)
         return self._cache.get(pid)
+
+    def note(self, row: int) -> str:
+        """Where the filter matched the problem in `row`, when no visible column shows it."""
+        pid = self.id_at(row)
+        if pid is None:
+            return ""
+        if pid not in self._cache:
+            self.problem(row)
+        return self._notes.get(pid, "")
+
+    def _read_page(self, start: int) -> None:
+        """One page of rows (and where the filter matched them); the oldest page makes room."""
+        page = self._ids[start : start + PAGE]
+        self._cache.update(problem_rows(self.ledger, page))
+        if explains(self.filter):
+            from tracker.matches import where_matched
+
+            self._notes.update(where_matched(self.ledger, self.filter, page))
+        self._pages[start] = page
+        self._pages.move_to_end(start)
+        while len(self._pages) > KEPT_PAGES:
+            _, old = self._pages.popitem(last=False)
+            for pid in old:
+                self._cache.pop(pid, None)
+                self._notes.pop(pid, None)
 
     # -- Qt model contract -----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._loaded
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._loaded < len(self._ids)
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
-        if parent.isValid():
-            return
-        n = min(PAGE, len(self._ids) - self._loaded)
-        if n <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._loaded, self._loaded + n - 1)
-        self._loaded += n
-        self.endInsertRows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -212,7 +243,8 @@ class LedgerModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Header click: the database sorts, the model shows the first page of the new order."""
-        self.sort_key = COLUMNS[column][1]
+        key = COLUMNS[column][1]
+        self.sort_key = "code" if key == "matched" else key
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.requery()
 
@@ -225,6 +257,11 @@ class LedgerModel(QAbstractTableModel):
         if row is None:
             return None
         column = COLUMNS[index.column()][1]
+        if column == "matched" and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return self._notes.get(row.id, "")
         if role == Qt.ItemDataRole.DisplayRole:
             return display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -245,6 +282,11 @@ class LedgerModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         return None
+
+
+def explains(flt: Filter) -> bool:
+    """Whether rows under this filter can match somewhere the list does not show (匹配之处)."""
+    return bool(flt.search.strip()) or flt.department is not None or flt.person is not None
 
 
 def display(row: ProblemRow, column: str) -> str:
@@ -276,6 +318,8 @@ def deadline_text(row: ProblemRow) -> str:
         return "长期坚持" if row.measures_long_term else "—"
     if row.days_left is not None and row.days_left < 0:
         return f"{row.nearest_text}（逾期{-row.days_left}天）"
+    if row.days_left == 0:
+        return f"{row.nearest_text}（今天到期）"
     if row.days_left is not None and row.days_left <= 30:
         return f"{row.nearest_text}（剩{row.days_left}天）"
     return row.nearest_text

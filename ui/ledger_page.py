@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from tracker.matches import search_form
+from tracker.models import Problem
 from tracker.queries import Filter
 
-from .ledger_model import COLUMNS, ID_ROLE, LedgerModel
+from .highlight import HighlightDelegate
+from .ledger_model import COLUMNS, ID_ROLE, MATCH_COLUMN, LedgerModel, explains
 from .panels.detail import DetailPanel
+from .panels.empty_ledger import EmptyLedgerPage
 from .panels.filter_bar import FilterBar
 from .panels.reminder import ReminderBanner
 from .panels.views_panel import ViewsPanel
@@ -58,6 +64,23 @@ class LedgerPage(QWidget):
         for i, (_, _, width) in enumerate(COLUMNS):
             self.table.setColumnWidth(i, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.setItemDelegate(
+            HighlightDelegate(lambda: search_form(self.model.filter.search), self.table)
+        )
+        self.table.setColumnHidden(MATCH_COLUMN, True)
+        self.copy_action = QAction("复制所选行", self.table)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.setToolTip(
+            "复制所选问题（含表头，可直接粘贴到 WPS 表格或 Excel）（Ctrl+C）"
+        )
+        self.copy_action.triggered.connect(self.copy_selected)
+        self.table.addAction(self.copy_action)
+        self.empty = EmptyLedgerPage()
+        self.list_area = QStackedWidget()
+        self.list_area.addWidget(self.table)
+        self.list_area.addWidget(self.empty)
+        self._follow: int | None = None  # the problem to select again once the new order is known
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.detail = DetailPanel(session)
@@ -67,7 +90,7 @@ class LedgerPage(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.banner)
         column.addWidget(self.filters)
-        column.addWidget(self.table, 1)
+        column.addWidget(self.list_area, 1)
         column.addWidget(self.count)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.views)
@@ -85,7 +108,10 @@ class LedgerPage(QWidget):
         self.banner.show_view.connect(lambda key: self.views.select_key(f"view:{key}"))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.model.modelReset.connect(self._update_count)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._follow_selection)
         self.model.query_finished.connect(self._update_count)
+        self.model.query_finished.connect(self._follow_selection)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
@@ -107,10 +133,16 @@ class LedgerPage(QWidget):
             deadline_to=None,
         )
         self.filters.set_values(flt)
+        self._show_match_column()
         self.model.set_filter(self.current_filter())
 
     def _filters_changed(self) -> None:
+        self._show_match_column()
         self.model.set_filter(self.current_filter(), background=True)
+
+    def _show_match_column(self) -> None:
+        """匹配之处 only while a search or a department/person filter can match out of sight."""
+        self.table.setColumnHidden(MATCH_COLUMN, not explains(self.current_filter()))
 
     def _save_view(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -128,6 +160,49 @@ class LedgerPage(QWidget):
         ids = self.selected_ids()
         self.detail.show_problem(ids[0] if len(ids) == 1 else None)
         self.selection_changed.emit(ids)
+
+    def _remember_selection(self) -> None:
+        """Before a new order or filter replaces the rows: the problem the detail panel shows."""
+        self._follow = self.detail.problem_id
+
+    def _follow_selection(self) -> None:
+        """After a sort or filter: select the same problem again where it now stands, or, once the
+        whole list is known and it is not in it, show nothing (never another problem's details)."""
+        pid = self._follow
+        if pid is None:
+            return
+        row = self.model.position(pid)
+        if row is not None:
+            self._follow = None
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        elif self.model.complete:
+            self._follow = None
+            self.table.clearSelection()
+            self.detail.show_problem(None)
+            self.selection_changed.emit([])
+
+    def copy_selected(self) -> int:
+        """Ctrl+C: the selected rows as tab-separated text with a header line (WPS 表格 and
+        Excel paste it into cells); the columns as shown, in their order. Returns the row count."""
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from .table_copy import MOST_ROWS, rows_as_text
+
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows:
+            return 0
+        if len(rows) > MOST_ROWS:
+            QMessageBox.information(
+                self,
+                "选中的行太多",
+                f"一次最多复制 {MOST_ROWS} 行，现在选中了 {len(rows)} 行。\n"
+                "要把很多问题放进表格，请用“文件 → 导出台账…”。",
+            )
+            return 0
+        QApplication.clipboard().setText(rows_as_text(self.table, rows))
+        self.count.setText(f"已复制 {len(rows)} 行（含表头），可粘贴到 WPS 表格或 Excel")
+        return len(rows)
 
     def select_problem(self, problem_id: int) -> bool:
         row = self.model.row_of(problem_id)
@@ -150,16 +225,20 @@ class LedgerPage(QWidget):
     def _opened(self, ledger) -> None:
         self.base = Filter()
         self.model.ledger = ledger
+        self.empty.set_writable(not ledger.read_only)
+        self._show_empty_page()
         if not self.views.select_key("view:all"):  # selecting the view runs the first query
             self.model.set_ledger(ledger)
 
+    def _show_empty_page(self) -> None:
+        """The first steps instead of the table while the ledger has no problem at all."""
+        ledger = self.session.ledger
+        empty = ledger is not None and ledger.select(Problem, Problem.id).first() is None
+        self.list_area.setCurrentWidget(self.empty if empty else self.table)
+
     def _changed(self, changes) -> None:
-        keep = self.selected_ids()
-        self.model.refresh(changes)
-        for pid in keep[:1]:
-            row = self.model.row_of(pid)
-            if row is not None:
-                self.table.selectRow(row)
+        self._show_empty_page()
+        self.model.refresh(changes)  # the shown problem is selected again (_follow_selection)
 
     def problem_id_at_current(self) -> int | None:
         index = self.table.currentIndex()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -21,8 +21,10 @@ from tracker import services
 from tracker.changes import Changes
 from tracker.errors import LedgerError
 from tracker.ledger import Ledger, create_ledger, open_ledger
-from tracker.paths import default_actor, demo_db_path, is_url
+from tracker.paths import ENV_USER, data_dir, default_actor, demo_db_path, is_url
+from tracker.version import VERSION
 
+from . import files
 from .errors import report_failure
 from .instance_lock import LedgerLock
 from .lazy_page import LazyPage
@@ -58,9 +60,16 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, actor: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        # a name someone gave (--user, the settings, ZHENGGAI_USER); else the login name, which is
+        # written into the journal only once the user picks it (`_ensure_name`)
+        self.actor_chosen = bool(
+            actor or settings.value(USER_NAME, "") or (os.environ.get(ENV_USER) or "").strip()
+        )
         self.actor = actor or settings.value(USER_NAME, "") or default_actor()
         self.claimed_actor = actor  # --user: a shared ledger refuses it, saying why
         self.session = Session(self)
+        self.session.before_write = self._ensure_name
+        self.help_window = None
         self.lock: LedgerLock | None = None
         self.setWindowTitle("整改台账")
         self.resize(*default_size())
@@ -94,6 +103,11 @@ class MainWindow(QMainWindow):
         self.welcome.open_file.connect(self.open_file)
         self.welcome.import_excel.connect(self.import_excel)
         self.welcome.open_shared.connect(self.open_shared)
+        empty = self.ledger_page.empty  # the first steps shown while the ledger has no problem
+        empty.new_problem.connect(self.new_problem)
+        empty.import_excel.connect(self.import_excel)
+        empty.directory.connect(lambda: self.open_settings(tab="名录"))
+        empty.help.connect(self.open_readme)
         self.ledger_page.selection_changed.connect(self.workflow.set_selection)
         self.session.changed.connect(self._changed)
         self.session.opened.connect(self._opened)
@@ -195,13 +209,12 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         if not ledger.location.startswith("postgresql") and "@" not in ledger.location:
             self.settings.setValue(LAST_LEDGER, ledger.location)
+        if ledger.is_sqlite:
+            files.remember("ledger", ledger.location)
         self.settings.setValue(LAST_SHARED, ledger.member is not None)
         unit = ledger.unit_name or "未命名单位"
-        suffix = "（只读）" if ledger.read_only else ""
-        self.setWindowTitle(f"整改台账 — {unit}{suffix}")
-        self.status_ledger.setText(
-            f"台账：{ledger.display_location}  ·  {member_text(ledger)}{suffix}"
-        )
+        self.setWindowTitle(f"整改台账 — {unit}{'（只读）' if ledger.read_only else ''}")
+        self._show_status(ledger)
         members = self.tabs.indexOf(self.members_tab)
         if manages_members(ledger) and members < 0:
             self.tabs.addTab(self.members_tab, "成员")
@@ -222,12 +235,21 @@ class MainWindow(QMainWindow):
     def new_ledger(self) -> None:
         from .dialogs.new_ledger_dialog import NewLedgerDialog
 
-        dialog = NewLedgerDialog(self)
+        ledger = self.session.ledger
+        folder = (
+            Path(ledger.location).parent
+            if ledger is not None and ledger.is_sqlite
+            else Path(files.remembered("ledger") or data_dir())
+        )
+        dialog = NewLedgerDialog(
+            self, folder=folder, user_name=self.actor if self.actor_chosen else None
+        )
         if not dialog.exec():
             return
         values = dialog.values()
         if values.get("user_name"):
             self.actor = values["user_name"]
+            self.actor_chosen = True
             self.settings.setValue(USER_NAME, self.actor)
         try:
             ledger = create_ledger(
@@ -250,18 +272,24 @@ class MainWindow(QMainWindow):
             self.open_location(str(path))
             return
 
+        actor = self.actor if self.actor_chosen else "示例数据"  # never the login name unasked
+
         def job(progress):
             from tracker.demo import build_demo
 
-            build_demo(path, problems=300, actor=self.actor, progress=progress).close()
+            build_demo(path, problems=300, actor=actor, progress=progress).close()
             return str(path)
 
         run_in_background(self, "正在生成示例台账…", job, self.open_location)
 
     def open_file(self) -> None:
-        start = str(Path(self.settings.value(LAST_LEDGER, "") or "").parent)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "打开台账文件", start, "整改台账 (*.db);;所有文件 (*)"
+        last = self.settings.value(LAST_LEDGER, "") or ""
+        path = files.open_file(
+            self,
+            "ledger",
+            "打开台账文件",
+            "整改台账 (*.db);;所有文件 (*)",
+            fallback=Path(last).parent if last else None,
         )
         if path:
             self.open_location(path)
@@ -315,6 +343,7 @@ class MainWindow(QMainWindow):
             if dialog.tabs.tabText(index) == tab:
                 dialog.tabs.setCurrentIndex(index)
         dialog.exec()
+        self.actor_chosen = self.actor_chosen or bool(self.settings.value(USER_NAME, ""))
         if self.session.ledger is not None:
             self.actor = self.session.ledger.actor
             self._opened(self.session.ledger)
@@ -346,12 +375,43 @@ class MainWindow(QMainWindow):
         import_excel(self)
 
     def open_readme(self) -> None:
-        QDesktopServices.openUrl(Path(__file__).resolve().parents[1].joinpath("README.md").as_uri())
+        """帮助 → 使用说明 (F1): the guide the program carries, in a window beside the ledger."""
+        from .help_window import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self, "关于整改台账", "整改台账\n问题挂账、整改落实、审核销号，每一处修改都有据可查。"
-        )
+        QMessageBox.about(self, "关于整改台账", about_text())
+
+    def _ensure_name(self, parent) -> bool:
+        """Before the first change of a session with no name given: ask who is working. The
+        login name goes into the journal only if the user picks it; cancelling stops the change.
+        A shared ledger's journal records the member logged in: nothing to ask."""
+        if self.actor_chosen or (self.session.ledger and self.session.ledger.member is not None):
+            return True
+        from .dialogs.user_name_dialog import ask_user_name
+
+        name = ask_user_name(parent or self, default_actor())
+        if not name:
+            return False
+        self.actor, self.actor_chosen = name, True
+        self.settings.setValue(USER_NAME, name)
+        if self.session.ledger is not None:
+            self.session.ledger.actor = name
+            self._show_status(self.session.ledger)
+        return True
+
+    def _show_status(self, ledger: Ledger) -> None:
+        suffix = "（只读）" if ledger.read_only else ""
+        if ledger.member is not None:  # a shared ledger: the member logged in, and their role
+            who = member_text(ledger)
+        else:
+            who = f"操作人：{ledger.actor if self.actor_chosen else '未填写（第一次修改时询问）'}"
+        self.status_ledger.setText(f"台账：{ledger.display_location}  ·  {who}{suffix}")
 
     # -- state -----------------------------------------------------------------------------------
     def _changed(self, changes: Changes) -> None:
@@ -385,3 +445,11 @@ class MainWindow(QMainWindow):
         self.session.close()
         self._release_lock()
         super().closeEvent(event)
+
+
+def about_text() -> str:
+    return (
+        f"整改台账 {VERSION}\n\n"
+        "问题挂账、整改落实、审核销号，每一处修改都有据可查。\n"
+        "使用说明：帮助 → 使用说明（F1）。"
+    )

@@ -137,7 +137,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "verify": _action(
             window, "校验台账", window.verify_ledger, tip="校验历史记录链和数据是否被程序之外改动"
         ),
-        "readme": _action(window, "使用说明", window.open_readme, tip="打开使用说明"),
+        "readme": _action(
+            window,
+            "使用说明",
+            window.open_readme,
+            QKeySequence.StandardKey.HelpContents,
+            "使用说明：整改流程、时限写法、Excel 格式、快捷键、每月工作（F1）",
+        ),
         "about": _action(window, "关于", window.about),
     }
     bar = window.menuBar()

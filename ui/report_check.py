@@ -9,11 +9,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QVBoxLayout,
     QWidget,
 )
 
+from . import files
 from .operations import run_in_background
 from .widgets import headline, report_text
 
@@ -80,9 +80,7 @@ class ReportCheckDialog(QDialog):
 
 
 def check_report_file(window: MainWindow) -> None:
-    path, _ = QFileDialog.getOpenFileName(
-        window, "选择要核对的月报", str(Path.home()), "Excel 工作簿 (*.xlsx)"
-    )
+    path = files.open_file(window, "check", "选择要核对的月报", "Excel 工作簿 (*.xlsx)")
     if not path:
         return
     ledger = window.session.ledger

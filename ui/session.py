@@ -52,6 +52,8 @@ class Session(QObject):
         super().__init__(parent)
         self.ledger: Ledger | None = None
         self.wait_limit = 15 * 60.0  # seconds a write waits for another's long write
+        # asked before each write; False stops it (the window asks for the user's name here)
+        self.before_write: Callable[[QWidget | None], bool] | None = None
 
     # -- the ledger ------------------------------------------------------------------------------
     def open(self, ledger: Ledger) -> None:
@@ -69,12 +71,16 @@ class Session(QObject):
     def read_only(self) -> bool:
         return self.ledger is None or self.ledger.read_only
 
+    def ready_to_write(self, parent: QWidget | None) -> bool:
+        """Whether a write may go ahead (writes that do not go through `perform` ask too)."""
+        return self.before_write is None or self.before_write(parent)
+
     # -- actions ---------------------------------------------------------------------------------
     def perform(
         self, parent: QWidget | None, action: Callable[..., Changes], *args, **kwargs
     ) -> Changes | None:
         """Run one service function on the ledger. Returns its Changes, or None if it was refused."""
-        if self.ledger is None:
+        if self.ledger is None or not self.ready_to_write(parent):
             return None
         try:
             changes = self._write(parent, lambda: action(self.ledger, *args, **kwargs))

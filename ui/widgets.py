@@ -1,17 +1,22 @@
 """Small widgets shared by dialogs and panels: dictionary pickers, deadline entry, dates, and the
-common set-ups of a read-only list, a dialog's 确定/取消 and a large result line over copyable text."""
+common set-ups of a read-only list, a dialog's 确定/取消 and a large result line over copyable text.
+
+A picker given the session (`DictionaryCombo(..., session=…)`) can be typed into: a name that is
+not in 名录 yet is added on the spot (`services.add_entry`, journaled) once the user confirms —
+on Enter, or when the form is saved (`resolve`). Filters keep plain, choose-only pickers."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QTableView,
     QToolButton,
@@ -28,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from tracker.deadlines import parse_deadline
+from tracker.dates import format_date
+from tracker.deadlines import IMMEDIATE, parse_deadline
 from tracker.ledger import Ledger
 from tracker.models import Batch, Category, Department, Person, Source
 
@@ -49,8 +56,39 @@ def from_qdate(value: QDate) -> dt.date | None:
     return dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
 
 
+PENDING_STYLE = "QLineEdit { background: #fff3c4; }"  # the text only: the layout must not move
+
+
+def ask_choice(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    yes: str,
+    no: str = "取消",
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+    default_no: bool = False,
+) -> bool:
+    """A question with two buttons named for what they do; Esc is always `no`."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel if default_no else ok)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def confirm_entry(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+    """Ask before a name joins 名录 (tests replace this). Esc and 取消 keep it out."""
+    return ask_choice(parent, title, text, ok_text)
+
+
 class DictionaryCombo(QComboBox):
-    """Pick a category / source / department / person / batch by name; `value()` is its id or None."""
+    """Pick a category / source / department / person / batch by name; `value()` is its id or None.
+
+    With `session`, the picker is also a text field: typing filters the names (anywhere in the
+    name), and a new name is offered to 名录 — `pending_name()` until `resolve()` adds it."""
 
     def __init__(
         self,
@@ -59,15 +97,134 @@ class DictionaryCombo(QComboBox):
         *,
         empty_text: str = "（不指定）",
         parent: QWidget | None = None,
+        session=None,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
         self.empty_text = empty_text
-        self.setEditable(False)
+        self.session = session
+        self.setEditable(session is not None)
+        if session is not None:
+            self._make_typeable()
+            session.changed.connect(self._dictionaries_changed)
         self.reload(ledger)
 
+    # -- typing a name ---------------------------------------------------------------------------
+    def _make_typeable(self) -> None:
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated[str].connect(self._picked_text)
+        self.setCompleter(completer)
+        edit = self.lineEdit()
+        edit.setPlaceholderText("未指定（可直接输入新名称）")
+        edit.textEdited.connect(lambda _t: self._show_pending())
+        self.currentIndexChanged.connect(self._index_changed)
+
+    def _index_changed(self, index: int) -> None:
+        if index == 0 and self.isEditable():
+            self.lineEdit().clear()  # the placeholder says （不指定）
+        self._show_pending()
+
+    def _picked_text(self, text: str) -> None:
+        index = self.findText(text, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+    def typed_text(self) -> str:
+        return self.lineEdit().text().strip() if self.isEditable() else ""
+
+    def pending_name(self) -> str:
+        """A name typed in that is not (yet) one of the entries: '' when there is none."""
+        text = self.typed_text()
+        if not text or text == self.empty_text:
+            return ""
+        return "" if self.findText(text, Qt.MatchFlag.MatchExactly) > 0 else text
+
+    def _show_pending(self) -> None:
+        from tracker.services.dictionaries import ENTRY_LABELS  # loaded with the first form
+
+        name = self.pending_name()
+        label = ENTRY_LABELS[self.kind]
+        self.lineEdit().setStyleSheet(PENDING_STYLE if name else "")
+        self.lineEdit().setToolTip(
+            f"“{name}”还不在名录中：按回车加入名录（保存时也会询问）"
+            if name
+            else f"从名录中选择{label}，或直接输入新名称"
+        )
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Enter commits the typed name here (the focus is on the combo, not its text field),
+        instead of also falling through to the dialog's OK button."""
+        if (
+            self.isEditable()
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not (self.completer() and self.completer().popup().isVisible())
+            and self._commit_typed()
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _commit_typed(self) -> bool:
+        """Choose the entry whose name was typed, or offer a new name to 名录; True if handled."""
+        text = self.typed_text()
+        index = self.findText(text, Qt.MatchFlag.MatchExactly) if text else -1
+        if index > 0 and index != self.currentIndex():
+            self.setCurrentIndex(index)
+            return True
+        if self.pending_name():
+            self.resolve(self)
+            return True
+        return False
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Clicking or tabbing into the picker selects its text: typing replaces the name."""
+        super().focusInEvent(event)
+        if self.isEditable():
+            QTimer.singleShot(0, self.lineEdit().selectAll)
+
+    def resolve(self, parent: QWidget | None) -> bool:
+        """Add the typed name to 名录 after asking (or bring a retired one back); True when there
+        is nothing left pending, False when the user declined or the ledger refused."""
+        name = self.pending_name()
+        if not name or self.session is None:
+            return True
+        from tracker import services
+        from tracker.services.dictionaries import ENTRY_LABELS, entry_state
+
+        label = ENTRY_LABELS[self.kind]
+        found, active = entry_state(self.session.ledger, self.kind, name)
+        if found is not None and not active:
+            text = f"{label}“{name}”在名录中已停用。\n\n要恢复使用它吗？"
+            asked = confirm_entry(parent, "恢复使用？", text, "恢复使用")
+        else:
+            text = (
+                f"名录中还没有{label}“{name}”。\n\n加入名录后，这里和以后的表单都可以选择它；"
+                "以后可以在“工具 → 设置… → 名录”中改名或停用。\n\n要加入名录吗？"
+            )
+            asked = confirm_entry(parent, "加入名录？", text, "加入名录")
+        if asked:
+            changes = self.session.perform(parent, services.add_entry, self.kind, name)
+            if changes is not None:
+                self.reload(self.session.ledger)
+                self.set_value(changes.created_id)
+                return True
+        self.setFocus()
+        self.lineEdit().selectAll()
+        return False
+
+    def _dictionaries_changed(self, changes) -> None:
+        if changes.dictionaries and self.session.ledger is not None:
+            self.reload(self.session.ledger)
+
+    # -- the entries -----------------------------------------------------------------------------
     def reload(self, ledger: Ledger) -> None:
         current = self.value()
+        shown = self.currentText()
+        typed = self.pending_name()  # a name being typed survives a reload
         model = DICTIONARY_MODELS[self.kind]
         query = ledger.select(model, model.id, model.name)
         if "active" in model._meta.fields:
@@ -78,27 +235,57 @@ class DictionaryCombo(QComboBox):
         self.addItem(self.empty_text, None)
         for pk, name in query.order_by(order, model.id).tuples():
             self.addItem(name, pk)
-        self.blockSignals(False)
+        if current is not None and self.findData(current) < 0:  # retired while chosen: keep it
+            suffix = "" if shown.endswith("（已停用）") else "（已停用）"
+            self.addItem(f"{shown}{suffix}", current)
         self.set_value(current)
+        if self.isEditable():
+            if self.currentIndex() == 0:
+                self.lineEdit().clear()
+            if typed:
+                self.lineEdit().setText(typed)
+        self.blockSignals(False)
+        if self.isEditable():
+            self._show_pending()
 
     def value(self) -> int | None:
-        return self.currentData()
+        """The chosen entry's id; for a typed name, the entry of that name (None if it is new —
+        `pending_name()` says so — or when the field is empty)."""
+        if not self.isEditable():
+            return self.currentData()
+        text = self.typed_text()
+        if not text or text == self.empty_text:
+            return None
+        index = self.findText(text, Qt.MatchFlag.MatchExactly)
+        return self.itemData(index) if index > 0 else None
 
     def set_value(self, pk: int | None) -> None:
         index = self.findData(pk)
         self.setCurrentIndex(index if index >= 0 else 0)
+        if self.isEditable():
+            self.lineEdit().setText("" if self.currentIndex() == 0 else self.currentText())
+            self._show_pending()
+
+
+def resolve_all(parent: QWidget | None, combos) -> bool:
+    """Offer every typed new name to 名录 in turn; False as soon as one is declined."""
+    return all(combo.resolve(parent) for combo in combos if isinstance(combo, DictionaryCombo))
 
 
 class DeadlineEdit(QWidget):
     """A 整改时限 typed as text (“2026年6月底前”, “立行立改”) or picked from a calendar.
 
-    Below the text it says how the text was read, so a wrong reading is seen before saving.
+    Below the text it says how the text was read, so a wrong reading is seen before saving. Given
+    the day (`set_context`), it also says when a date is already past, and what date 立行立改
+    means (the day the problem was found, `anchor`).
     """
 
     changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.today: dt.date | None = None
+        self.anchor: dt.date | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -123,6 +310,7 @@ class DeadlineEdit(QWidget):
         layout.addLayout(row)
         self.reading = QLabel()
         self.reading.setObjectName("deadlineReading")
+        self.reading.setWordWrap(True)
         layout.addWidget(self.reading)
         self.edit.textChanged.connect(self._update)
         self._update("")
@@ -131,14 +319,31 @@ class DeadlineEdit(QWidget):
         self.edit.setText(f"{qdate.year()}年{qdate.month()}月{qdate.day()}日")
         self.button.menu().close()
 
+    def set_context(self, today: dt.date | None, anchor: dt.date | None = None) -> None:
+        """The ledger's today and the date 立行立改 stands for (the problem's 查摆日期)."""
+        self.today, self.anchor = today, anchor
+        self._update(self.edit.text())
+
     def _update(self, text: str) -> None:
         parsed = parse_deadline(text)
+        warn = False
         if parsed.kind == "unknown":
-            self.reading.setText(f"⚠ {parsed.problem or '无法识别，将按文本保存'}")
-            self.reading.setStyleSheet("color: #b26a00;")
+            reading = (
+                f"⚠ {parsed.problem or '无法识别，将按文本保存'}（列入“时限不明确”，不提示逾期）"
+            )
+            warn = True
+        elif parsed.kind == IMMEDIATE and parsed.due is None and self.anchor is not None:
+            reading = (
+                f"识别为：立行立改——以查摆日期{format_date(self.anchor)}为期限，当天未完成即逾期"
+            )
         else:
-            self.reading.setText(f"识别为：{parsed.describe()}")
-            self.reading.setStyleSheet("color: #5f6b7a;")
+            reading = f"识别为：{parsed.describe()}"
+        due = parsed.due or (self.anchor if parsed.kind == IMMEDIATE else None)
+        if self.today is not None and due is not None and due < self.today:
+            reading += f"\n⚠ 已经过去 {(self.today - due).days} 天，保存后即为逾期"
+            warn = True
+        self.reading.setText(reading)
+        self.reading.setStyleSheet("color: #b26a00;" if warn else "color: #5f6b7a;")
         self.changed.emit(text)
 
     def text(self) -> str:
@@ -190,14 +395,21 @@ def ok_cancel(
 
 
 def headline(text: str = "", scale: float = 1.3) -> QLabel:
-    """A result in one large bold line (wrapping) above its details."""
+    """A result in one large bold line (wrapping) above its details. Sized by a style sheet of
+    its own: the application's style sheet sets every widget's font size, which a `setFont`
+    would not override."""
     label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * scale)
-    font.setBold(True)
-    label.setFont(font)
+    label.setStyleSheet(f"font-size: {scaled_points(scale):.1f}pt; font-weight: bold;")
     label.setWordWrap(True)
     return label
+
+
+def scaled_points(scale: float) -> float:
+    """The application's font size times `scale`, in points."""
+    from PySide6.QtWidgets import QApplication
+
+    base = QApplication.font().pointSizeF()
+    return (base if base > 0 else 10.0) * scale
 
 
 def readable(widget: QWidget, points: float = 11.0) -> QWidget:

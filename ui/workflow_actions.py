@@ -163,6 +163,26 @@ class WorkflowActions(QObject):
     def explain(self, title: str, reasons: list[str]) -> None:
         QMessageBox.warning(self.parent_widget, title, "\n".join(reasons))
 
+    def ask_new_measure(self, code: str) -> bool:
+        """After 重新整改: offer a new measure (回头看 found the problem back; the old measures
+        stay done, so without a new one it would sit in 整改中 with nothing left to do)."""
+        from .widgets import ask_choice
+
+        return ask_choice(
+            self.parent_widget,
+            "新增整改措施？",
+            f"问题 {code} 已重新整改。原有的整改措施仍为“已完成”。\n\n"
+            "要为这次反弹新增一项整改措施吗？",
+            "新增整改措施…",
+            "以后再说",
+        )
+
+    def ask_measure(self, row: dict):
+        """The new measure's text, owner, department and deadline (None when cancelled)."""
+        from .panels.detail.measures_tab import ask_measure
+
+        return ask_measure(self.parent_widget, self.session, None, row["found_on"])
+
     # -- evaluation ------------------------------------------------------------------------------
     def _evaluate(self) -> dict[str, ActionState]:
         ledger, ids = self.session.ledger, self.ids
@@ -295,7 +315,22 @@ class WorkflowActions(QObject):
         self._ask_reason("reject", services.reject_closure)
 
     def _do_reopen(self) -> None:
-        self._ask_reason("reopen", services.reopen_problem)
+        row = self._one()
+        title, label, explanation = REASON_TEXT["reopen"]
+        reopened: list[bool] = []
+
+        def submit(reason: str) -> bool:
+            done = self._perform(
+                services.reopen_problem, row["id"], reason, expected_version=row["version"]
+            )
+            reopened.append(done)
+            return done
+
+        self._reasoned(title, f"问题 {row['code']}：{explanation}", label, submit)
+        if any(reopened) and self.ask_new_measure(row["code"]):
+            measure = self.ask_measure(row)
+            if measure is not None:
+                self._perform(services.add_measure, row["id"], measure)
 
     def _do_restore(self) -> None:
         self._ask_reason("restore", services.restore_problem)

@@ -371,8 +371,9 @@ def test_history_shows_measure_status_in_words(ledger):
     last = history.problem_history(ledger, pid)[-1]
 
     assert last.action == "措施完成"
-    assert "整改措施·状态：未完成 → 已完成" in last.lines
-    assert "整改措施·完成日期：（空） → 2026年3月2日" in last.lines
+    assert last.title == "措施完成：措施 1“整改措施1：精简会议文件，建立清单”"
+    assert "措施 1·状态：未完成 → 已完成" in last.lines
+    assert "措施 1·完成日期：（空） → 2026年3月2日" in last.lines
 
 
 def test_history_of_a_void_and_restore(ledger):

@@ -316,7 +316,8 @@ def test_an_extension_shows_in_the_problems_history(ledger):
     last = history.problem_history(ledger, m["problem"])[-1]
     assert last.action == "延期"
     assert any("新增延期记录" in line and "人员调整" in line for line in last.lines)
-    assert "整改措施·整改时限：2026年3月31日 → 2026年4月30日" in last.lines
+    assert "措施 1·整改时限：2026年3月31日 → 2026年4月30日" in last.lines
+    assert last.subject.startswith("措施 1“")
 
 
 def test_extensions_pile_up_one_row_each(ledger):

@@ -75,7 +75,11 @@ def test_a_new_measure_shows_how_its_deadline_was_read(panel, session, message_b
     before = panel.measures.table.rowCount()
     panel.measures.actions["add"].trigger()
 
-    assert seen == {"reading": "识别为：2026年6月30日", "department": owner_dept}
+    # 2026年6月底前 is long past on 2026-11-21: the reading says so before saving
+    assert seen == {
+        "reading": "识别为：2026年6月30日\n⚠ 已经过去 144 天，保存后即为逾期",
+        "department": owner_dept,
+    }
     tab = panel.measures
     assert tab.table.rowCount() == before + 1
     row = before
@@ -139,7 +143,7 @@ def test_completing_a_measure_asks_the_date_and_updates_the_row(panel, session, 
     row = row_of(tab, mid)
     assert cell(tab, row, "状态") == "已完成" and cell(tab, row, "剩余天数") == "—"
     assert measure(ledger, mid)["done_on"] == dt.date(2026, 11, 20)
-    assert "整改措施·状态：未完成 → 已完成" in problem_history(ledger, pid)[-1].lines
+    assert "措施 2·状态：未完成 → 已完成" in problem_history(ledger, pid)[-1].lines
     # The selection stays on the measure, so 改回未完成 is one click away.
     assert tab.current().id == mid and tab.actions["reopen"].isEnabled()
     tab.actions["reopen"].trigger()
@@ -222,7 +226,7 @@ def test_editing_a_measure_sends_only_what_changed(panel, session, monkeypatch):
         .first()
     )
 
-    def edited(parent, led, m):
+    def edited(parent, session, m, found_on):
         return services.MeasureInput(m.text, new_owner, m.department_id, m.deadline_text)
 
     monkeypatch.setattr(measures_tab, "ask_measure", edited)
@@ -233,7 +237,11 @@ def test_editing_a_measure_sends_only_what_changed(panel, session, monkeypatch):
     after = measure(ledger, mid)
     assert after["owner"] == new_owner and after["deadline_text"] == before["deadline_text"]
     lines = problem_history(ledger, pid)[-1].lines
-    assert len(lines) == 1 and lines[0].startswith("整改措施·责任人：") and new_name in lines[0]
+    assert (
+        len(lines) == 1
+        and lines[0].startswith(f"措施 {measure(ledger, mid)['seq']}·责任人：")
+        and new_name in lines[0]
+    )
     assert cell(tab, row_of(tab, mid), "责任人") == new_name
 
 

@@ -161,3 +161,31 @@ def test_a_narrow_panel_keeps_the_urgent_measure_columns_in_view(qtbot, panel, s
     assert table.horizontalHeader().length() <= table.viewport().width()
     panel.resize(1100, 600)
     qtbot.waitUntil(lambda: not table.isColumnHidden(8))
+
+
+def test_a_long_value_in_the_history_can_be_read_whole(panel, session):
+    ledger = session.ledger
+    pid = first(ledger, "in_progress")
+    long_remark = "整改过程中发现会议通知多头下发的情况，" * 8
+    services.update_problem(ledger, pid, remarks=long_remark)
+    panel.show_problem(pid)
+    panel.tabs.setCurrentWidget(panel.history)
+    history = panel.history
+    newest = history.tree.topLevelItem(0)
+    assert history.tree.currentItem() is newest  # the newest entry is shown whole at once
+    assert f"问题·备注：（空） → {long_remark}" in history.whole.toPlainText()
+    assert long_remark[:30] in newest.child(0).toolTip(0).replace("\n", "")
+    oldest = history.tree.topLevelItem(history.tree.topLevelItemCount() - 1)
+    history.tree.setCurrentItem(oldest.child(0))  # a change line shows its whole entry too
+    assert history.whole.toPlainText().splitlines()[0].endswith("新增问题（挂账）")
+
+
+def test_history_titles_name_the_measure_an_entry_is_about(panel, session):
+    ledger = session.ledger
+    pid = first(ledger, "in_progress")
+    panel.show_problem(pid)
+    measure = next(m for m in panel.detail.measures if m.status == "open")
+    services.add_progress(ledger, measure.id, "召开推进会")
+    panel.tabs.setCurrentWidget(panel.history)
+    title = panel.history.tree.topLevelItem(0).text(2)
+    assert title.startswith(f"填写整改进展：措施 {measure.seq}“")

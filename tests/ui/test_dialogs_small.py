@@ -175,7 +175,7 @@ def test_new_ledger_dialog_returns_what_the_caller_needs(qtbot, tmp_path, messag
 def test_new_ledger_refuses_a_file_that_exists(qtbot, tmp_path, message_boxes):
     taken = tmp_path / "ledger.db"
     taken.write_bytes(b"x")
-    dialog = NewLedgerDialog(location=str(taken))
+    dialog = NewLedgerDialog(location=str(taken), user_name="王敏")
     qtbot.addWidget(dialog)
     dialog.unit_name.setText("某党支部")
     dialog.accept()

@@ -21,9 +21,7 @@ def window_choosing(qtbot, tmp_path, monkeypatch, make_workbook):
     path = make_workbook(tmp_path / "台账.xlsx")
     create_ledger(tmp_path / "l.db", unit_name="第一党支部").close()
     window = main_window(qtbot, tmp_path, tmp_path / "l.db")
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-    )
+    monkeypatch.setattr(excel_actions.files, "run_dialog", lambda dialog: [str(path)])
     return window
 
 

@@ -19,9 +19,7 @@ def window_on(qtbot, tmp_path, demo_ledger, monkeypatch, target):
     monkeypatch.setattr(
         excel_actions.ExportOptions, "exec", lambda self: QDialog.DialogCode.Accepted
     )
-    monkeypatch.setattr(
-        excel_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
-    )
+    monkeypatch.setattr(excel_actions.files, "run_dialog", lambda dialog: [str(target)])
     finished = []
     monkeypatch.setattr(
         excel_actions, "offer_to_open", lambda parent, title, text, path: finished.append(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from tracker import services
 from tracker.models import Problem
@@ -12,27 +12,39 @@ from ui.ledger_model import COLUMNS, PAGE, LedgerModel
 COL = {key: i for i, (_, key, _) in enumerate(COLUMNS)}
 
 
-def test_rows_arrive_page_by_page_as_the_view_asks(qtbot, tmp_path):
+def test_every_row_is_counted_and_rows_are_read_a_page_at_a_time(qtbot, tmp_path, monkeypatch):
+    """The scroll bar covers the whole list at once; a row's content is read with its page."""
+    from tracker import queries
     from tracker.demo import build_demo
 
     ledger = build_demo(tmp_path / "big.db", problems=450, seed=3)
     model = LedgerModel()
     model.set_ledger(ledger)
     total = model.total
-    assert total > PAGE
-    assert model.rowCount() == PAGE
-    assert model.canFetchMore(QModelIndex())
-    inserted = []
-    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
-    model.fetchMore(QModelIndex())
-    assert inserted == [(PAGE, 2 * PAGE - 1)]
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    assert model.rowCount() == total
-    before = len(inserted)
-    model.fetchMore(QModelIndex())  # nothing left: no empty insert signal
-    assert len(inserted) == before
+    assert total > 2 * PAGE and model.rowCount() == total
+    pages = []
+    real = queries.problem_rows
+    monkeypatch.setattr(
+        "ui.ledger_model.problem_rows", lambda led, ids: pages.append(list(ids)) or real(led, ids)
+    )
+    last = model.index(total - 1, COL["code"]).data()  # Ctrl+End: the last row, read on demand
+    assert last == model.problem(total - 1).code
+    assert pages == [model._ids[(total - 1) // PAGE * PAGE :]]
+    model.index(total - 2, COL["description"]).data()  # same page: no second read
+    assert len(pages) == 1
     ledger.close()
+
+
+def test_only_recent_pages_are_kept(qtbot, demo_ledger, monkeypatch, settle):
+    monkeypatch.setattr("ui.ledger_model.PAGE", 5)
+    monkeypatch.setattr("ui.ledger_model.KEPT_PAGES", 2)
+    model = LedgerModel()
+    model.set_ledger(demo_ledger)
+    settle()
+    for row in (0, 5, 10):
+        model.problem(row)
+    assert model.id_at(0) not in model._cache and model.id_at(10) in model._cache
+    assert model.problem(0).id == model.id_at(0)  # read again when needed
 
 
 def test_display_values_and_colour_bands(qtbot, session):
@@ -101,13 +113,13 @@ def test_first_page_shows_at_once_and_the_rest_of_the_ids_follow(
     model = LedgerModel()
     model.set_ledger(demo_ledger)
     assert model.rowCount() == 10 and model.known_total is None  # the rest is being read
-    assert not model.canFetchMore(QModelIndex())
+    inserted = []
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
     with qtbot.waitSignal(model.query_finished, timeout=5000):
         settle()
-    assert model.known_total == len(everything) and model.rowCount() == 10
-    assert model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
-    assert [model.id_at(r) for r in range(model.rowCount())] == everything[:20]
+    assert model.known_total == len(everything) == model.rowCount()
+    assert inserted == [(10, len(everything) - 1)]  # appended in one step, the first rows stay
+    assert [model.id_at(r) for r in range(model.rowCount())] == everything
 
 
 def test_a_row_far_down_is_found_before_the_rest_of_the_ids_arrive(demo_ledger, monkeypatch):
@@ -121,20 +133,19 @@ def test_a_row_far_down_is_found_before_the_rest_of_the_ids_arrive(demo_ledger, 
     assert model.known_total is not None and model.id_at(row) == last
 
 
-def test_after_an_action_the_loaded_rows_stay_and_the_rest_follow(
+def test_after_an_action_the_rows_seen_stay_and_the_rest_follow(
     qtbot, demo_ledger, monkeypatch, settle
 ):
     monkeypatch.setattr("ui.ledger_model.PAGE", 10)
     model = LedgerModel()
     model.set_ledger(demo_ledger)
     settle()
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == 20
+    model.problem(19)  # the view has shown 20 rows
     pid = model.id_at(15)
     changes = services.update_problem(demo_ledger, pid, remarks="已约谈")
     model.refresh(changes)
     assert model.rowCount() == 20 and model.known_total is None  # no jump back to the top
-    assert model.row_of(pid) == 15 and model.known_total is None  # found without the rest
+    assert model.position(pid) == 15 and model.known_total is None  # found without the rest
     with qtbot.waitSignal(model.query_finished, timeout=5000):
         settle()
     assert model.known_total == demo_ledger.select(Problem).where(Problem.status != "void").count()

@@ -83,15 +83,22 @@ def test_completing_an_overdue_measure_lowers_the_count(
     assert banner.text.text().startswith(f"逾期 {before - 1} 项整改措施")
 
 
-def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path, settle):
-    empty = Session()
-    empty.open(create_ledger(tmp_path / "e.db", unit_name="x"))
+def checked_banner(qtbot, session, settle) -> ReminderBanner:
+    """A banner on a page of its own over `session`, its counts read."""
     host = QWidget()
     qtbot.addWidget(host)
-    widget = ReminderBanner(empty, host)
+    widget = ReminderBanner(session, host)
+    widget.host = host  # the host lives as long as the banner (qtbot holds widgets weakly)
     host.show()
     widget.check()
     settle()
+    return widget
+
+
+def test_nothing_to_say_on_a_fresh_empty_ledger(qtbot, tmp_path, settle):
+    empty = Session()
+    empty.open(create_ledger(tmp_path / "e.db", unit_name="x"))
+    widget = checked_banner(qtbot, empty, settle)
     assert not widget.isVisible()
     empty.close()
 
@@ -104,3 +111,39 @@ def test_without_a_ledger_the_banner_stays_hidden(qtbot, settle):
     widget.check()
     settle()
     assert not widget.isVisible()
+
+
+def test_measures_whose_deadline_names_no_date_are_reminded_of_and_lead_to_their_view(
+    qtbot, tmp_path, settle
+):
+    fresh = Session()
+    ledger = create_ledger(tmp_path / "u.db", unit_name="第一党支部", actor="王敏")
+    fresh.open(ledger)
+    services.create_problem(
+        ledger,
+        description="会议多",
+        measures=[
+            services.MeasureInput("压减会议", deadline="等领导定了再说"),
+            services.MeasureInput("合并会议", deadline=None),
+            services.MeasureInput("长期坚持会议审批", deadline="长期坚持"),
+        ],
+    )
+    widget = checked_banner(qtbot, fresh, settle)
+    assert widget.isVisible()
+    assert widget.text.text() == "时限不明确 2 项整改措施"
+    assert widget.unclear_button.isVisible() and not widget.overdue_button.isVisible()
+    with qtbot.waitSignal(widget.show_view) as signal:
+        qtbot.mouseClick(widget.unclear_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["unclear"]
+    fresh.close()
+
+
+def test_the_due_soon_count_leaves_out_measures_of_overdue_problems(banner, demo_ledger, settle):
+    """The banner's 7天内到期 is the view's: problems already overdue are counted as 逾期 only."""
+    banner.check()
+    settle()
+    from tracker.queries import DUE_SOON, Filter, problem_ids
+
+    shown = set(problem_ids(demo_ledger, Filter(view=DUE_SOON)))
+    assert {item.problem_id for item in dashboard.due_soon_items(demo_ledger, 7)} <= shown
+    assert banner.due_soon == len(dashboard.due_soon_items(demo_ledger, 7))

@@ -31,9 +31,7 @@ def _run(window, qtbot, monkeypatch, path) -> report_check.ReportCheckDialog:
         shown.append(dialog)
         return QDialog.DialogCode.Rejected
 
-    monkeypatch.setattr(
-        report_check.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-    )
+    monkeypatch.setattr(report_check.files, "run_dialog", lambda dialog: [str(path)])
     monkeypatch.setattr(report_check.ReportCheckDialog, "exec", fake_exec)
     report_check.check_report_file(window)
     qtbot.waitUntil(lambda: bool(shown), timeout=20000)

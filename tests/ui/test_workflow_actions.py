@@ -169,11 +169,52 @@ def test_reopen_after_review_requires_a_reason(actions, session):
     pid = ids_with(ledger, "closed")[0]
     actions.set_selection([pid])
     shown = answer(actions, lambda d: d.set_reason("回头看发现问题反弹"))
+    offered = []
+    actions.ask_new_measure = lambda code: offered.append(code) or False  # 以后再说
     actions.action("reopen").trigger()
     assert shown[0].windowTitle() == "重新整改（回头看）"
     row = problem_row(ledger, pid)
     assert row["status"] == "in_progress" and row["status_reason"] == "回头看发现问题反弹"
     assert row["closed_on"] is None
+    assert offered == [row["code"]]
+
+
+def test_after_reopening_a_new_measure_is_offered_and_the_old_ones_stay_done(
+    actions, session, message_boxes
+):
+    ledger = session.ledger
+    pid = ids_with(ledger, "closed")[0]
+    before = {
+        mid: status
+        for mid, status in ledger.select(Measure, Measure.id, Measure.status)
+        .where(Measure.problem == pid)
+        .tuples()
+    }
+    actions.set_selection([pid])
+    answer(actions, lambda d: d.set_reason("回头看发现会议又多了起来"))
+    actions.ask_new_measure = lambda code: True
+    actions.ask_measure = lambda row: services.MeasureInput(
+        "每月通报会议数量", deadline="2026年12月31日"
+    )
+    actions.action("reopen").trigger()
+    measures = dict(
+        ledger.select(Measure, Measure.id, Measure.status).where(Measure.problem == pid).tuples()
+    )
+    assert {mid: measures[mid] for mid in before} == before  # the old ones: unchanged
+    (new,) = set(measures) - set(before)
+    assert measures[new] == "open"
+    assert last_actions(ledger, pid, 2) == ["problem.reopen", "measure.create"]
+
+
+def test_a_refused_reopen_offers_no_measure(actions, session):
+    ledger = session.ledger
+    pid = ids_with(ledger, "closed")[0]
+    actions.set_selection([pid])
+    offered = []
+    actions.ask_new_measure = lambda code: offered.append(code) or True
+    actions.ask_reason = lambda *a, **k: None  # the user cancels the reason
+    actions.action("reopen").trigger()
+    assert offered == [] and problem_row(ledger, pid)["status"] == "closed"
 
 
 def test_void_several_selected_problems_with_one_reason(actions, session, message_boxes):

@@ -1,7 +1,7 @@
 """The workflow from the command line, for scripts and tests, on a file or a shared ledger:
 `problem add`, `measure add`, `measure done`, `evidence add`, `request-closure`, `approve`,
 `reject`, `reopen`. Each command is one service action (the same the GUI calls); names not yet in
-the 名录 are added first, as the GUI's pickers add them (`services.add_term`, `add_batch`).
+the 名录 are added first, as the GUI's pickers add them (`services.add_entry`).
 On a shared ledger the actor is the login in the URL, and `--user` is refused (`open_ledger`).
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 from .. import services
 from ..errors import NotFoundError, SamePersonError, ValidationError
 from ..ledger import Ledger, open_ledger
-from ..models import Batch, Branch, Measure
-from ..services.dictionaries import find_term
+from ..models import Branch, Measure
+from ..services.dictionaries import entry_state
 from ..services.lookup import problem_id_by_code
 
 EXIT_OK = 0
@@ -98,22 +98,14 @@ def _warn(changes) -> None:
 
 
 def _term(ledger: Ledger, kind: str, name: str | None) -> int | None:
-    """The id of the 名录 entry `name`, added first if it is not there (its own action)."""
+    """The id of the 名录 entry `name` (a category, source, department, person or batch), added
+    first if it is not in use: the action the GUI's pickers take (`services.add_entry`)."""
     if not name or not name.strip():
         return None
-    found = find_term(ledger, kind, name)
-    if found is not None:
+    found, active = entry_state(ledger, kind, name)
+    if found is not None and active:
         return found
-    return services.add_term(ledger, kind, name.strip()).created_id
-
-
-def _batch(ledger: Ledger, name: str | None) -> int | None:
-    if not name or not name.strip():
-        return None
-    found = ledger.select(Batch, Batch.id).where(Batch.name == name.strip()).scalar()
-    if found is not None:
-        return found
-    return services.add_batch(ledger, name.strip()).created_id
+    return services.add_entry(ledger, kind, name.strip()).created_id
 
 
 def _branch(ledger: Ledger, name: str | None) -> dict:
@@ -134,7 +126,7 @@ def cmd_problem(args, location: str, actor: str | None) -> int:
             "source": _term(ledger, "source", args.source),
             "department": _term(ledger, "department", args.department),
             "leader": _term(ledger, "person", args.leader),
-            "batch": _batch(ledger, args.batch),
+            "batch": _term(ledger, "batch", args.batch),
         }
         changes = services.create_problem(ledger, description=args.description, **fields)
         code = _code(ledger, changes.created_id)

@@ -11,6 +11,7 @@ import importlib
 MODULE_OF = {
     "bulk_update": "bulk_edit",
     "add_batch": "dictionaries",
+    "add_entry": "dictionaries",
     "add_term": "dictionaries",
     "ensure_batch": "dictionaries",
     "ensure_term": "dictionaries",

@@ -77,5 +77,6 @@ def _update_open_measures(
             columns, parsed = deadline_fields(deadline, found_on)
             row.update(columns)
             row["status"] = measure_status_for(parsed.is_ongoing)
-            unit.changes.warnings.extend(deadline_warning(parsed))
+            due = columns["deadline_date"] if row["status"] == M_OPEN else None
+            unit.changes.warnings.extend(deadline_warning(parsed, due=due, today=ledger.today()))
         unit.update(Measure, mid, row)

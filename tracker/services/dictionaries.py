@@ -71,6 +71,42 @@ def ensure_term(unit: Unit, ledger: Ledger, kind: str, name: str | None, **extra
     return found if found is not None else _create_term(unit, ledger, kind, name, **extra)
 
 
+ENTRY_LABELS = TERM_LABELS | {"batch": "整改批次"}
+
+
+def entry_state(ledger: Ledger, kind: str, name: str) -> tuple[int | None, bool]:
+    """(id, active) of the entry of `kind` called `name`, or (None, False) when there is none.
+    `kind` is a dictionary kind or "batch" (batches are never retired)."""
+    model = Batch if kind == "batch" else _model(kind)
+    row = (
+        ledger.select(model, model.id, *([model.active] if kind != "batch" else []))
+        .where(model.name == (name or "").strip())
+        .tuples()
+        .first()
+    )
+    if row is None:
+        return None, False
+    return row[0], bool(row[1]) if kind != "batch" else True
+
+
+def add_entry(ledger: Ledger, kind: str, name: str) -> Changes:
+    """A new name typed into a picker of a form (问题类别, 问题来源, 整改批次, 人员, 部门), added
+    on the spot: the same action, limits and journal entry as adding it in 名录. A retired entry
+    of that name is brought back into use instead (names are unique, and it is the same thing)."""
+    if kind not in ENTRY_LABELS:
+        raise ValueError(f"unknown dictionary kind {kind!r}")
+    label = ENTRY_LABELS[kind]
+    name = _clean_name(label, name)
+    found, active = entry_state(ledger, kind, name)
+    if found is None:
+        return add_batch(ledger, name) if kind == "batch" else add_term(ledger, kind, name)
+    if active:
+        raise ValidationError(label, f"“{name}”已存在。")
+    changes = set_term_active(ledger, kind, found, True)
+    changes.created_id = found
+    return changes
+
+
 def rename_term(ledger: Ledger, kind: str, term_id: int, new_name: str) -> Changes:
     label = TERM_LABELS[kind]
     new_name = _clean_name(label, new_name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from ..changes import Changes
+from ..dates import format_date
 from ..deadlines import IMMEDIATE, NONE, UNKNOWN, Deadline, parse_deadline
 from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
@@ -56,11 +57,28 @@ def deadline_fields(value, anchor: dt.date) -> tuple[dict, Deadline]:
     )
 
 
-def deadline_warning(deadline: Deadline, where: str = "") -> list[str]:
-    """An unreadable deadline is kept as text; say so, naming the measure when we know it."""
+def deadline_warning(
+    deadline: Deadline,
+    where: str = "",
+    *,
+    due: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """What to tell the user about a deadline just entered, naming the measure when we know it:
+    an unreadable one is kept as text (and listed under 时限不明确); one already past (`due`, the
+    date it is judged by, before `today`) makes the measure overdue the moment it is saved."""
     if deadline.kind == UNKNOWN:
         text = deadline.problem or f"‘{deadline.text}’ 无法识别为日期，已按文本保存"
-        return [f"{where}整改时限：{text}"]
+        return [f"{where}整改时限：{text}（列入“时限不明确”，不会提示逾期）"]
+    if due is not None and today is not None and due < today:
+        days = (today - due).days
+        if deadline.kind == IMMEDIATE and deadline.due is None:
+            what = f"“{deadline.text}”以查摆日期{format_date(due)}为期限"
+        elif format_date(due) != deadline.text:
+            what = f"“{deadline.text}”（{format_date(due)}）"
+        else:
+            what = f"“{deadline.text}”"
+        return [f"{where}整改时限{what}已经过去 {days} 天，保存后这项措施即为逾期。"]
     return []
 
 
@@ -80,11 +98,14 @@ def insert_measure(
     owner = check_reference(ledger, Person, m.owner, "责任人")
     department = check_reference(ledger, Department, m.department, "责任部门")
     columns, deadline = deadline_fields(m.deadline, anchor)
-    unit.changes.warnings.extend(deadline_warning(deadline, f"第 {seq} 项措施的"))
     status = measure_status_for(deadline.is_ongoing)
     done_on = m.done_on.date() if isinstance(m.done_on, dt.datetime) else m.done_on
     if done_on is not None:
         status = M_DONE
+    due = columns["deadline_date"] if status == M_OPEN else None
+    unit.changes.warnings.extend(
+        deadline_warning(deadline, f"第 {seq} 项措施的", due=due, today=ledger.today())
+    )
     return unit.create(
         Measure,
         problem=problem_id,
@@ -157,7 +178,12 @@ def update_measure(
             columns, parsed = deadline_fields(deadline, problem["found_on"])
             values.update(columns)
             values["status"] = measure_status_for(parsed.is_ongoing, measure["status"])
-            unit.changes.warnings.extend(deadline_warning(parsed, f"第 {measure['seq']} 项措施的"))
+            due = columns["deadline_date"] if values["status"] == M_OPEN else None
+            unit.changes.warnings.extend(
+                deadline_warning(
+                    parsed, f"第 {measure['seq']} 项措施的", due=due, today=ledger.today()
+                )
+            )
         version = measure["version"] if expected_version is None else expected_version
         unit.update(Measure, measure_id, values, expected_version=version)
     return unit.changes
@@ -247,6 +273,15 @@ def extend_deadline(
             at=ledger.stamp(),
         )
         columns["status"] = measure_status_for(parsed.is_ongoing)
+        if columns["status"] == M_OPEN:
+            unit.changes.warnings.extend(
+                deadline_warning(
+                    parsed,
+                    f"第 {measure['seq']} 项措施的新",
+                    due=columns["deadline_date"],
+                    today=ledger.today(),
+                )
+            )
         unit.update(Measure, measure_id, columns, expected_version=measure["version"])
     return unit.changes
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 from tracker.changes import Changes
 from tracker.exchange.collect import KINDS, Incoming
 
+from .. import files
 from ..operations import run_in_background
 from ..session import Session
 from ..widgets import headline as headline_label
@@ -32,23 +31,12 @@ from ..widgets import report_text
 from . import jobs
 from .review_dialog import CollectReview
 
-LAST_FOLDER = "committee/last-folder"
 Done = Callable[[list[Incoming]], None] | None
 
 
-def start_folder(settings: QSettings | None) -> str:
-    folder = settings.value(LAST_FOLDER, "") if settings is not None else ""
-    return folder if folder and Path(folder).is_dir() else str(Path.home())
-
-
-def remember_folder(settings: QSettings | None, path: str) -> None:
-    if settings is not None and path:
-        folder = Path(path) if Path(path).is_dir() else Path(path).parent
-        settings.setValue(LAST_FOLDER, str(folder))
-
-
 def choose_reports(parent: QWidget, settings: QSettings | None = None) -> list[str]:
-    """Several files, or a whole folder: the user picks which way first (empty: cancelled)."""
+    """Several files, or a whole folder: the user picks which way first (empty: cancelled).
+    Both start in the folder reports were last collected from (`ui.files`, purpose collect)."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "收取支部月报",
@@ -56,25 +44,20 @@ def choose_reports(parent: QWidget, settings: QSettings | None = None) -> list[s
         "或者选择存放月报的文件夹（收取其中全部 .xlsx 文件）。",
         parent=parent,
     )
-    files = box.addButton("选择文件…", QMessageBox.ButtonRole.AcceptRole)
+    several = box.addButton("选择文件…", QMessageBox.ButtonRole.AcceptRole)
     folder = box.addButton("选择文件夹…", QMessageBox.ButtonRole.ActionRole)
     cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(files)
+    box.setDefaultButton(several)
     box.setEscapeButton(cancel)
     box.exec()
-    start = start_folder(settings)
-    if box.clickedButton() is files:
-        chosen, _ = QFileDialog.getOpenFileNames(
-            parent, "选择支部月报（可多选）", start, "Excel 工作簿 (*.xlsx)"
+    if box.clickedButton() is several:
+        return files.open_files(
+            parent, "collect", "选择支部月报（可多选）", "Excel 工作簿 (*.xlsx)"
         )
-    elif box.clickedButton() is folder:
-        picked = QFileDialog.getExistingDirectory(parent, "选择存放月报的文件夹", start)
-        chosen = [picked] if picked else []
-    else:
-        chosen = []
-    if chosen:
-        remember_folder(settings, chosen[0])
-    return chosen
+    if box.clickedButton() is folder:
+        picked = files.choose_folder(parent, "collect", "选择存放月报的文件夹")
+        return [picked] if picked else []
+    return []
 
 
 def collect_reports(
@@ -107,6 +90,8 @@ def review_and_receive(
     if not review.exec():
         return
     chosen = review.chosen()
+    if chosen and not session.ready_to_write(parent):  # who is receiving them (the journal)
+        return
     kept = {id(x) for x in chosen}
     left = [x for x in incomings if x.ok and id(x) not in kept]  # new branches not registered
     ledger = session.ledger

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from tracker.exchange.branches import branches
 
+from .. import files
 from ..dialogs.reason_dialog import field_error
 from ..operations import run_in_background
 from ..session import Session
 from ..widgets import ok_cancel
 from . import jobs
-from .collecting import Done, remember_folder, review_and_receive, start_folder
+from .collecting import Done, review_and_receive
 from .month_box import Month, MonthBox, shift
 
 
@@ -77,15 +77,14 @@ class HandkeptDialog(QDialog):
         form.addRow(ok_cancel(self, "读取并核对…", self._accept))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = files.open_file(
             self,
+            "collect",
             "选择支部的手工台账",
-            start_folder(self.settings),
             "Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)",
         )
         if path:
             self.path.setText(path)
-            remember_folder(self.settings, path)
 
     def _accept(self) -> None:
         if not self.path.text():

@@ -355,7 +355,7 @@ class RollupPage(RefreshWhenShown, QWidget):
             return
         year, month = self.current_month()
         name = f"{ledger.unit_name}{format_month(year, month)}各支部整改工作进展汇总表.xlsx"
-        target = _save_path(self, "导出汇总表", name)  # with the overwrite rule (覆盖 / 取消)
+        target = _save_path(self, "导出汇总表", name, "rollup")  # overwrite rule: 覆盖 / 取消
         if target is None:
             return
 

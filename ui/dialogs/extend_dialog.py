@@ -87,6 +87,8 @@ class ExtendDialog(QDialog):
         self.current.setWordWrap(True)
         form.addRow("当前期限：", self.current)
         self.deadline = DeadlineEdit()
+        today = session.ledger.today()
+        self.deadline.set_context(today, today)  # a new 立行立改 counts from today
         form.addRow("新期限（必填）：", self.deadline)
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("写明延期的原因，如：涉及上级审批，需等待批复")

@@ -2,6 +2,9 @@
 
 The dialog only gathers and checks the values; the caller creates the ledger with
 `tracker.ledger.create_ledger`, so opening files stays in one place (the welcome page / app).
+您的姓名 starts empty (the login name, "root" or "Administrator", is offered as a choice, never
+filled in), and the file is a new one: named after the unit as it is typed, in the folder given,
+never the ledger already open (`tracker.backup.free_path` skips names that are taken).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.backup import free_path
 from tracker.errors import StorageError
-from tracker.paths import default_actor, default_db_location, is_url, require_folder
+from tracker.paths import data_dir, default_actor, is_url, require_folder
 
+from .. import files
 from .reason_dialog import field_error
 
 PHONE_CHARACTERS = set("0123456789-+() ")
@@ -38,8 +42,11 @@ class NewLedgerDialog(QDialog):
         *,
         location: str | None = None,
         user_name: str | None = None,
+        folder: str | Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self.folder = Path(folder) if folder else data_dir()
+        self._location_edited = location is not None  # given or changed: no longer follows the unit
         self.setWindowTitle("新建台账")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -58,10 +65,18 @@ class NewLedgerDialog(QDialog):
         self.contact_phone = QLineEdit()
         self.contact_phone.setPlaceholderText("如：0571-88886666")
         form.addRow("联系电话：", self.contact_phone)
-        self.user_name = QLineEdit(user_name if user_name is not None else default_actor())
+        self.user_name = QLineEdit(user_name or "")
+        self.user_name.setPlaceholderText("请填写真实姓名，如：王敏")
         self.user_name.setToolTip("每一次修改都会以这个姓名记入历史记录")
-        form.addRow("您的姓名（必填）：", self.user_name)
-        self.location = QLineEdit(location or default_db_location())
+        login = default_actor()
+        self.use_login = QPushButton(f"用登录名“{login}”")
+        self.use_login.setToolTip("不填姓名，而用这台电脑的登录名记录修改（他人看到的是这个名字）")
+        self.use_login.clicked.connect(lambda: self.user_name.setText(login))
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.user_name, 1)
+        name_row.addWidget(self.use_login)
+        form.addRow("您的姓名（必填）：", name_row)
+        self.location = QLineEdit(location or str(self._free_location()))
         self.location.setToolTip("台账文件保存的位置；佐证材料保存在它旁边的同名文件夹中")
         self.browse = QPushButton("更改…")
         self.browse.setToolTip("选择台账文件保存的位置")
@@ -79,20 +94,35 @@ class NewLedgerDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.unit_name.textChanged.connect(self._follow_unit)
+        self.location.textEdited.connect(self._location_typed)
         self.unit_name.setFocus()
+
+    def _free_location(self) -> Path:
+        """A file that does not exist yet: 〈单位〉整改台账.db in the folder (…-2.db and on)."""
+        unit = "".join(ch for ch in self.unit_name.text().strip() if ch not in '\\/:*?"<>|')
+        base = f"{unit}整改台账" if unit else "整改台账"
+        return free_path(self.folder, base[:60])
+
+    def _follow_unit(self) -> None:
+        if not self._location_edited:
+            self.location.setText(str(self._free_location()))
+
+    def _location_typed(self) -> None:
+        self._location_edited = True
 
     def choose_location(self, current: str) -> str:
         """Ask where to save (tests replace this); an empty string means the user cancelled."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, "台账文件保存位置", current, "台账文件 (*.db);;所有文件 (*)"
+        return files.save_file(
+            self, "ledger", "台账文件保存位置", current, "台账文件 (*.db);;所有文件 (*)"
         )
-        return path
 
     def _browse(self) -> None:
         path = self.choose_location(self.location.text())
         if path:
             if not Path(path).suffix:
                 path += ".db"
+            self._location_edited = True
             self.location.setText(path)
 
     def values(self) -> dict:

@@ -2,7 +2,9 @@
 
 The measures are entered in the same dialog because a problem without its measures is only half
 a line of the 三张清单; the service writes both in one transaction. Pickers autofill the obvious
-(a person's department, a batch's source) but never overwrite what the user chose.
+(a person's department, a batch's source) but never overwrite what the user chose; a name typed
+into a picker that 名录 does not have yet is offered to it (on Enter, or at 保存) — on the first
+day 名录 is empty. Deadlines are read against today and the 查摆日期 as they are typed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from tracker.models import Batch, Person, Problem
 from tracker.services.lookup import problem_id_by_code, problem_row
 
 from ..session import Session
-from ..widgets import DateEdit, DeadlineEdit, DictionaryCombo, to_qdate
+from ..widgets import DateEdit, DeadlineEdit, DictionaryCombo, resolve_all, to_qdate
 from .reason_dialog import field_error
 
 
@@ -68,9 +70,9 @@ class MeasureEditor(QFrame):
         self.text = _text_edit("写明具体的整改措施", 56)
         form.addRow("整改措施：", self.text)
         ledger = session.ledger
-        self.owner = DictionaryCombo(ledger, "person")
+        self.owner = DictionaryCombo(ledger, "person", session=session)
         form.addRow("责任人：", self.owner)
-        self.department = DictionaryCombo(ledger, "department")
+        self.department = DictionaryCombo(ledger, "department", session=session)
         form.addRow("责任部门：", self.department)
         self.deadline = DeadlineEdit()
         form.addRow("整改时限：", self.deadline)
@@ -91,8 +93,8 @@ class MeasureEditor(QFrame):
     def is_blank(self) -> bool:
         return not (
             self.text.toPlainText().strip()
-            or self.owner.value()
-            or self.department.value()
+            or self.owner.typed_text()
+            or self.department.typed_text()
             or self.deadline.text()
         )
 
@@ -106,6 +108,9 @@ class MeasureEditor(QFrame):
 
     def focus_chain(self) -> list[QWidget]:
         return [self.text, self.owner, self.department, self.deadline.edit, self.remove]
+
+    def pickers(self) -> list[DictionaryCombo]:
+        return [self.owner, self.department]
 
 
 class NewProblemDialog(QDialog):
@@ -134,15 +139,15 @@ class NewProblemDialog(QDialog):
         form.addRow("原因分析：", self.cause)
         self.target = _text_edit("整改到什么程度算完成", 52)
         form.addRow("整改目标：", self.target)
-        self.category = DictionaryCombo(ledger, "category")
+        self.category = DictionaryCombo(ledger, "category", session=session)
         form.addRow("问题类别：", self.category)
-        self.source = DictionaryCombo(ledger, "source")
+        self.source = DictionaryCombo(ledger, "source", session=session)
         form.addRow("问题来源：", self.source)
-        self.batch = DictionaryCombo(ledger, "batch")
+        self.batch = DictionaryCombo(ledger, "batch", session=session)
         form.addRow("整改批次：", self.batch)
-        self.leader = DictionaryCombo(ledger, "person")
+        self.leader = DictionaryCombo(ledger, "person", session=session)
         form.addRow("责任领导：", self.leader)
-        self.department = DictionaryCombo(ledger, "department")
+        self.department = DictionaryCombo(ledger, "department", session=session)
         form.addRow("责任部门：", self.department)
         self.found_on = DateEdit(ledger.today())
         self.found_on.setMaximumDate(to_qdate(ledger.today()))
@@ -189,6 +194,7 @@ class NewProblemDialog(QDialog):
         self.leader.currentIndexChanged.connect(self._leader_changed)
         self.batch.currentIndexChanged.connect(self._batch_changed)
         self.recurrence.textChanged.connect(self._show_recurrence)
+        self.found_on.dateChanged.connect(lambda _d: self._deadline_context())
         self.add_measure()
         self._show_recurrence()
         self.description.setFocus()
@@ -196,6 +202,7 @@ class NewProblemDialog(QDialog):
     # -- measures --------------------------------------------------------------------------------
     def add_measure(self) -> MeasureEditor:
         editor = MeasureEditor(self.session, len(self.measure_editors) + 1, self.remove_measure)
+        editor.deadline.set_context(self.session.ledger.today(), self.found_on.value())
         self.measure_editors.append(editor)
         self.measure_list.addWidget(editor)
         self._fix_tab_order()
@@ -219,6 +226,17 @@ class NewProblemDialog(QDialog):
         chain += [self.add_button, *self.buttons.buttons()]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def _deadline_context(self) -> None:
+        """立行立改 means the 查摆日期: say which, again when that date changes."""
+        for editor in self.measure_editors:
+            editor.deadline.set_context(self.session.ledger.today(), self.found_on.value())
+
+    def pickers(self) -> list[DictionaryCombo]:
+        pickers = [self.category, self.source, self.batch, self.leader, self.department]
+        for editor in self.measure_editors:
+            pickers += editor.pickers()
+        return pickers
 
     # -- helpers ---------------------------------------------------------------------------------
     def _closed_codes(self) -> QCompleter:
@@ -285,8 +303,7 @@ class NewProblemDialog(QDialog):
         }
 
     def accept(self) -> None:
-        values = self.values()
-        if not values["description"]:
+        if not self.description.toPlainText().strip():
             field_error(self, self.description, "问题描述", "不能为空：请写明问题的具体表现。")
             return
         recurrence, why = self.recurrence_id()
@@ -294,11 +311,13 @@ class NewProblemDialog(QDialog):
             field_error(self, self.recurrence, "复发自", why)
             return
         for editor in self.measure_editors:
-            if not editor.is_blank() and not editor.value().text:
+            if not editor.is_blank() and not editor.text.toPlainText().strip():
                 message = f"第 {editor.number} 项措施的内容不能为空（不需要的措施请删除）。"
                 field_error(self, editor.text, "整改措施", message)
                 return
-        changes = self.session.perform(self, services.create_problem, **values)
+        if not resolve_all(self, self.pickers()):  # names typed in that 名录 does not have yet
+            return
+        changes = self.session.perform(self, services.create_problem, **self.values())
         if changes is not None:
             self.created_id = changes.created_id
             super().accept()

@@ -12,12 +12,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,6 +34,7 @@ from tracker.ledger import CONTACT_PERSON, CONTACT_PHONE, UNIT_NAME, open_ledger
 from tracker.replay import verify
 from tracker.restore import Summary, confirmation_needed, restore_ledger, summarize
 
+from .. import files
 from ..operations import Operation, run_in_background
 from ..session import Session
 from .reason_dialog import field_error
@@ -202,17 +201,14 @@ class SettingsDialog(QDialog):
 
     # -- prompts (tests replace these) -----------------------------------------------------------
     def choose_backup_path(self, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "备份到", suggested, "台账文件 (*.db)")
-        return path
+        return files.save_file(self, "backup", "备份到", suggested, "台账文件 (*.db)")
 
     def choose_restore_path(self) -> str:
-        folder = (
-            str(Path(self.session.ledger.location).parent) if self.session.ledger.is_sqlite else ""
+        ledger = self.session.ledger
+        folder = Path(ledger.location).parent if ledger.is_sqlite else None
+        return files.open_file(
+            self, "backup", "选择备份文件", "台账文件 (*.db);;所有文件 (*)", fallback=folder
         )
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", folder, "台账文件 (*.db);;所有文件 (*)"
-        )
-        return path
 
     def confirm(self, title: str, text: str) -> bool:
         """Yes or no (no by default), wide enough for the side-by-side table of a restore."""
@@ -223,7 +219,7 @@ class SettingsDialog(QDialog):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def open_folder(self, folder: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        files.open_folder(self, folder)
 
     # -- file actions ----------------------------------------------------------------------------
     def _open_folder(self) -> None:
@@ -243,6 +239,7 @@ class SettingsDialog(QDialog):
         """`台账-备份-20261130.db` beside the ledger; `…-2.db` and on when that is taken."""
         ledger = self.session.ledger
         folder = Path(ledger.location).parent if ledger.is_sqlite else Path.home()
+        folder = Path(files.remembered("backup") or folder)  # last time's folder (a USB stick)
         stem = Path(ledger.location).stem if ledger.is_sqlite else "台账"
         return str(free_path(folder, f"{stem}-备份-{ledger.today():%Y%m%d}"))
 

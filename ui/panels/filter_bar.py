@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -52,9 +53,18 @@ class FilterBar(QWidget):
         top.addWidget(self.clear)
         outer.addLayout(top)
 
+        # three short rows rather than one long one: a row wider than the list would widen the
+        # window past a 1366-pixel screen and squeeze the side list
         self.panel = QWidget()
-        row = QHBoxLayout(self.panel)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self.panel)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        row = QHBoxLayout()
+        self._row2 = QHBoxLayout()
+        self._row3 = QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(self._row2)
+        rows.addLayout(self._row3)
         self.status = QComboBox()
         self.status.setToolTip("问题状态")
         self.status.addItem("全部状态", None)
@@ -62,6 +72,7 @@ class FilterBar(QWidget):
             self.status.addItem(label, code)
         row.addWidget(self.status)
         self.combos: dict[str, DictionaryCombo] = {}
+        self.captions: list[QLabel] = []
         self.panel.setVisible(False)
         outer.addWidget(self.panel)
         self._row = row
@@ -69,6 +80,7 @@ class FilterBar(QWidget):
         self.deadline_on.setToolTip("只显示有未完成措施在此期间到期的问题")
         self.deadline_from = DateEdit()
         self.deadline_to = DateEdit(dt.date.today() + dt.timedelta(days=30))
+        self._dates_connected = False
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -82,9 +94,15 @@ class FilterBar(QWidget):
         session.changed.connect(self._reload_combos)
 
     def _build_combos(self, ledger) -> None:
-        for combo in self.combos.values():
-            combo.setParent(None)
+        for layout in (self._row, self._row2, self._row3):  # all but 状态, built afresh
+            for index in reversed(range(layout.count())):
+                item = layout.itemAt(index)
+                if item.widget() is not self.status:
+                    layout.takeAt(index)
+        for widget in [*self.combos.values(), *self.captions]:
+            widget.setParent(None)
         self.combos.clear()
+        self.captions = []
         labels = {
             "category": "全部类别",
             "source": "全部来源",
@@ -94,22 +112,41 @@ class FilterBar(QWidget):
         tips = {
             "category": "问题类别",
             "source": "问题来源",
-            "department": "责任部门（问题或措施）",
-            "person": "责任领导或措施责任人",
+            "department": "问题的责任部门，或它任一项措施的责任部门；只因措施列出的问题，"
+            "“匹配之处”一列写明是哪项措施",
+            "person": "问题的责任领导，或它任一项措施的责任人；只因措施列出的问题，"
+            "“匹配之处”一列写明是哪项措施",
         }
+        # the label says what the filter matches: a problem whose own department differs is
+        # listed when one of its measures has that department
+        captions = {"department": "责任部门（含措施）：", "person": "责任人（含措施）："}
         for kind, empty in labels.items():
             combo = DictionaryCombo(ledger, kind, empty_text=empty)
             combo.setToolTip(tips[kind])
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)  # long names must not widen the window
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-            self._row.addWidget(combo)
+            row = self._row2 if kind in captions else self._row
+            if kind in captions:
+                caption = QLabel(captions[kind])
+                caption.setToolTip(tips[kind])
+                caption.setBuddy(combo)
+                row.addWidget(caption)
+                self.captions.append(caption)
+            row.addWidget(combo, 1)
             self.combos[kind] = combo
-        for widget in (self.deadline_on, self.deadline_from, self.deadline_to):
-            self._row.removeWidget(widget)
-            self._row.addWidget(widget)
-        self.deadline_on.toggled.connect(lambda _v: self.changed.emit())
-        self.deadline_from.dateChanged.connect(self._dates_changed)
-        self.deadline_to.dateChanged.connect(self._dates_changed)
         self._row.addStretch(1)
+        self._row2.addStretch(1)
+        for widget in (self.deadline_on, self.deadline_from, self.deadline_to):
+            self._row3.addWidget(widget)
+        self._row3.addStretch(1)
+        if not self._dates_connected:
+            self.deadline_on.toggled.connect(lambda _v: self.changed.emit())
+            self.deadline_from.dateChanged.connect(self._dates_changed)
+            self.deadline_to.dateChanged.connect(self._dates_changed)
+            self._dates_connected = True
 
     def _reload_combos(self, changes) -> None:
         if changes.dictionaries and self.session.ledger is not None:

@@ -1,4 +1,6 @@
-"""The start-up reminder: a dismissible banner saying what is overdue and what falls due within 7 days.
+"""The start-up reminder: a dismissible banner saying what is overdue, what falls due within 7 days
+(of problems not overdue: those count under 逾期), and how many open measures have a deadline that
+names no date (时限不明确: they would otherwise never be flagged).
 
 A banner rather than a dialog, because the user opened the program to work, not to click "OK";
 the reminder stays in view at the top of the ledger until it is acted on or dismissed.
@@ -23,9 +25,10 @@ STYLES = {
 
 
 class ReminderBanner(QFrame):
-    """“逾期 N 项整改措施（涉及 M 个问题），7天内到期 K 项”, with buttons that open those views."""
+    """“逾期 N 项整改措施（涉及 M 个问题），7天内到期 K 项，时限不明确 U 项”, with buttons that
+    open those views."""
 
-    show_view = Signal(str)  # "overdue" or "due7": the ledger's view names
+    show_view = Signal(str)  # "overdue", "due7" or "unclear": the ledger's view names
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +36,7 @@ class ReminderBanner(QFrame):
         self.overdue_measures = 0
         self.overdue_problems = 0
         self.due_soon = 0
+        self.unclear = 0
         self._reads = BackgroundReads(self)
         self.setObjectName("reminderBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -46,6 +50,10 @@ class ReminderBanner(QFrame):
         self.overdue_button.setToolTip("在台账中只显示有逾期整改措施的问题")
         self.due_button = QPushButton(f"查看{YELLOW_DAYS}天内到期")
         self.due_button.setToolTip(f"在台账中只显示{YELLOW_DAYS}天内到期的问题")
+        self.unclear_button = QPushButton("查看时限不明确")
+        self.unclear_button.setToolTip(
+            "整改时限没有填写或读不出日期的措施永远不会提示逾期：请改为具体日期"
+        )
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setToolTip("关闭提醒（不影响任何数据）")
@@ -54,9 +62,11 @@ class ReminderBanner(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.overdue_button)
         layout.addWidget(self.due_button)
+        layout.addWidget(self.unclear_button)
         layout.addWidget(self.close_button)
         self.overdue_button.clicked.connect(lambda: self.show_view.emit("overdue"))
         self.due_button.clicked.connect(lambda: self.show_view.emit("due7"))
+        self.unclear_button.clicked.connect(lambda: self.show_view.emit("unclear"))
         self.close_button.clicked.connect(self.hide)
         # Once shown, the counts follow the user's edits, and the banner leaves when all is done.
         session.changed.connect(self._changed)
@@ -79,12 +89,14 @@ class ReminderBanner(QFrame):
         self.overdue_measures = counts.overdue_measures
         self.overdue_problems = counts.overdue_problems
         self.due_soon = counts.due_soon
-        if not (self.overdue_measures or self.due_soon):
+        self.unclear = counts.unclear
+        if not (self.overdue_measures or self.due_soon or self.unclear):
             self.hide()
             return
         self.text.setText(self.message())
         self.overdue_button.setVisible(self.overdue_measures > 0)
         self.due_button.setVisible(self.due_soon > 0)
+        self.unclear_button.setVisible(self.unclear > 0)
         self._style("overdue" if self.overdue_measures else "due")
         self.show()
 
@@ -95,8 +107,11 @@ class ReminderBanner(QFrame):
                 f"逾期 {self.overdue_measures} 项整改措施（涉及 {self.overdue_problems} 个问题）"
             )
         if self.due_soon:
-            noun = "项" if self.overdue_measures else "项整改措施"
+            noun = "项" if parts else "项整改措施"
             parts.append(f"{YELLOW_DAYS}天内到期 {self.due_soon} {noun}")
+        if self.unclear:
+            noun = "项" if parts else "项整改措施"
+            parts.append(f"时限不明确 {self.unclear} {noun}")
         return "，".join(parts)
 
     def _changed(self, _changes) -> None:

@@ -2,7 +2,8 @@
 
 Only changed fields go to `update_problem`, together with the version the form was filled from,
 so a save never silently overwrites someone else's edit of a field this user did not touch, and
-a stale form is refused by the service instead of winning.
+a stale form is refused by the service instead of winning. A name typed into a picker that 名录
+does not have counts as a change; saving first offers it to 名录 (`DictionaryCombo.resolve`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tracker.detail import ProblemDetail
 from tracker.ledger import Ledger
 from tracker.services.problems import FIELD_LABELS
 from ui.session import Session
-from ui.widgets import DateEdit, DictionaryCombo, to_qdate
+from ui.widgets import DateEdit, DictionaryCombo, resolve_all, to_qdate
 
 from .closure_box import ClosureBox
 from .common import ElidedLabel, Notice, edit_block, select_entry
@@ -123,9 +124,10 @@ class BasicTab(QWidget):
     # -- the dictionaries (built once a ledger exists: DictionaryCombo reads it on creation) ------
     def _build_combos(self, ledger: Ledger) -> None:
         for name, label, kind, _, tip in COMBOS:
-            combo = DictionaryCombo(ledger, kind)
+            combo = DictionaryCombo(ledger, kind, session=self.session)
             combo.setToolTip(tip)
             combo.currentIndexChanged.connect(self._edited)
+            combo.lineEdit().textEdited.connect(self._edited)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -241,6 +243,8 @@ class BasicTab(QWidget):
     def _set_value(self, name: str, value) -> None:
         if name in self.texts:
             self.texts[name].setPlainText(value)
+        elif name in self.combos and isinstance(value, str):  # a new name, still being typed
+            self.combos[name].lineEdit().setText(value)
         elif name in self.combos:
             self.combos[name].set_value(value)
         else:
@@ -251,7 +255,12 @@ class BasicTab(QWidget):
         if self.row is None or not self.combos:
             return {}
         out = {}
+        for name, combo in self.combos.items():
+            if combo.pending_name():  # a new name: saving offers it to 名录 first
+                out[name] = combo.pending_name()
         for name in [*self.texts, *self.combos, "found_on"]:
+            if name in out:
+                continue
             value, old = self._value(name), self.row[name]
             if name in self.texts:
                 old = (old or "").strip()
@@ -277,8 +286,12 @@ class BasicTab(QWidget):
     # -- actions -------------------------------------------------------------------------------
     def save(self) -> bool:
         """Send the changed fields; the session's `changed` signal then reloads the form."""
+        if self.row is None or not self.changed_fields():
+            return True
+        if not resolve_all(self, self.combos.values()):
+            return False
         changed = self.changed_fields()
-        if not changed or self.row is None:
+        if not changed:
             return True
         result = self.session.perform(
             self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -52,14 +52,6 @@ def days_text(measure: MeasureView) -> str:
     if days == 0:
         return "今天到期"
     return f"还剩 {days} 天"
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def worst_band(measures: list[MeasureView]) -> str | None:
@@ -158,10 +150,11 @@ def deadline_reading(measure: MeasureView) -> str:
 class ColumnFitter(QObject):
     """Fits a table's columns to a narrow side panel, again whenever the view changes width.
 
-    Short columns take their contents' width (some capped); the text column takes the rest. When
-    even its minimum does not fit, the least urgent columns step aside (their facts stay in cell
-    tooltips) rather than letting a horizontal scroll bar hide the urgent ones. Qt's Stretch mode
-    would instead squeeze the text column to nothing.
+    Short columns take their contents' width (some capped), or, given a `samples` text, the width
+    of that text whatever the rows hold — so the columns stay put from one problem to the next;
+    the text column takes the rest. When even its minimum does not fit, the least urgent columns
+    step aside (their facts stay in cell tooltips) rather than letting a horizontal scroll bar
+    hide the urgent ones. Qt's Stretch mode would instead squeeze the text column to nothing.
     """
 
     def __init__(
@@ -171,8 +164,10 @@ class ColumnFitter(QObject):
         minimum: int,
         hide_first: list[int],
         caps: dict[int, int] | None = None,
+        samples: dict[int, str] | None = None,
     ) -> None:
         super().__init__(view)
+        self.samples = samples or {}
         self.view = view
         self.text_column = text_column
         self.minimum = minimum
@@ -189,7 +184,10 @@ class ColumnFitter(QObject):
         view, widths = self.view, {}
         for col in range(self.columns):
             view.setColumnHidden(col, False)
-            if col != self.text_column:
+            if col in self.samples:
+                view.setColumnWidth(col, self._sample_width(col))
+                widths[col] = view.columnWidth(col)
+            elif col != self.text_column:
                 view.resizeColumnToContents(col)
                 if col in self.caps:
                     view.setColumnWidth(col, min(view.columnWidth(col), self.caps[col]))
@@ -203,6 +201,16 @@ class ColumnFitter(QObject):
         view.setColumnWidth(self.text_column, max(self.minimum, room))
         if hasattr(view, "resizeRowsToContents"):
             view.resizeRowsToContents()
+
+    def _sample_width(self, col: int) -> int:
+        """The sample's width or the header's, whichever is wider, with the cell's padding."""
+        model = self.view.model()
+        header = model.headerData(col, Qt.Orientation.Horizontal) or ""
+        metrics = self.view.fontMetrics()
+        bold = self.view.font()
+        bold.setBold(True)  # headers are bold in the stylesheet
+        header_width = QFontMetrics(bold).horizontalAdvance(str(header))
+        return max(metrics.horizontalAdvance(self.samples[col]), header_width) + 24
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():

@@ -10,11 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,22 +27,33 @@ from PySide6.QtWidgets import (
 from tracker import services, workflow
 from tracker.dates import format_datetime
 from tracker.detail import EvidenceView, ProblemDetail
+from tracker.labels import size_label
+from ui import files
 from ui.session import Session
 
-from .common import MUTED, ColumnFitter, Notice, ask_reason, size_text, work_block
+from .common import MUTED, ColumnFitter, Notice, ask_reason, work_block
 
 HEADERS = ["文件名", "大小", "添加人", "添加时间", "所属措施", "SHA-256", "说明"]
+# the widest value each column usually holds: its fixed width (文件名 takes the rest)
+COLUMN_SAMPLES = {
+    1: "1023.9 KB",
+    2: "欧阳建国",
+    3: "2026年11月21日 10:00",
+    4: "措施 12",
+    5: "0123456789ab…",
+    6: "⚠ 同一文件也用于 2026-001",
+}
 
 __all__ = ["EvidenceTab", "ask_reason", "choose_files", "open_path"]
 
 
 def choose_files(parent: QWidget) -> list[str]:
-    files, _ = QFileDialog.getOpenFileNames(parent, "添加佐证材料", "", "所有文件 (*)")
-    return files
+    """Starts in the folder evidence was last added from (scans usually sit together)."""
+    return files.open_files(parent, "evidence", "添加佐证材料", "所有文件 (*)")
 
 
 def open_path(path: Path) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return files.open_url(QUrl.fromLocalFile(str(path)))
 
 
 class EvidenceTab(QWidget):
@@ -86,8 +96,9 @@ class EvidenceTab(QWidget):
         self.tree.setToolTip("双击打开；SHA-256 是文件内容的指纹，同一文件无论如何改名都相同")
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # narrow panel: hide SHA-256, 添加时间, 所属措施, 大小 first (all in the name's tooltip)
-        self.fitter = ColumnFitter(self.tree, 0, 140, [5, 3, 4, 1], {6: 220})
+        # narrow panel: hide SHA-256, 添加时间, 所属措施, 大小 first (all in the name's tooltip);
+        # every column but 文件名 has a fixed width, so nothing moves between problems
+        self.fitter = ColumnFitter(self.tree, 0, 140, [5, 3, 4, 1], samples=COLUMN_SAMPLES)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.open_current())
         layout.addWidget(self.tree, 1)
@@ -137,12 +148,12 @@ class EvidenceTab(QWidget):
         else:
             note = e.note
         item = QTreeWidgetItem(
-            [e.name, size_text(e.size), e.added_by, at, measure, e.sha256[:12] + "…", note]
+            [e.name, size_label(e.size), e.added_by, at, measure, e.sha256[:12] + "…", note]
         )
         item.setData(0, Qt.ItemDataRole.UserRole, e.id)
         item.setToolTip(
             0,
-            f"{e.name}\n大小：{size_text(e.size)}\n添加：{e.added_by} {at}\n所属：{measure}"
+            f"{e.name}\n大小：{size_label(e.size)}\n添加：{e.added_by} {at}\n所属：{measure}"
             f"\nSHA-256：{e.sha256}" + (f"\n{note}" if note else ""),
         )
         item.setToolTip(1, f"{e.size:,} 字节")
@@ -216,10 +227,8 @@ class EvidenceTab(QWidget):
                 "请检查台账文件旁的材料文件夹是否被移动或删除。",
             )
             return
-        if not open_path(path):
-            QMessageBox.warning(
-                self, "无法打开", f"系统没有能打开“{e.name}”的程序。\n文件位置：{path}"
-            )
+        if not open_path(path):  # no program for this kind of file: say so, offer the folder
+            files.cannot_open(self, path, name=e.name)
 
     def remove_current(self) -> None:
         e = self.current()

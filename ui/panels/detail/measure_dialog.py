@@ -1,11 +1,14 @@
 """Dialogs for one measure: entering or correcting it, and extending its deadline (延期).
 
 The deadline is typed the way ledgers write it and the dialog shows, live, what the text was
-read as; a correction and an extension are different dialogs because only an extension is
-counted and reported with its reason.
+read as (against today, and for 立行立改 the problem's 查摆日期); a correction and an extension
+are different dialogs because only an extension is counted and reported with its reason. The
+owner and department pickers take a new name too (offered to 名录 before the measure is saved).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.detail import MeasureView
-from tracker.ledger import Ledger
 from tracker.models import Person
 from tracker.services import MeasureInput
-from ui.widgets import DeadlineEdit, DictionaryCombo
+from ui.session import Session
+from ui.widgets import DeadlineEdit, DictionaryCombo, resolve_all
 
 from .common import select_entry
 
@@ -50,10 +53,16 @@ class MeasureDialog(QDialog):
     """新增 or 修改 a measure: text, owner, department and deadline."""
 
     def __init__(
-        self, ledger: Ledger, measure: MeasureView | None = None, parent: QWidget | None = None
+        self,
+        session: Session,
+        measure: MeasureView | None = None,
+        parent: QWidget | None = None,
+        *,
+        found_on: dt.date | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ledger = ledger
+        self.session = session
+        self.ledger = ledger = session.ledger
         self.setWindowTitle("修改整改措施" if measure else "新增整改措施")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -65,11 +74,12 @@ class MeasureDialog(QDialog):
             "具体、可检验的整改措施，如：修订会议管理办法，压减会议数量 30%"
         )
         self.text.setToolTip("整改措施的内容")
-        self.owner = DictionaryCombo(ledger, "person")
+        self.owner = DictionaryCombo(ledger, "person", session=session)
         self.owner.setToolTip("具体负责落实这项措施的同志；选择后自动带出其所在部门")
-        self.department = DictionaryCombo(ledger, "department")
+        self.department = DictionaryCombo(ledger, "department", session=session)
         self.department.setToolTip("负责落实这项措施的部门")
         self.deadline = DeadlineEdit()
+        self.deadline.set_context(ledger.today(), found_on)
         form.addRow("整改措施", self.text)
         form.addRow("责任人", self.owner)
         form.addRow("责任部门", self.department)
@@ -107,6 +117,10 @@ class MeasureDialog(QDialog):
 
     def _check(self) -> None:
         self.ok.setEnabled(bool(self.text.toPlainText().strip()))
+
+    def accept(self) -> None:
+        if resolve_all(self, [self.owner, self.department]):  # new names: into 名录 first
+            super().accept()
 
     def measure_input(self) -> MeasureInput:
         return MeasureInput(

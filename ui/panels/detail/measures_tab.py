@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from tracker import services, workflow
 from tracker.dates import format_date
 from tracker.detail import MeasureView, ProblemDetail
-from tracker.ledger import Ledger
 from tracker.services import MeasureInput
 from ui.session import Session
 
@@ -71,9 +70,12 @@ __all__ = ["MeasuresTab", "ask_date", "ask_extension", "ask_measure", "ask_reaso
 
 
 def ask_measure(
-    parent: QWidget, ledger: Ledger, measure: MeasureView | None = None
+    parent: QWidget,
+    session: Session,
+    measure: MeasureView | None = None,
+    found_on: dt.date | None = None,
 ) -> MeasureInput | None:
-    dialog = MeasureDialog(ledger, measure, parent)
+    dialog = MeasureDialog(session, measure, parent, found_on=found_on)
     return dialog.measure_input() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -231,7 +233,7 @@ class MeasuresTab(QWidget):
     def add(self) -> None:
         if self.detail is None or self.blocked:
             return
-        measure = ask_measure(self, self.session.ledger)
+        measure = ask_measure(self, self.session, None, self.detail.row["found_on"])
         if measure is not None:
             self.session.perform(self, services.add_measure, self.detail.row["id"], measure)
 
@@ -239,7 +241,7 @@ class MeasuresTab(QWidget):
         m = self.current()
         if m is None or not self.actions["edit"].isEnabled():
             return
-        new = ask_measure(self, self.session.ledger, m)
+        new = ask_measure(self, self.session, m, self.detail.row["found_on"])
         if new is None:
             return
         changed = {}
