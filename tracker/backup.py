@@ -115,8 +115,9 @@ def copy_tables(source: Database, target: Database) -> None:
                 model.insert_many(batch, fields=fields).execute(target)
         if not is_sqlite(target):
             _reset_sequences(target)
-            if search_index.available(target):  # documents of the rows replaced go too
-                target.execute_sql("DELETE FROM search_doc")
+            from .sharing import search
+
+            search.clear(target)  # documents of the rows replaced go too
         search_index.rebuild(target)  # derived data: made from the copied rows
 
 

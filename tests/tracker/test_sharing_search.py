@@ -9,7 +9,7 @@ import random
 import pytest
 
 from tests.tracker import pgserver
-from tracker import search_index
+from tracker import search_index, services
 from tracker.backup import copy_tables
 from tracker.demo import build_demo
 from tracker.ledger import create_ledger
@@ -31,7 +31,21 @@ def terms_from(ledger, count: int = 120) -> list[str]:
         size = rng.choice([1, 2, 2, 3, 4, 4, 5])
         start = rng.randrange(0, max(1, len(text) - size))
         found.append(text[start : start + size])
-    return found + ["调研", "窗口服务", "ＡＢＣ", "abc", "2026-0", "不存在的词语", "张", "%", "_会"]
+    return found + [
+        "调研",
+        "窗口服务",
+        "ＡＢＣ",
+        "abc",
+        "2026-0",
+        "不存在的词语",
+        "张",
+        "%",
+        "_会",
+        "𠮷",
+        "𠮷野家",
+        "野家窗口服务",
+        "口服务𠮷",  # outside the BMP: left to LIKE, same answer
+    ]
 
 
 def test_postgresql_finds_exactly_what_sqlite_finds(server, tmp_path):
@@ -40,6 +54,8 @@ def test_postgresql_finds_exactly_what_sqlite_finds(server, tmp_path):
     )
     shared = create_ledger(server.create_database("search_same"), unit_name="机关党委")
     copy_tables(local.db, shared.db)
+    for ledger in (local, shared):  # a character outside the BMP in one field
+        services.create_problem(ledger, description="𠮷野家窗口服务态度差")
     assert search_index.available(shared.db) and search_index.stale(shared.db) == []
     found = 0
     for term in terms_from(local):

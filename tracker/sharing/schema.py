@@ -27,7 +27,7 @@ from peewee import Database
 
 from ..journal import GENESIS
 from ..models import ALL_MODELS, Meta
-from . import blobs, rules
+from . import blobs, rules, search
 from .roles import ADMIN, REPORTER, REVIEWER, ROLES, VIEWER
 
 SHARED_KEY = "shared_roles"  # meta: the prefix of this ledger's group roles
@@ -395,7 +395,7 @@ def install(db: Database, prefix: str, database: str) -> None:
         _run(db, sql)
     member, writers = _q(group(prefix)), [_q(group(prefix, r)) for r in ROLES if r != VIEWER]
     everyone = ", ".join([member, *(_q(group(prefix, r)) for r in ROLES)])
-    tables = [*DATA_TABLES, "journal", blobs.TABLE, "search_doc"]
+    tables = [*DATA_TABLES, "journal", blobs.TABLE, *search.TABLES]
     statements = [
         f"REVOKE ALL ON DATABASE {_q(database)} FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {_q(database)} TO {member}",
@@ -403,7 +403,7 @@ def install(db: Database, prefix: str, database: str) -> None:
         f"GRANT USAGE ON SCHEMA public TO {member}",
         f"REVOKE ALL ON {', '.join(tables)} FROM PUBLIC, {everyone}",
         f"GRANT SELECT ON {', '.join(tables)} TO {member}",
-        f"GRANT INSERT, UPDATE ON {', '.join([*WRITTEN, 'search_doc'])} TO {', '.join(writers)}",
+        f"GRANT INSERT, UPDATE ON {', '.join([*WRITTEN, *search.TABLES])} TO {', '.join(writers)}",
         f"GRANT INSERT ON {', '.join(APPENDED)} TO {', '.join(writers)}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(writers)}",
         "REVOKE ALL ON FUNCTION zg_login(text, text, text, boolean) FROM PUBLIC",
