@@ -3,15 +3,11 @@ logged in, and what the database refuses (plain SQL included) is said in the pro
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import tempfile
-from pathlib import Path
 
 import psycopg2
 import pytest
 
-from tests.conftest import FakeClock
 from tests.tracker import pgserver
 from tracker import services
 from tracker.cli import main
@@ -26,29 +22,12 @@ from tracker.sharing.listen import Listener
 from tracker.sharing.members import add_member, disable_member, list_members
 from tracker.sharing.schema import shared_prefix
 
-from .sharing import ONE, PASSWORD, TWO, code_of, make_committee, problem_in
+from .sharing import ONE, PASSWORD, TWO, code_of, problem_in
 
 pytestmark = pytest.mark.skipif(
     not pgserver.available(), reason="PostgreSQL server binaries not installed"
 )
 MEMBER_LOGINS = ["guanli", "shenhe", "tianbao", "tianbao2", "chakan"]
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not pgserver.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    pg = pgserver.PgServer(Path(tempfile.mkdtemp(prefix="zg-pgs-")), passwords=True)
-    pg.start()
-    yield pg
-    pg.stop()
-
-
-@pytest.fixture
-def committee(server):
-    found = make_committee(server, FakeClock(dt.datetime(2026, 3, 2, 9, 30)))
-    yield found
-    found.owner.close()
 
 
 def said(error: BaseException, committee, login: str) -> str:

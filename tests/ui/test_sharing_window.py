@@ -3,39 +3,17 @@ changes arriving on their own while the selection and unsaved edits stay."""
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSettings
 
-from tests.conftest import FakeClock
 from tests.tracker import pgserver
-from tests.tracker.sharing import ONE, PASSWORD, make_committee, problem_in
+from tests.tracker.sharing import ONE, PASSWORD, problem_in
 from tracker import services
 from tracker.models import Member
 
 pytestmark = pytest.mark.skipif(
     not pgserver.available(), reason="PostgreSQL server binaries not installed"
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not pgserver.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    pg = pgserver.PgServer(Path(tempfile.mkdtemp(prefix="zg-pgw-")), passwords=True)
-    pg.start()
-    yield pg
-    pg.stop()
-
-
-@pytest.fixture
-def committee(server):
-    found = make_committee(server, FakeClock(dt.datetime(2026, 3, 2, 9, 30)))
-    yield found
-    found.owner.close()
 
 
 def window_for(qtbot, tmp_path, url: str):

@@ -167,27 +167,38 @@ def cmd_measure(args, location: str, actor: str | None) -> int:
     return EXIT_OK
 
 
-def cmd_evidence(args, location: str, actor: str | None) -> int:
+def _on_problem(location: str, actor: str | None, code: str, act, done: str) -> int:
+    """One action on the problem `code`: its warnings on stderr, `done` on stdout."""
     with open_ledger(location, actor=actor) as ledger:
-        pid = problem_id_by_code(ledger, args.code)
-        _warn(services.add_evidence(ledger, pid, args.file))
-    print(f"已为问题 {args.code} 上传佐证材料“{args.file.name}”。")
+        changes = act(ledger, problem_id_by_code(ledger, code))
+    _warn(changes)
+    print(done)
     return EXIT_OK
 
 
-def cmd_request_closure(args, location: str, actor: str | None) -> int:
-    with open_ledger(location, actor=actor) as ledger:
-        pid = problem_id_by_code(ledger, args.code)
-        _warn(services.request_closure(ledger, pid, args.note))
-    print(f"问题 {args.code} 已申请销号，等待审核。")
-    return EXIT_OK
+def _simple(service: str, value: str, done: str):
+    """A command that calls one service with the problem and one argument, then says `done`
+    (formatted with the arguments)."""
+
+    def command(args, location: str, actor: str | None) -> int:
+        def act(ledger: Ledger, pid: int):
+            return getattr(services, service)(ledger, pid, getattr(args, value))
+
+        return _on_problem(location, actor, args.code, act, done.format(a=args))
+
+    return command
+
+
+cmd_evidence = _simple("add_evidence", "file", "已为问题 {a.code} 上传佐证材料“{a.file.name}”。")
+cmd_request_closure = _simple("request_closure", "note", "问题 {a.code} 已申请销号，等待审核。")
+cmd_reject = _simple("reject_closure", "reason", "问题 {a.code} 的销号申请已驳回，退回整改。")
+cmd_reopen = _simple("reopen_problem", "reason", "问题 {a.code} 已重新整改。")
 
 
 def cmd_approve(args, location: str, actor: str | None) -> int:
-    with open_ledger(location, actor=actor) as ledger:
-        pid = problem_id_by_code(ledger, args.code)
+    def approve(ledger: Ledger, pid: int):
         try:
-            changes = services.approve_closure(
+            return services.approve_closure(
                 ledger,
                 pid,
                 ledger.actor,
@@ -196,22 +207,5 @@ def cmd_approve(args, location: str, actor: str | None) -> int:
             )
         except SamePersonError as error:
             raise SamePersonError(f"{error}（命令行上请加 --same-person-confirmed 确认）") from None
-        _warn(changes)
-    print(f"问题 {args.code} 已审核通过，销号。")
-    return EXIT_OK
 
-
-def cmd_reject(args, location: str, actor: str | None) -> int:
-    with open_ledger(location, actor=actor) as ledger:
-        pid = problem_id_by_code(ledger, args.code)
-        _warn(services.reject_closure(ledger, pid, args.reason))
-    print(f"问题 {args.code} 的销号申请已驳回，退回整改。")
-    return EXIT_OK
-
-
-def cmd_reopen(args, location: str, actor: str | None) -> int:
-    with open_ledger(location, actor=actor) as ledger:
-        pid = problem_id_by_code(ledger, args.code)
-        _warn(services.reopen_problem(ledger, pid, args.reason))
-    print(f"问题 {args.code} 已重新整改。")
-    return EXIT_OK
+    return _on_problem(location, actor, args.code, approve, f"问题 {args.code} 已审核通过，销号。")

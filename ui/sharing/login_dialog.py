@@ -33,6 +33,18 @@ def shared_url(server: str, database: str, login: str, password: str) -> str:
     return f"postgresql://{user}{secret}@{where}/{name}"
 
 
+def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (named for what it does) and 取消, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class LoginDialog(QDialog):
     """Asks where the shared ledger is and who is logging in; `url()` once accepted."""
 
@@ -70,14 +82,7 @@ class LoginDialog(QDialog):
         form.addRow("登录名：", self.login)
         form.addRow("密码：", self.password)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "登录"))
         for field in (self.server, self.database, self.login, self.password):
             if not field.text():
                 field.setFocus()

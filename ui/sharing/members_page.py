@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from tracker.sharing.members import add_member, disable_member, list_members
 from tracker.sharing.roles import ROLE_DUTIES, ROLE_LABELS, ROLES
 
 from ..session import Session
+from .login_dialog import ok_cancel
 
 HEADERS = ["姓名", "登录名", "角色", "支部", "状态"]
 
@@ -153,14 +153,7 @@ class MemberDialog(QDialog):
         self.message.setStyleSheet("color:#8c1d18;")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "添加"))
 
     def accept(self) -> None:
         if self.password.text() != self.again.text():
