@@ -393,3 +393,16 @@ def test_the_members_table_is_journaled_like_everything_else(committee):
     assert ("tianbao", "reporter") in set(rows)
     history = [e.action for e in entries(committee.owner.db)]
     assert history.count("member.create") == 5
+
+
+def test_a_stale_save_is_refused_showing_both_versions(committee):
+    from tracker.errors import ConflictError
+
+    pid = problem_in(committee, ONE, "原来的描述")
+    with committee.open("tianbao") as here, committee.open("tianbao") as there:
+        version = here.select(Problem, Problem.version).where(Problem.id == pid).scalar()
+        services.update_problem(there, pid, expected_version=version, description="那边改的描述")
+        with pytest.raises(ConflictError) as caught:
+            services.update_problem(here, pid, expected_version=version, description="这边改的描述")
+    message = str(caught.value)
+    assert "台账中现在是：“那边改的描述”" in message and "您的修改是：“这边改的描述”" in message
