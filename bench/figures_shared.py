@@ -109,7 +109,11 @@ def load(server: Server, sqlite_path: Path, database: str) -> float:
     _reset_sequences(db)
     with db.atomic():
         search_index.rebuild(db)
-    db.execute_sql("ANALYZE")
+    vacuum = psycopg2.connect(host=str(server.pg.root), port=server.pg.port, user="postgres",
+                              dbname=database)  # fmt: skip
+    vacuum.autocommit = True  # what autovacuum does a while after a bulk load: visibility map
+    vacuum.cursor().execute("VACUUM ANALYZE")  # (index-only scans) and the planner's statistics
+    vacuum.close()
     with db.atomic():
         prefix = schema.prefix_for(database)
         schema.install(db, prefix, database)
