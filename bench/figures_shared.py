@@ -1,15 +1,15 @@
-"""Figures 11–13 of issue 14: the shared ledger at committee scale, on a PostgreSQL server the
+"""Figures 16–18 of issue 14: the shared ledger at committee scale, on a PostgreSQL server the
 benchmark starts itself (skipped, with a note, where the server's programs are not installed).
 
-11. Search at 100000 problems, 2- and 4-character terms, beside the same search on the SQLite
+16. Search at 100000 problems, 2- and 4-character terms, beside the same search on the SQLite
     ledger it was loaded from (the ids must be equal).
-12. 20 members at once for 60 s, each in a process of its own (as on 20 PCs): 填报人 editing,
+17. 20 members at once for 60 s, each in a process of its own (as on 20 PCs): 填报人 editing,
     writing progress, listing problems, requesting 销号; 审核人 approving and rejecting; all
     searching. Written: throughput, the 95th percentile of an action, lost updates (each 填报人
     appends a token to a shared problem's 备注 through the version check: every token
     acknowledged must be there at the end), and verify afterwards (one chain, every row as the
     journal says).
-13. Start to a usable window on the 100000-problem shared ledger, beside the same ledger as a
+18. Start to a usable window on the 100000-problem shared ledger, beside the same ledger as a
     SQLite file.
 """
 
@@ -174,7 +174,7 @@ def _members(owner) -> None:
                                 remarks="")  # fmt: skip
 
 
-# -- 11: search ---------------------------------------------------------------------------------
+# -- 16: search ---------------------------------------------------------------------------------
 def search(pg_ledger, sqlite_ledger, size: int, runs: int) -> list[Figure]:
     from tracker.queries import Filter, problem_ids, problem_rows
 
@@ -187,7 +187,7 @@ def search(pg_ledger, sqlite_ledger, size: int, runs: int) -> list[Figure]:
             problem_rows(ledger, ids[:200])
             return ids
 
-        figure = Figure("11", f"shared search “{term}” ({len(term)} chars)", size, "ms", runs=runs)
+        figure = Figure("16", f"shared search “{term}” ({len(term)} chars)", size, "ms", runs=runs)
         figure.value = median_time(keystroke, runs)
         figure.baseline = median_time(lambda flt=flt: problem_ids(sqlite_ledger, flt), runs)
         figure.baseline_name = "same search, SQLite file"
@@ -201,7 +201,7 @@ def search(pg_ledger, sqlite_ledger, size: int, runs: int) -> list[Figure]:
     return out
 
 
-# -- 12: members at once ------------------------------------------------------------------------
+# -- 17: members at once ------------------------------------------------------------------------
 def concurrency(server: Server, database: str, size: int, seconds: int) -> list[Figure]:
     from tracker.ledger import open_ledger
     from tracker.models import Branch, Problem
@@ -238,7 +238,7 @@ def concurrency(server: Server, database: str, size: int, seconds: int) -> list[
         started = time.perf_counter()
         report = verify(owner, quick=True)
         verify_took = time.perf_counter() - started
-    figure = Figure("12", f"{MEMBERS} members at once, {seconds} s: writes", size, "s", runs=1)
+    figure = Figure("17", f"{MEMBERS} members at once, {seconds} s: writes", size, "s", runs=1)
     figure.value = _p95(write_times)
     figure.notes.append(f"{writes:,} writes, {writes / seconds:.1f} writes/s")
     figure.notes.append(
@@ -381,7 +381,7 @@ def _member(job) -> dict:
     return out
 
 
-# -- 13: start-up -------------------------------------------------------------------------------
+# -- 18: start-up -------------------------------------------------------------------------------
 def startup(server: Server, database: str, sqlite_path: Path, size: int, runs: int,
             scratch: Path) -> Figure:  # fmt: skip
     import shutil
@@ -401,7 +401,7 @@ def startup(server: Server, database: str, sqlite_path: Path, size: int, runs: i
         if i:
             shared.append(got[0])
             local.append(mine[0])
-    figure = Figure("13", "start to usable window, shared ledger", size, "s", runs=runs)
+    figure = Figure("18", "start to usable window, shared ledger", size, "s", runs=runs)
     figure.value, figure.baseline = statistics.median(shared), statistics.median(local)
     figure.baseline_name = "same ledger, SQLite file"
     figure.target = {100000: Target(ratio=2.0)}.get(size)

@@ -55,6 +55,16 @@ MEANING = {
     "folder) for the PyInstaller bundle `dist/zhenggai/zhenggai --db LEDGER --screenshot OUT.png`, "
     "beside `python main.py` with the same arguments from the virtualenv, run alternately. "
     "Skipped with a note when no bundle has been built (`scripts/build-bundle.sh`).",
+    "16": "issue 14, on a PostgreSQL server started by the run with the demo ledger loaded by COPY: "
+    "figure 2's keystroke (`problem_ids` + `problem_rows` for 200 ids) logged in as a 填报人, "
+    "beside `problem_ids` on the SQLite file it was loaded from; the notes say whether the ids "
+    "are equal.",
+    "17": "20 members at once, each in a process of its own, for 60 s (`--quick --postgres`: "
+    "10 s): 填报人 editing, writing progress, listing and requesting 销号, 审核人 approving and "
+    "rejecting, all searching. Value: the 95th percentile of a write; the notes give the "
+    "throughput, lost updates (tokens acknowledged but missing) and `verify` afterwards.",
+    "18": "figure 1's time for `python main.py --db postgresql://… --screenshot OUT.png` logged in "
+    "as a 填报人 on the shared ledger, beside the same ledger as a SQLite file, run alternately.",
 }
 
 

@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--postgres",
         action="store_true",
-        help="the shared-ledger figures (11-13, PostgreSQL) in a --quick run too: 10000 problems, 10 s",
+        help="the shared-ledger figures (16-18, PostgreSQL) in a --quick run too: 10000 problems, 10 s",
     )
     args = parser.parse_args(argv)
     args.sizes = [EXCEL_SIZE] if args.quick else sorted({int(s) for s in args.sizes.split(",")})
@@ -137,7 +137,7 @@ def measure_committee(quick: bool, cache: LedgerCache, runs: Runs, table: result
 def measure_shared(size: int, seconds: int, cache: LedgerCache, runs: Runs,
                    table: results.Table) -> None:  # fmt: skip
     """Issue 14: the same ledger shared on PostgreSQL (a server started for the run)."""
-    names = [("11", "shared search"), ("12", "members at once"), ("13", "shared start-up")]
+    names = [("16", "shared search"), ("17", "members at once"), ("18", "shared start-up")]
     if not figures_shared.available():
         for number, name in names:
             table.add([figures_shared.skipped(number, name, size)])
@@ -150,12 +150,12 @@ def measure_shared(size: int, seconds: int, cache: LedgerCache, runs: Runs,
         print(f"   loaded in {took:.0f} s", flush=True)
         with open_ledger(server.url("bench_shared", "tb0_0"), clock=clock) as shared:
             with open_ledger(path, clock=clock) as local:
-                table.add(guarded("11", "shared search", size,
+                table.add(guarded("16", "shared search", size,
                                   lambda: figures_shared.search(shared, local, size, runs.fast)))  # fmt: skip
-        table.add(guarded("13", "shared start-up", size,
+        table.add(guarded("18", "shared start-up", size,
                           lambda: figures_shared.startup(server, "bench_shared", path, size,
                                                          runs.process, cache.scratch)))  # fmt: skip
-        table.add(guarded("12", "members at once", size,
+        table.add(guarded("17", "members at once", size,
                           lambda: figures_shared.concurrency(server, "bench_shared", size, seconds)))  # fmt: skip
     finally:
         server.stop()
