@@ -42,6 +42,11 @@ def main() -> int:
     window.setCentralWidget(table)
     width, _, height = size.partition("x")
     window.resize(int(width), int(height))
+    return show_and_save(app, window, out)
+
+
+def show_and_save(app: QApplication, window: QMainWindow, out: str) -> int:
+    """What `main.py --screenshot` does once the window is built: show, settle, grab, save."""
     window.show()
     for _ in range(5):
         app.processEvents()

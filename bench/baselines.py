@@ -19,6 +19,7 @@ from tracker import workflow
 from tracker.overdue import OPEN_PROBLEM
 
 BARE_WINDOW = Path(__file__).with_name("bare_window.py")
+SKELETON_WINDOW = Path(__file__).with_name("skeleton_window.py")
 CHILD = Path(__file__).with_name("child.py")
 MAIN = ROOT / "main.py"
 
@@ -144,3 +145,7 @@ def app_command(peak_file: Path, ledger: Path, png: Path) -> list[str]:
 
 def bare_command(peak_file: Path, png: Path) -> list[str]:
     return [sys.executable, str(CHILD), str(peak_file), str(BARE_WINDOW), str(png)]
+
+
+def skeleton_command(peak_file: Path, png: Path) -> list[str]:
+    return [sys.executable, str(CHILD), str(peak_file), str(SKELETON_WINDOW), str(png)]

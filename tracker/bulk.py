@@ -19,7 +19,7 @@ from peewee import Model
 
 from . import evidence_store, journal, nearest_due, search_index
 from .db import bulk_insert, write_transaction
-from .errors import ReadOnlyError
+from .errors import Cancelled, ReadOnlyError  # Cancelled: imported from here by many
 from .journal import json_value
 from .ledger import Ledger
 from .models import JOURNALED, Meta, Problem
@@ -81,10 +81,6 @@ class _FileWriter(threading.Thread):
             self.join()
         if self.error is not None and exc_type is None:
             raise self.error
-
-
-class Cancelled(Exception):
-    """The user cancelled a long write; nothing was written."""
 
 
 class BulkWriter:

@@ -105,12 +105,32 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.absolute().as_uri()}?mode=ro{immutable}"
 
 
+def load_postgres_driver() -> None:
+    """Give peewee the psycopg2 driver it was imported without (see tracker/__init__.py): the
+    names peewee's own import sets when psycopg2 is installed (peewee 4.5)."""
+    import peewee
+
+    if peewee.psycopg2 is not None:
+        return
+    import psycopg2
+    from psycopg2 import extensions
+    from psycopg2.extras import Json, register_uuid
+
+    register_uuid()
+    peewee.psycopg2, peewee.pg_extensions, peewee.Json_pg2 = psycopg2, extensions, Json
+    adapter = peewee.Psycopg2Adapter
+    adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+    adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+    adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+
+
 def _open_postgres(url: str) -> Database:
     from playhouse.db_url import (
         connect as connect_url,  # loads the PostgreSQL driver: only when used
     )
 
     try:
+        load_postgres_driver()
         # user and password may be percent-encoded (the login dialog writes any password so)
         db = connect_url(url, unquote_password=True, unquote_user=True)
         db.connect(reuse_if_open=True)

@@ -69,3 +69,8 @@ class OverwriteRefusedError(LedgerError):
     def __init__(self, message: str, path) -> None:
         super().__init__(message)
         self.path = path
+
+
+class Cancelled(Exception):
+    """The user cancelled a long job; nothing was written. (Here rather than in `bulk`, so that
+    the GUI's job runner need not load the bulk writer at start.)"""

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from peewee import Database, SchemaManager, SqliteDatabase
 
-from . import backup, nearest_due, search_index
+from . import nearest_due, search_index
 from .db import APPLICATION_ID, is_sqlite, sqlite_path, write_transaction
-from .exchange import identity
 from .models import (
     ALL_MODELS,
     Branch,
@@ -101,6 +100,8 @@ def _nearest_due(db: Database) -> None:
 
 def _identity(db: Database) -> None:
     """Version 8: the ledger's stable id and the key it signs its monthly reports with."""
+    from .exchange import identity  # cryptography: loaded only when a ledger needs it
+
     identity.ensure(db)
 
 
@@ -171,6 +172,8 @@ def create_schema(db: Database, *, derived: bool = True, own: bool = True) -> No
             blobs.create(db)
         rows = [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)]
         if own:
+            from .exchange import identity
+
             rows += identity.new_meta_rows()
         Meta.insert_many(rows, fields=[Meta.key, Meta.value]).execute(db)
     if is_sqlite(db):
@@ -215,6 +218,8 @@ def upgrade(db: Database, location: str | None = None) -> Path | None:
     saved = None
     path = sqlite_path(db)
     if path is not None:
+        from . import backup  # only an upgrade copies the file first
+
         saved = path.with_name(f"{path.stem}.v{version}.bak{path.suffix}")
         backup.sqlite_copy(db, saved)
     prefix = shared.shared_prefix(db)

@@ -49,7 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="配合 --screenshot：视图名（全部、逾期、7天内到期、待销号…）、detail、dashboard 或 汇总",
     )
     parser.add_argument(
-        "--size", default="1600x960", help="配合 --screenshot：窗口大小，如 1600x960"
+        "--size", default="1600x960", help="配合 --screenshot：屏幕（窗口）大小，如 1366x768"
     )
     return parser.parse_args(argv)
 
@@ -121,17 +121,29 @@ def run(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.data_dir:
         os.environ[ENV_DATA_DIR] = args.data_dir
-    if args.screenshot:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.screenshot:  # a screen of --size, offscreen: no desktop needed
+        from .screenshot import offscreen_platform
+
+        platform = offscreen_platform(os.environ.get("QT_QPA_PLATFORM", ""), args.size)
+        os.environ["QT_QPA_PLATFORM"] = platform
+    from .display_check import missing_desktop
+
+    reason = missing_desktop()
+    if reason:  # Qt would abort with English messages (exit 134): say it in words instead
+        print(reason, file=sys.stderr)
+        return 2
     setup_logging()
-    app = make_application()
     from PySide6.QtCore import QSettings
 
+    from .font_size import apply_before_start
+
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    apply_before_start(settings)  # 查看→字体大小: Qt's scale factor, read once at start
+    app = make_application()
     from .errors import install_excepthook
     from .main_window import MainWindow
     from .startup_probe import FirstRowsProbe
 
-    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     if args.screenshot:  # unattended: a failure is printed and ends the run, never a modal dialog
         from .screenshot import take_screenshot
 
@@ -149,7 +161,7 @@ def run(argv: list[str] | None = None) -> int:
     location = initial_location(args, settings)
     if location:
         window.open_location(location)
-    window.show()
+    window.show_on_screen()
     if not location and settings.value("shared/last", False, type=bool):
         from PySide6.QtCore import QTimer
 

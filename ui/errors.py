@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.bulk import Cancelled
-from tracker.errors import LedgerError
+from tracker.errors import Cancelled, LedgerError
 from tracker.failures import translate
 from tracker.paths import log_dir, redact_urls
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -21,6 +20,17 @@ from tracker.queries import Filter
 
 from .highlight import HighlightDelegate
 from .ledger_model import COLUMNS, ID_ROLE, MATCH_COLUMN, LedgerModel, explains
+from .page_layout import (
+    CENTRE_MIN,
+    CENTRE_MIN_HEIGHT,
+    DETAIL_MIN_HEIGHT,
+    DETAIL_MIN_WIDTH,
+    SIDE_KEY,
+    SIDE_MIN,
+    SIDE_WIDTH,
+    ColumnFitter,
+    DetailPlacement,
+)
 from .panels.detail import DetailPanel
 from .panels.empty_ledger import EmptyLedgerPage
 from .panels.filter_bar import FilterBar
@@ -57,12 +67,10 @@ class LedgerPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionsMovable(True)
         for i, (_, _, width) in enumerate(COLUMNS):
             self.table.setColumnWidth(i, width)
+        self.columns = ColumnFitter(self.table, [key for _, key, _ in COLUMNS])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.setItemDelegate(
             HighlightDelegate(lambda: search_form(self.model.filter.search), self.table)
@@ -86,21 +94,40 @@ class LedgerPage(QWidget):
         self.detail = DetailPanel(session)
 
         centre = QWidget()
+        # Fixed, not the contents' wishes: the filter rows, the banner or the empty-ledger page
+        # never widen the window or make it taller than a 768-pixel screen at 特大.
+        centre.setMinimumSize(CENTRE_MIN, CENTRE_MIN_HEIGHT)
         column = QVBoxLayout(centre)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.banner)
         column.addWidget(self.filters)
         column.addWidget(self.list_area, 1)
         column.addWidget(self.count)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # A fixed minimum, not the tabs' wishes: showing a problem never moves the splitters.
+        self.detail.setMinimumSize(DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT)
+        self.detail_area = self.detail
+        self.body = QSplitter(Qt.Orientation.Horizontal)  # the list and the detail panel
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(centre)
+        self.body.addWidget(self.detail_area)
+        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(1, 0)
+        self.views.setMinimumWidth(SIDE_MIN)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)  # the side list and the rest
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.views)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.body)
+        self.splitter.setStretchFactor(0, 0)  # a wider window widens the list, not the side
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900, 470])
+        self.splitter.setSizes([SIDE_WIDTH, 1200])
+        self.views.setVisible(settings.value(SIDE_KEY, True, type=bool))
+        self.placement = DetailPlacement(
+            self.body, self.detail_area, settings, self.columns.list_needs
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self.keep_minimum()
 
         self.views.view_selected.connect(self._view_chosen)
         self.views.save_requested.connect(self._save_view)
@@ -115,6 +142,32 @@ class LedgerPage(QWidget):
         self.model.rowsInserted.connect(lambda *_: self._update_count())
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self.placement.apply()  # 自动: right of the list on a wide window, under it on a narrow one
+        self.columns.fit()
+
+    def show_side_list(self, shown: bool) -> None:
+        self.views.setVisible(shown)
+        self.settings.setValue(SIDE_KEY, shown)
+        self.keep_minimum()
+
+    def choose_detail_place(self, place: str) -> None:
+        self.placement.choose(place)
+        self.keep_minimum()
+
+    def keep_minimum(self) -> None:
+        """The page's minimum width, set explicitly: with 自动 the narrow layout's (the detail
+        moves under the list as the window narrows), so that the window can be made narrow."""
+        side = SIDE_MIN + 8 if self.views.isVisibleTo(self) else 0
+        detail = DETAIL_MIN_WIDTH + 8 if self.placement.choice == "right" else 0
+        self.setMinimumWidth(side + CENTRE_MIN + detail)
+
+    def save_layout(self) -> None:
+        self.placement.save()
+        self.settings.setValue("window/splitter", self.splitter.saveState())
 
     # -- filter ----------------------------------------------------------------------------------
     def current_filter(self) -> Filter:
@@ -158,8 +211,17 @@ class LedgerPage(QWidget):
 
     def _selection(self) -> None:
         ids = self.selected_ids()
-        self.detail.show_problem(ids[0] if len(ids) == 1 else None)
+        if not self.detail.show_problem(ids[0] if len(ids) == 1 else None):
+            # 取消 on unsaved edits: back to the problem being edited, once the click is done
+            QTimer.singleShot(0, lambda pid=self.detail.problem_id: self._reselect(pid))
+            return
         self.selection_changed.emit(ids)
+
+    def _reselect(self, problem_id: int | None) -> None:
+        row = self.model.row_of(problem_id) if problem_id is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def _remember_selection(self) -> None:
         """Before a new order or filter replaces the rows: the problem the detail panel shows."""

@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from tracker import services
 from tracker.changes import Changes
 from tracker.errors import LedgerError
 from tracker.ledger import Ledger, create_ledger, open_ledger
@@ -26,7 +26,7 @@ from tracker.version import VERSION
 
 from . import files
 from .errors import report_failure
-from .instance_lock import LedgerLock
+from .instance_lock import LedgerLock, offer_read_only
 from .lazy_page import LazyPage
 from .ledger_model import COLUMNS
 from .ledger_page import LedgerPage
@@ -35,25 +35,19 @@ from .panels.welcome import WelcomePage
 from .session import Session, show_error
 from .sharing.actions import LAST_SHARED, manages_members, member_text
 from .sharing.live import LiveUpdates
+from .unsaved import install_save_key, press_save
+from .widgets import Role, ask
+from .window_geometry import centre_on_screen, default_size, fit_on_screen, small_screen
 from .workflow_actions import WorkflowActions
 
 log = logging.getLogger(__name__)
 LAST_LEDGER = "ledger/last"
+SIDE_SPLIT = "layout/side-split"  # the side list's width
 USER_NAME = "user/name"
 # The saved column layout is only valid for the same columns: the key names them.
 HEADER_KEY = (
     "table/header-" + hashlib.sha1("|".join(c[1] for c in COLUMNS).encode()).hexdigest()[:8]
 )
-
-
-def default_size() -> tuple[int, int]:
-    """1480×900, or less on a small screen (1366×768): the whole window, title bar and status
-    bar included, must be on screen before the user has saved a size of their own."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return 1480, 900
-    free = screen.availableGeometry()
-    return min(1480, free.width()), min(900, free.height() - 40)
 
 
 class MainWindow(QMainWindow):
@@ -68,10 +62,10 @@ class MainWindow(QMainWindow):
         self.actor = actor or settings.value(USER_NAME, "") or default_actor()
         self.claimed_actor = actor  # --user: a shared ledger refuses it, saying why
         self.session = Session(self)
+        install_save_key(QApplication.instance())  # Ctrl+S in dialogs with a 保存 button
         self.session.before_write = self._ensure_name
         self.help_window = None
         self.lock: LedgerLock | None = None
-        self.setWindowTitle("整改台账")
         self.resize(*default_size())
 
         self.welcome = WelcomePage()
@@ -160,6 +154,11 @@ class MainWindow(QMainWindow):
         asking, and a LedgerError is raised to the caller.
         """
         location = str(location)
+        if self._is_open(location):  # its lock is ours: not "another window", nothing to do
+            self.statusBar().showMessage("该台账已经打开。", 4000)
+            return
+        if not self.ledger_page.detail.maybe_save():  # 取消: go on editing the open ledger
+            return
         read_only = False
         lock = None
         if not is_url(location):
@@ -167,15 +166,10 @@ class MainWindow(QMainWindow):
             if not lock.acquire():
                 if synchronous:
                     read_only = True
-                else:
-                    answer = QMessageBox.question(
-                        self,
-                        "台账已被打开",
-                        f"该台账正在被{lock.holder()}使用。\n为避免同时修改，可以以只读方式打开查看。\n\n是否以只读方式打开？",
-                    )
-                    if answer != QMessageBox.StandardButton.Yes:
-                        return
+                elif offer_read_only(self, lock):
                     read_only = True
+                else:
+                    return
                 lock = None
 
         actor = self.claimed_actor if is_url(location) else self.actor
@@ -205,6 +199,12 @@ class MainWindow(QMainWindow):
             self, "正在打开台账…", job, done, failed, cancellable=False, location=location
         )
 
+    def _is_open(self, location: str) -> bool:
+        ledger = self.session.ledger
+        if ledger is None or self.lock is None or is_url(location):
+            return False
+        return Path(ledger.location).resolve() == Path(location).resolve()
+
     def _opened(self, ledger: Ledger) -> None:
         self.stack.setCurrentWidget(self.tabs)
         if not ledger.location.startswith("postgresql") and "@" not in ledger.location:
@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
             files.remember("ledger", ledger.location)
         self.settings.setValue(LAST_SHARED, ledger.member is not None)
         unit = ledger.unit_name or "未命名单位"
-        self.setWindowTitle(f"整改台账 — {unit}{'（只读）' if ledger.read_only else ''}")
+        # Qt adds " — 整改台账" (the application's display name) itself
+        self.setWindowTitle(f"{unit}{'（只读）' if ledger.read_only else ''}")
         self._show_status(ledger)
         members = self.tabs.indexOf(self.members_tab)
         if manages_members(ledger) and members < 0:
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
         self.session.close()
         self._release_lock()
         self.settings.setValue(LAST_SHARED, False)
-        self.setWindowTitle("整改台账")
+        self.setWindowTitle("")
         self.status_ledger.clear()
         self.show_welcome()
 
@@ -324,8 +325,15 @@ class MainWindow(QMainWindow):
         if ids:
             self.ledger_page.detail.focus_editor()
 
+    def save_form(self) -> None:
+        """Ctrl+S: the 保存 of the form being worked in (基本信息, 添加进展)."""
+        if not press_save(self):
+            self.statusBar().showMessage("没有需要保存的修改", 3000)
+
     def undo(self) -> None:
-        self.session.perform(self, services.undo_last)
+        from tracker.services import undo_last
+
+        self.session.perform(self, undo_last)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.ledger_page)
@@ -384,6 +392,46 @@ class MainWindow(QMainWindow):
         self.help_window.raise_()
         self.help_window.activateWindow()
 
+    def choose_font_size(self, key: str) -> None:
+        """Kept in the settings; Qt applies a scale at start, so offer to restart now."""
+        from .font_size import KEY, SIZES, current_size
+
+        if key == current_size(self.settings):
+            return
+        self.settings.setValue(KEY, key)
+        self.settings.sync()
+        answer = ask(
+            self,
+            "字体大小",
+            f"字体大小已改为“{SIZES[key][0]}”，重新启动程序后生效。",
+            [("立即重新启动", Role.AcceptRole), ("稍后", Role.RejectRole)],
+            default="立即重新启动",
+            escape="稍后",
+            details="现在重新启动吗？未保存的修改会先询问是否保存。",
+        )
+        if answer == "立即重新启动":
+            self.restart()
+
+    def restart(self) -> bool:
+        """Close as the user would (unsaved edits asked about), then start the program again."""
+        from PySide6.QtCore import QProcess, QProcessEnvironment
+
+        from .font_size import restart_command, restart_environment
+
+        if not self.close():
+            return False
+        program, arguments = restart_command()
+        process = QProcess()
+        environment = QProcessEnvironment()
+        for name, value in restart_environment().items():
+            environment.insert(name, value)
+        process.setProcessEnvironment(environment)
+        process.setProgram(program)
+        process.setArguments(arguments)
+        process.startDetached()
+        QApplication.instance().quit()
+        return True
+
     def about(self) -> None:
         QMessageBox.about(self, "关于整改台账", about_text())
 
@@ -424,24 +472,34 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.first_start = geometry is None or not self.restoreGeometry(geometry)
+        if not self.first_start:
+            fit_on_screen(self)  # saved on a larger screen: shrink it to this one
         header = self.settings.value(HEADER_KEY)
         if header is not None:
             self.ledger_page.table.horizontalHeader().restoreState(header)
-        splitter = self.settings.value("window/splitter")
+        splitter = self.settings.value(SIDE_SPLIT)
         if splitter is not None:
             self.ledger_page.splitter.restoreState(splitter)
+
+    def show_on_screen(self) -> None:
+        """First start: maximized on a screen smaller than the preferred size, else centred at
+        that size; later starts: where the user left it, inside this screen."""
+        if self.first_start and small_screen():
+            self.showMaximized()
+            return
+        if self.first_start:
+            centre_on_screen(self)
+        self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.session.ledger is not None and not self.ledger_page.detail.maybe_save():
             event.ignore()  # the user chose to keep editing
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue(
-            "table/header", self.ledger_page.table.horizontalHeader().saveState()
-        )
-        self.settings.setValue("window/splitter", self.ledger_page.splitter.saveState())
+        self.settings.setValue(HEADER_KEY, self.ledger_page.table.horizontalHeader().saveState())
+        self.settings.setValue(SIDE_SPLIT, self.ledger_page.splitter.saveState())
+        self.ledger_page.placement.save()
         self.session.close()
         self._release_lock()
         super().closeEvent(event)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QToolBar, QToolButton
 
 from tracker.services import describe_last
+
+from .page_layout import PLACES, SIDE_KEY
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -17,6 +20,7 @@ NEEDS_LEDGER = (
     "report",
     "backup",
     "close",
+    "save",
     "new_problem",
     "edit",
     "undo",
@@ -108,6 +112,13 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         ),
         "close": _action(window, "关闭台账", window.close_ledger, tip="关闭当前台账，回到欢迎页"),
         "quit": _action(window, "退出", window.close, QKeySequence.StandardKey.Quit, "退出程序"),
+        "save": _action(
+            window,
+            "保存修改",
+            window.save_form,
+            QKeySequence.StandardKey.Save,
+            "保存正在编辑的内容，与表单上的“保存”按钮相同（Ctrl+S）",
+        ),
         "undo": _action(
             window,
             "撤销",
@@ -169,11 +180,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     ):
         file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
     edit_menu = bar.addMenu("编辑(&E)")
-    for key in ("undo", None, "new_problem", "edit", None, "find", "refresh"):
+    for key in ("save", "undo", None, "new_problem", "edit", None, "find", "refresh"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
     work_menu = bar.addMenu("整改(&W)")
     for action in window.workflow.actions():
         work_menu.addAction(action)
+    build_view_menu(window, bar.addMenu("查看(&V)"))
     tools = bar.addMenu("工具(&T)")
     tools.addAction(a["settings"])
     tools.addAction(a["verify"])
@@ -186,6 +198,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
     window.addToolBar(toolbar)
+    a["undo"].setIconText("撤销")  # the toolbar keeps one width; the menu names what is undone
     for key in ("new_problem", "edit", "undo"):
         toolbar.addAction(a[key])
     toolbar.addSeparator()
@@ -194,7 +207,79 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar.addSeparator()
     for key in ("import", "export", "report"):
         toolbar.addAction(a[key])
+    overflow = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if overflow is not None:  # shown when the window is too narrow for every button
+        overflow.setText("更多»")
+        overflow.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        overflow.setToolTip("窗口较窄，放不下的按钮在这里")
+        OverflowWatch(toolbar)
     return a
+
+
+class OverflowWatch(QObject):
+    """Qt's overflow button is 12 px wide with a small arrow: too small to find or hit. The first
+    time the toolbar is too narrow for its buttons, it gets a style with a wide, labelled one (a
+    style loads Qt's QStyle type: not before the first paint on a screen wide enough)."""
+
+    def __init__(self, toolbar: QToolBar) -> None:
+        super().__init__(toolbar)
+        self.toolbar = toolbar
+        toolbar.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and (
+            self.toolbar.width() < self.toolbar.sizeHint().width()
+        ):
+            self.toolbar.removeEventFilter(self)
+            style = wide_overflow_style(self.toolbar.style().name())
+            style.setParent(QApplication.instance())  # outlives every window that uses it
+            self.toolbar.setStyle(style)
+        return False
+
+
+def wide_overflow_style(base: str):
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    class ToolbarStyle(QProxyStyle):
+        def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802
+            if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
+                return QFontMetrics(QApplication.font()).horizontalAdvance("更多»") + 16
+            return super().pixelMetric(metric, option, widget)
+
+    return ToolbarStyle(base)
+
+
+def build_view_menu(window: MainWindow, menu: QMenu) -> None:
+    """查看: the side list, where the detail panel goes, the font size."""
+    from .font_size import SIZES, current_size
+
+    page = window.ledger_page
+    side = menu.addAction("左侧视图列表")
+    side.setCheckable(True)
+    side.setChecked(window.settings.value(SIDE_KEY, True, type=bool))
+    side.setToolTip("显示或隐藏左侧的视图与整改批次列表，隐藏后台账列表更宽")
+    side.toggled.connect(page.show_side_list)
+    places = menu.addMenu("详情面板")
+    group = QActionGroup(places)
+    for key, label in PLACES.items():
+        action = places.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(page.placement.choice == key)
+        action.setData(key)
+        group.addAction(action)
+        action.triggered.connect(lambda _c=False, k=key: page.choose_detail_place(k))
+    places.setToolTip("自动：窗口宽时放在列表右侧，窄时（如 1366×768 的笔记本）放在列表下方")
+    menu.addSeparator()
+    sizes = menu.addMenu("字体大小")
+    group = QActionGroup(sizes)
+    chosen = current_size(window.settings)
+    for key, (label, _) in SIZES.items():
+        action = sizes.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(key == chosen)
+        group.addAction(action)
+        action.triggered.connect(lambda _c=False, k=key: window.choose_font_size(k))
+    window.view_actions = {"side": side, "places": places, "sizes": sizes}
 
 
 def update_enabled(window: MainWindow) -> None:

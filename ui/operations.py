@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from tracker.bulk import Cancelled
+from tracker.errors import Cancelled
 from tracker.failures import translate
 
 log = logging.getLogger(__name__)

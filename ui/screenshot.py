@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import tempfile
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -15,9 +18,22 @@ ROLLUP_VIEWS = ("汇总", "rollup")
 VIEW_KEYS = {label: key for key, label in VIEW_LABELS.items()} | {key: key for key in VIEW_LABELS}
 
 
+def offscreen_platform(current: str, size: str) -> str:
+    """Qt's offscreen platform with one screen of `size` (WIDTHxHEIGHT), so that the window is
+    laid out as on that screen: its available area, and the font size setting's scale."""
+    if current not in ("", "offscreen"):
+        return current  # the caller chose a platform: leave it
+    width, _, height = size.partition("x")
+    screen = {"name": "screen", "x": 0, "y": 0, "width": int(width), "height": int(height)}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config = Path(tempfile.gettempdir()) / f"zhenggai-screen-{int(width)}x{int(height)}.json"
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return f"offscreen:configfile={config}"
+
+
 def take_screenshot(window, location: str | None, args) -> int:
-    width, _, height = args.size.partition("x")
-    window.resize(int(width), int(height))
+    area = QApplication.primaryScreen().geometry()  # the --size screen, in the window's units
+    window.resize(area.width(), area.height())
     if location:
         try:
             window.open_location(location, synchronous=True)

@@ -59,6 +59,9 @@ def from_qdate(value: QDate) -> dt.date | None:
 PENDING_STYLE = "QLineEdit { background: #fff3c4; }"  # the text only: the layout must not move
 
 
+Role = QMessageBox.ButtonRole
+
+
 def ask_choice(
     parent: QWidget | None,
     title: str,
@@ -70,13 +73,33 @@ def ask_choice(
     default_no: bool = False,
 ) -> bool:
     """A question with two buttons named for what they do; Esc is always `no`."""
+    answers = [(yes, Role.AcceptRole), (no, Role.RejectRole)]
+    default = no if default_no else yes
+    return ask(parent, title, text, answers, default=default, escape=no, icon=icon) == yes
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    answers: list[tuple[str, QMessageBox.ButtonRole]],
+    *,
+    default: str,
+    escape: str,
+    details: str = "",
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+) -> str:
+    """Buttons in the user's words, one default (Enter), one for Esc: the text of the button
+    clicked (`escape`'s when the box is closed)."""
     box = QMessageBox(icon, title, text, parent=parent)
-    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel if default_no else ok)
-    box.setEscapeButton(cancel)
+    if details:
+        box.setInformativeText(details)
+    buttons = {label: box.addButton(label, role) for label, role in answers}
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[escape])
     box.exec()
-    return box.clickedButton() is ok
+    clicked = box.clickedButton()
+    return next((label for label, button in buttons.items() if button is clicked), escape)
 
 
 def confirm_entry(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:

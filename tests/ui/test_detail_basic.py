@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from tests.ui.helpers import first, problem
+from tests.ui.helpers import answer_box, first, problem
 from tracker import services
 from tracker.detail import problem_detail
 from tracker.history import problem_history
@@ -118,13 +118,15 @@ def test_revert_puts_back_what_the_ledger_holds(qtbot, panel, session):
     assert not panel.basic.is_dirty()
 
 
-def test_leaving_a_problem_with_unsaved_edits_offers_to_save(panel, session, message_boxes):
+def test_leaving_a_problem_with_unsaved_edits_offers_to_save(qtbot, panel, session):
     ledger = session.ledger
     pid = first(ledger, "in_progress")
     panel.show_problem(pid)
     panel.basic.texts["remarks"].setPlainText("离开前没保存的备注")
-    panel.show_problem(first(ledger, "listed"))
-    assert [kind for kind, *_ in message_boxes] == ["question"]
+    seen: list[str] = []
+    answer_box(qtbot, button="保存", seen=seen)
+    assert panel.show_problem(first(ledger, "listed"))
+    assert "基本信息有未保存的修改（备注）" in seen[0]
     assert problem(ledger, pid)["remarks"] == "离开前没保存的备注"
 
 

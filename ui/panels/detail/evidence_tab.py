@@ -77,7 +77,7 @@ class EvidenceTab(QWidget):
         bar.addWidget(QLabel("关联措施"))
         self.measure = QComboBox()
         self.measure.setToolTip("新添加的材料证明哪一项措施；也可以只关联到问题")
-        self.measure.setMinimumContentsLength(10)
+        self.measure.setMinimumContentsLength(6)  # the panel fits beside the list at 1366 px
         self.measure.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -104,6 +104,7 @@ class EvidenceTab(QWidget):
         layout.addWidget(self.tree, 1)
         self.hint = QLabel("提示：也可以把文件从资源管理器直接拖到这里。")
         self.hint.setStyleSheet("color:#5f6b7a;")
+        self.hint.setWordWrap(True)  # a long hint must not widen the panel
         layout.addWidget(self.hint)
         self._update_buttons()
 

@@ -25,6 +25,7 @@ from tracker.detail import MeasureView
 from tracker.models import Person
 from tracker.services import MeasureInput
 from ui.session import Session
+from ui.unsaved import mark_save_button
 from ui.widgets import DeadlineEdit, DictionaryCombo, resolve_all
 
 from .common import select_entry
@@ -97,6 +98,7 @@ class MeasureDialog(QDialog):
                 )
             )
         box, self.ok = _buttons(self, "保存" if measure else "添加")
+        mark_save_button(self.ok)  # Ctrl+S adds a new measure too
         layout.addWidget(box)
         self.owner.currentIndexChanged.connect(self._owner_picked)
         self.text.textChanged.connect(self._check)

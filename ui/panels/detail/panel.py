@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from tracker.changes import Changes
 from tracker.errors import NotFoundError
 from tracker.overdue import BAND_LABELS, OPEN_PROBLEM, RED
 from ui.session import Session
+from ui.unsaved import CANCEL, SAVE, ask_unsaved
 
 if TYPE_CHECKING:  # tracker.detail (with the deadline parser) loads with the first problem shown
     from tracker.detail import ProblemDetail
@@ -143,13 +143,16 @@ class DetailPanel(QWidget):
         return header
 
     # -- public --------------------------------------------------------------------------------
-    def show_problem(self, problem_id: int | None) -> None:
+    def show_problem(self, problem_id: int | None) -> bool:
+        """False if the user chose to go on editing the problem shown (取消 on unsaved edits)."""
         if problem_id != self.problem_id:
-            self.maybe_save()
+            if not self.maybe_save():
+                return False
             if self._built:
                 self.basic.clear()
         self.problem_id = problem_id
         self.reload()
+        return True
 
     def focus_editor(self) -> None:
         """F2: bring the 基本信息 form forward with the cursor in 问题描述."""
@@ -159,7 +162,8 @@ class DetailPanel(QWidget):
         self.basic.texts["description"].setFocus()
 
     def maybe_save(self) -> bool:
-        """Offer to save unsaved 基本信息 before leaving the problem; False if saving was refused."""
+        """Before leaving the problem: 保存 / 不保存 / 取消 unsaved 基本信息; False to stay (取消, or
+        the save was refused)."""
         if (
             self.problem_id is None
             or not self._built
@@ -167,13 +171,18 @@ class DetailPanel(QWidget):
             or self.session.read_only
         ):
             return True
-        answer = QMessageBox.question(
-            self,
-            "保存修改？",
-            f"问题 {self.detail.row['code']} 的基本信息有未保存的修改，是否保存？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        from tracker.services.problems import FIELD_LABELS  # loaded with the form, not at start
+
+        labels = "、".join(FIELD_LABELS.get(n, n) for n in self.basic.changed_fields())
+        answer = ask_unsaved(
+            self, f"问题 {self.detail.row['code']} 的基本信息有未保存的修改（{labels}）。"
         )
-        return self.basic.save() if answer == QMessageBox.StandardButton.Yes else True
+        if answer == CANCEL:
+            return False
+        if answer == SAVE:
+            return self.basic.save()
+        self.basic.revert()
+        return True
 
     def reload(self) -> None:
         ledger = self.session.ledger

@@ -25,6 +25,7 @@ from tracker import services, workflow
 from tracker.dates import format_date
 from tracker.detail import ProblemDetail, ProgressView
 from ui.session import Session
+from ui.unsaved import mark_save_button
 from ui.widgets import DateEdit, to_qdate
 
 from .common import Notice, work_block
@@ -71,7 +72,7 @@ class ProgressTab(QWidget):
         form.addWidget(self.text)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.add_button = QPushButton("添加进展")
+        self.add_button = mark_save_button(QPushButton("添加进展"))  # Ctrl+S adds it
         self.add_button.setToolTip("保存这条进展（记入历史记录；挂账的问题随之转为整改中）")
         self.add_button.clicked.connect(self.add)
         buttons.addWidget(self.add_button)
