@@ -117,7 +117,17 @@ def actor(name: str, given: str) -> str:
 
 
 def chain() -> str:
-    return "历史记录必须接在最后一条之后（编号连续、与前一条的校验值相符），数据库拒绝了这条记录。"
+    return (
+        "历史记录必须接在最后一条之后（编号连续、与前一条的校验值相符，本条的校验值由其内容算出），"
+        "数据库拒绝了这条记录。"
+    )
+
+
+def unjournaled(table: str) -> str:
+    return (
+        f"对台账中{TABLE_LABELS.get(table, table)}的修改没有记入历史记录：每一次修改都必须在同一次"
+        "提交中以本人名义追加历史记录，数据库拒绝了只改数据、不留记录的修改。"
+    )
 
 
 def blob() -> str:
@@ -153,6 +163,7 @@ SENTENCES = {
     "not_member": not_member,
     "actor": actor,
     "chain": chain,
+    "unjournaled": unjournaled,
     "blob": blob,
     "meta": meta,
 }

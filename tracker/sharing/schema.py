@@ -12,6 +12,9 @@
   signing key in `meta` is readable by 管理员 (and the owner) only.
 - `zg_login`: creates, changes or disables a member's login (SECURITY DEFINER: only a 管理员 or
   the owner may call it, and only for logins of this ledger), so no member needs CREATEROLE.
+- A member's change of a journaled table must come with a journal entry in the same
+  transaction (a deferred constraint trigger, checked at commit): plain SQL cannot change the
+  ledger without saying so in the member's own name. The entry's own hash is checked too.
 - A statement trigger on the journal sends NOTIFY on `zhenggai_journal` with the last entry.
 
 Every refusal raises SQLSTATE 42501 with `zhenggai-refused ["rule", …]`, which
@@ -26,11 +29,12 @@ import re
 from peewee import Database
 
 from ..journal import GENESIS
-from ..models import ALL_MODELS, Meta
+from ..models import ALL_MODELS, JOURNALED, Meta
 from . import blobs, rules, search
 from .roles import ADMIN, REPORTER, REVIEWER, ROLES, VIEWER
 
 SHARED_KEY = "shared_roles"  # meta: the prefix of this ledger's group roles
+JOURNALED_XACTS = "zg_journaled"
 CHANNEL = "zhenggai_journal"
 DATA_TABLES = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name != "journal"]
 WRITTEN = [t for t in DATA_TABLES if t not in ("branch_entry",)]  # INSERT and UPDATE
@@ -231,12 +235,37 @@ BEGIN
   ELSIF NEW.actor IS DISTINCT FROM me.name THEN
     PERFORM zg_refuse('actor', jsonb_build_array(me.name, coalesce(NEW.actor, '')));
   END IF;
+  IF me.login IS NOT NULL THEN  -- this transaction may now write the journaled tables
+    INSERT INTO zg_journaled VALUES (txid_current()) ON CONFLICT DO NOTHING;
+  END IF;
   SELECT seq, hash INTO last_seq, last_hash FROM journal ORDER BY seq DESC LIMIT 1;
   IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1
      OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, '{GENESIS}') THEN
     PERFORM zg_refuse('chain', '[]'::jsonb);
   END IF;
+  -- the entry's own hash, as journal.entry_hash writes it (a JSON array, no spaces): an entry
+  -- that would break the chain for everyone after it is refused instead of found by verify
+  IF NEW.hash IS DISTINCT FROM encode(sha256(convert_to('[' || NEW.seq || ',' || NEW.txn || ','
+       || to_json(NEW.at)::text || ',' || to_json(NEW.actor)::text || ','
+       || to_json(NEW.action)::text || ',' || coalesce(NEW.problem::text, 'null') || ','
+       || to_json(NEW.changes)::text || ',' || to_json(NEW.prev_hash)::text || ']', 'UTF8')),
+       'hex') THEN
+    PERFORM zg_refuse('chain', '[]'::jsonb);
+  END IF;
   RETURN NEW;
+END $$""",
+        f"""
+CREATE OR REPLACE FUNCTION zg_require_journal() RETURNS trigger LANGUAGE plpgsql {definer} AS $$
+BEGIN  -- at commit: a member's change of a journaled row came with an entry in their name
+  IF TG_OP = 'UPDATE' AND cardinality(zg_changed(to_jsonb(OLD), to_jsonb(NEW))) = 0 THEN
+    RETURN NULL;  -- bookkeeping only (version, the nearest deadline)
+  END IF;
+  IF (zg_me()).login IS NULL
+     OR EXISTS (SELECT 1 FROM zg_journaled WHERE xact = txid_current()) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM zg_refuse('unjournaled', jsonb_build_array(TG_TABLE_NAME));
+  RETURN NULL;
 END $$""",
         f"""
 CREATE OR REPLACE FUNCTION zg_journal_notify() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -324,9 +353,13 @@ BEGIN
     PERFORM zg_refuse('not_member', jsonb_build_array(session_user::text));
   END IF;
   IF TG_OP = 'UPDATE' THEN o := to_jsonb(OLD); END IF;
-  IF t = 'meta' THEN
+  IF t = 'meta' THEN  -- a code counter, never another key: not by renaming either
     IF left(n->>'key', {len(rules.COUNTER_PREFIX)}) <> '{rules.COUNTER_PREFIX}' THEN
       PERFORM zg_refuse('meta', jsonb_build_array(n->>'key'));
+    END IF;
+    IF TG_OP = 'UPDATE' AND left(o->>'key', {len(rules.COUNTER_PREFIX)})
+       <> '{rules.COUNTER_PREFIX}' THEN
+      PERFORM zg_refuse('meta', jsonb_build_array(o->>'key'));
     END IF;
     IF me.role <> '{REPORTER}' THEN
       PERFORM zg_refuse('role', jsonb_build_array(me.name, me.role, 'problem.create'));
@@ -391,6 +424,10 @@ def install(db: Database, prefix: str, database: str) -> None:
             db.execute_sql(f"CREATE ROLE {_q(name)} NOLOGIN")
     for role in ROLES:
         db.execute_sql(f"GRANT {_q(group(prefix))} TO {_q(group(prefix, role))}")
+    # the transactions that appended to the journal (the owner's alone: no member reads or
+    # writes it; zg_journal_append fills it, zg_require_journal reads it)
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {JOURNALED_XACTS} (xact bigint PRIMARY KEY)")
+    db.execute_sql(f"REVOKE ALL ON {JOURNALED_XACTS} FROM PUBLIC")
     for sql in _functions(prefix):
         _run(db, sql)
     member, writers = _q(group(prefix)), [_q(group(prefix, r)) for r in ROLES if r != VIEWER]
@@ -423,10 +460,13 @@ def _run(db: Database, sql: str) -> None:
     db.cursor().execute(sql)
 
 
-def _trigger(name: str, table: str, when: str, function: str) -> list[str]:
+def _trigger(
+    name: str, table: str, when: str, function: str, *, constraint: bool = False
+) -> list[str]:
+    kind = "CONSTRAINT TRIGGER" if constraint else "TRIGGER"
     return [
         f"DROP TRIGGER IF EXISTS {name} ON {table}",
-        f"CREATE TRIGGER {name} {when} ON {table} {function}",
+        f"CREATE {kind} {name} {when} ON {table} {function}",
     ]
 
 
@@ -440,6 +480,14 @@ def _table_guards(table: str) -> list[str]:
     out += _trigger(
         "zg_guard", table, "BEFORE INSERT OR UPDATE", "FOR EACH ROW EXECUTE FUNCTION zg_guard()"
     )
+    if table in JOURNALED:
+        out += _trigger(
+            "zg_journal_required",
+            table,
+            "AFTER INSERT OR UPDATE",
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION zg_require_journal()",
+            constraint=True,
+        )
     if table == blobs.TABLE:
         out += _trigger(
             "zg_blob_check",
@@ -480,6 +528,7 @@ def _journal_guards() -> list[str]:
 
 
 def _policies() -> list[str]:
+    counter = f"left(key, {len(rules.COUNTER_PREFIX)}) = {_lit(rules.COUNTER_PREFIX)}"
     out = []
     for table, scope in SCOPE_OF.items():
         out += [
@@ -503,8 +552,11 @@ def _policies() -> list[str]:
         "DROP POLICY IF EXISTS zg_remove ON meta",
         "CREATE POLICY zg_remove ON meta FOR DELETE USING (true)",
         "CREATE POLICY zg_read ON meta FOR SELECT USING (key <> 'signing_key' OR zg_may_sign())",
-        "CREATE POLICY zg_add ON meta FOR INSERT WITH CHECK (true)",
-        "CREATE POLICY zg_change ON meta FOR UPDATE USING (true) WITH CHECK (true)",
+        # members write code counters only: an UPDATE that names no column (`SET key = …` with
+        # no WHERE) is not filtered by zg_read, so the policy itself keeps other rows out of
+        # reach (zg_guard refuses them aloud as well, should this policy ever be dropped)
+        f"CREATE POLICY zg_add ON meta FOR INSERT WITH CHECK ({counter})",
+        f"CREATE POLICY zg_change ON meta FOR UPDATE USING ({counter}) WITH CHECK ({counter})",
     ]
     return out
 
