@@ -113,12 +113,28 @@ def copy_tables(source: Database, target: Database) -> None:
                     batch = []
             if batch:
                 model.insert_many(batch, fields=fields).execute(target)
+        _copy_kept_key(source, target)
         if not is_sqlite(target):
             _reset_sequences(target)
             from .sharing import search
 
             search.clear(target)  # documents of the rows replaced go too
         search_index.rebuild(target)  # derived data: made from the copied rows
+
+
+def _copy_kept_key(source: Database, target: Database) -> None:
+    """A shared ledger keeps its signing key out of `meta`: the copy gets it back there, so that
+    the backup is the whole ledger (a shared target moves it apart again: `keep_key_apart`)."""
+    from .models import Meta
+    from .sharing.schema import shared_prefix, signing_key
+
+    if shared_prefix(source) is None:
+        return
+    key = signing_key(source)
+    if key is not None:
+        Meta.insert(key="signing_key", value=key).on_conflict(
+            conflict_target=[Meta.key], update={Meta.value: key}
+        ).execute(target)
 
 
 def _reset_sequences(db: Database) -> None:
@@ -180,13 +196,11 @@ def backup_ledger(
 def _require_whole(db: Database) -> None:
     """A shared ledger hides its signing key from members other than 管理员: a backup they made
     would not be the whole ledger, so it is theirs (and the owner's) to make."""
-    from .exchange.identity import SIGNING_KEY
-    from .models import Meta
-    from .sharing.schema import shared_prefix
+    from .sharing.schema import shared_prefix, signing_key
 
     if shared_prefix(db) is None:
         return
-    if not Meta.select().where(Meta.key == SIGNING_KEY).bind(db).exists():
+    if signing_key(db) is None:
         raise LedgerError(
             "多人共用的台账由管理员或数据库所有者备份（其他成员读不到台账的签名密钥，备份不完整）。"
             "请由管理员备份，或由负责服务器的同志用 pg_dump 备份整个数据库。"

@@ -181,6 +181,7 @@ def _restore_shared(ledger: Ledger, source: Path) -> Path:
                 Meta.insert(key=shared_schema.SHARED_KEY, value=prefix).on_conflict(
                     conflict_target=[Meta.key], update={Meta.value: prefix}
                 ).execute(db)
+                shared_schema.keep_key_apart(db)
                 shared_schema.triggers(db, enabled=True)
                 shared_schema.notify(db)
         finally:

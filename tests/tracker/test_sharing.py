@@ -177,11 +177,18 @@ def test_the_journal_takes_entries_only_in_the_members_name_and_in_line(committe
 def test_only_the_admin_reads_the_signing_key_and_makes_the_signed_report(committee, tmp_path):
     from tracker.excel.report import build_report
 
-    for login, visible in (("tianbao", 0), ("shenhe", 0), ("chakan", 0), ("guanli", 1)):
+    kept = committee.owner.db.execute_sql("SELECT value FROM zg_secret").fetchall()
+    assert len(kept) == 1 and len(kept[0][0]) == 44  # base64 of 32 bytes, apart from meta
+    for login, readable in (("tianbao", 0), ("shenhe", 0), ("chakan", 0), ("guanli", 1)):
         conn = committee.sql(login)
         cursor = conn.cursor()
         cursor.execute("SELECT count(*) FROM meta WHERE key = 'signing_key'")
-        assert cursor.fetchone()[0] == visible, login
+        assert cursor.fetchone()[0] == 0, login
+        cursor.execute("SELECT zg_signing_key()")
+        assert (cursor.fetchone()[0] == kept[0][0]) == readable, login
+        conn.rollback()
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cursor.execute("SELECT value FROM zg_secret")  # no grant at all, 管理员 included
         conn.close()
     with committee.open("tianbao") as reporter:
         with pytest.raises(LedgerError, match="月报和汇总表由管理员生成并签名"):
@@ -190,6 +197,10 @@ def test_only_the_admin_reads_the_signing_key_and_makes_the_signed_report(commit
     with committee.open("guanli") as admin:
         report = build_report(admin, tmp_path / "月报.xlsx", 2026, 3)
         assert report.path.exists()
+        assert verify(admin).ok  # the key is checked where it is kept
+    committee.owner.db.execute_sql("UPDATE zg_secret SET value = 'x'")
+    with committee.open("guanli") as admin:
+        assert any("zg_secret" in line for line in verify(admin).problems)
 
 
 def test_a_reviewer_cannot_approve_a_closure_requested_in_their_own_name(committee, tmp_path):

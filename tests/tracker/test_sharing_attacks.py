@@ -29,7 +29,7 @@ def said(error: BaseException, committee, login: str) -> str:
 
 
 def signing_key(committee) -> str:
-    return committee.owner.select(Meta, Meta.value).where(Meta.key == "signing_key").scalar()
+    return committee.owner.db.execute_sql("SELECT value FROM zg_secret").fetchone()[0]
 
 
 def head(committee) -> tuple[int, str]:

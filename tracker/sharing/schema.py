@@ -8,8 +8,9 @@
   a new entry only from the member it names, linked to the last entry; data tables refuse DELETE
   and TRUNCATE; every write to a data table is checked against the member's role (`zg_guard`,
   the mirror of `rules.check`).
-- Row-level security: a 填报人 or 审核人 writes only rows of their branches (`zg_scope`); the
-  signing key in `meta` is readable by 管理员 (and the owner) only.
+- Row-level security: a 填报人 or 审核人 writes only rows of their branches (`zg_scope`).
+- The signing key is kept out of `meta`, in `zg_secret` (no member has a grant on it), read
+  through `zg_signing_key()` (SECURITY DEFINER), which gives it to 管理员 and the owner only.
 - `zg_login`: creates, changes or disables a member's login (SECURITY DEFINER: only a 管理员 or
   the owner may call it, and only for logins of this ledger), so no member needs CREATEROLE.
 - A member's change of a journaled table must come with a journal entry in the same
@@ -35,6 +36,8 @@ from .roles import ADMIN, REPORTER, REVIEWER, ROLES, VIEWER
 
 SHARED_KEY = "shared_roles"  # meta: the prefix of this ledger's group roles
 JOURNALED_XACTS = "zg_journaled"
+SECRETS = "zg_secret"  # the signing key, out of meta: no member has any grant on it
+SIGNING_KEY = "signing_key"  # as in exchange.identity (not imported: it loads cryptography)
 CHANNEL = "zhenggai_journal"
 DATA_TABLES = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name != "journal"]
 WRITTEN = [t for t in DATA_TABLES if t not in ("branch_entry",)]  # INSERT and UPDATE
@@ -163,6 +166,10 @@ CREATE OR REPLACE FUNCTION zg_scope_of_measure(m integer) RETURNS boolean LANGUA
         f"""
 CREATE OR REPLACE FUNCTION zg_may_sign() RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
   SELECT zg_is_owner() OR coalesce((zg_me()).role = '{ADMIN}', false)
+$$""",
+        f"""
+CREATE OR REPLACE FUNCTION zg_signing_key() RETURNS text LANGUAGE sql STABLE {definer} AS $$
+  SELECT value FROM {SECRETS} WHERE key = '{SIGNING_KEY}' AND zg_may_sign()
 $$""",
         f"""
 CREATE OR REPLACE FUNCTION zg_action_roles(a text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
@@ -428,8 +435,13 @@ def install(db: Database, prefix: str, database: str) -> None:
     # writes it; zg_journal_append fills it, zg_require_journal reads it)
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {JOURNALED_XACTS} (xact bigint PRIMARY KEY)")
     db.execute_sql(f"REVOKE ALL ON {JOURNALED_XACTS} FROM PUBLIC")
+    db.execute_sql(
+        f"CREATE TABLE IF NOT EXISTS {SECRETS} (key text PRIMARY KEY, value text NOT NULL)"
+    )
+    db.execute_sql(f"REVOKE ALL ON {SECRETS} FROM PUBLIC")
     for sql in _functions(prefix):
         _run(db, sql)
+    keep_key_apart(db)
     member, writers = _q(group(prefix)), [_q(group(prefix, r)) for r in ROLES if r != VIEWER]
     everyone = ", ".join([member, *(_q(group(prefix, r)) for r in ROLES)])
     tables = [*DATA_TABLES, "journal", blobs.TABLE, *search.TABLES]
@@ -445,6 +457,8 @@ def install(db: Database, prefix: str, database: str) -> None:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(writers)}",
         "REVOKE ALL ON FUNCTION zg_login(text, text, text, boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION zg_login(text, text, text, boolean) TO {member}",
+        "REVOKE ALL ON FUNCTION zg_signing_key() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION zg_signing_key() TO {member}",
     ]
     for table in DATA_TABLES + [blobs.TABLE]:
         statements += _table_guards(table)
@@ -559,6 +573,29 @@ def _policies() -> list[str]:
         f"CREATE POLICY zg_change ON meta FOR UPDATE USING ({counter}) WITH CHECK ({counter})",
     ]
     return out
+
+
+def keep_key_apart(db: Database) -> None:
+    """Move the signing key out of `meta` (where a new, upgraded or restored ledger has it) into
+    the owner's `zg_secret`; the owner's, inside their transaction. A row-level policy on a table
+    members write is one mistake away from showing it (one such was found): a table they have
+    no grant on, read through `zg_signing_key()` by 管理员 and the owner only, is not."""
+    found = Meta.select(Meta.value).where(Meta.key == SIGNING_KEY).bind(db).tuples().first()
+    if found is None:
+        return
+    db.execute_sql(
+        f"INSERT INTO {SECRETS} (key, value) VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        (SIGNING_KEY, found[0]),
+    )
+    db.execute_sql("ALTER TABLE meta DISABLE TRIGGER USER")  # zg_no_delete refuses the owner too
+    Meta.delete().where(Meta.key == SIGNING_KEY).execute(db)
+    db.execute_sql("ALTER TABLE meta ENABLE TRIGGER USER")
+
+
+def signing_key(db: Database) -> str | None:
+    """The shared ledger's signing key, for 管理员 and the owner; None for anyone else."""
+    return db.execute_sql("SELECT zg_signing_key()").fetchone()[0]
 
 
 def triggers(db: Database, enabled: bool) -> None:
