@@ -10,9 +10,11 @@ import psycopg2
 import pytest
 
 from tests.tracker import pgserver
+from tracker import services
+from tracker.errors import LedgerError
 from tracker.failures import translate
 from tracker.journal import entry_hash
-from tracker.models import Journal, Meta
+from tracker.models import Journal, Meta, Problem
 from tracker.replay import verify
 from tracker.sharing import refusals
 
@@ -113,3 +115,32 @@ def test_psql_as_a_member_cannot_rewrite_the_journal(committee):
         assert result.returncode != 0, sql
         assert "permission denied" in result.stderr, result.stderr
     assert verify(committee.owner).ok
+
+
+def test_a_reviewer_cannot_write_another_name_in_as_applicant_or_reviewer(committee, tmp_path):
+    """A request the owner made in the 审核人's own name cannot be approved by them; renaming its
+    applicant first would get round that, and renaming who approved would falsify the record."""
+    from tracker.sharing import rules
+
+    from .sharing import code_of
+    from .test_sharing_matrix import _ready
+
+    pid = problem_in(committee, ONE)
+    _ready(committee, pid, tmp_path)
+    services.request_closure(committee.owner, pid, "已整改", applicant="赵刚")
+    sentence = refusals.signed("申请人", "赵刚", "李娜")
+    with committee.open("shenhe") as reviewer:
+        row = Problem.select().where(Problem.id == pid).bind(reviewer.db).dicts().first()
+        old = {**row, "branch": row["branch"], "code": code_of(reviewer, pid)}
+        with pytest.raises(LedgerError) as caught:
+            rules.check(reviewer, "problem", "u", old, {**old, "applicant": "李娜"})
+        assert str(caught.value) == sentence
+    renamed = committee.try_sql(
+        "shenhe", ("UPDATE problem SET applicant = '李娜' WHERE id = %s", (pid,))
+    )
+    assert said(renamed, committee, "shenhe") == sentence
+    services.approve_closure(committee.owner, pid, "钱总", "同意")  # approved by someone else
+    rewritten = committee.try_sql(
+        "shenhe", ("UPDATE problem SET reviewer = '孙红' WHERE id = %s", (pid,))
+    )
+    assert said(rewritten, committee, "shenhe") == refusals.signed("审核人", "赵刚", "孙红")

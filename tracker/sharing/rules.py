@@ -60,6 +60,7 @@ MANAGED = {
 SCOPED = ("problem", "measure", "extension", "progress", "evidence", "import_source")
 BLOB_ROLES = frozenset({REPORTER, ADMIN})
 COUNTER_PREFIX = "code_counter."
+SIGNED = {"applicant": "申请人", "reviewer": "审核人"}  # columns naming who acted: only oneself
 
 
 def _transitions() -> dict[tuple[str, str], str]:
@@ -180,6 +181,11 @@ def _problem_specifics(member, action: str, old: dict | None, new: dict) -> None
             raise refusals.refuse("signed", "审核人", member.name, new["reviewer"] or "")
     if action == "problem.request_closure" and (new["applicant"] or "").strip() != member.name:
         raise refusals.refuse("signed", "申请人", member.name, new["applicant"] or "")
+    if old is not None:  # nobody writes another person in: a 审核人 renaming the applicant of a
+        for column, label in SIGNED.items():  # request could then approve it
+            given = (new.get(column) or "").strip()
+            if given and given != member.name and given != (old.get(column) or "").strip():
+                raise refusals.refuse("signed", label, member.name, new.get(column))
 
 
 def _postponed(ledger, old: dict, new: dict) -> None:

@@ -348,6 +348,13 @@ def _guard() -> str:
     )
     review = _array(rules.REVIEW_TRANSITIONS)
     status = _array(rules.STATUS_COLUMNS)
+    signed = "\n".join(
+        f"""    IF btrim(coalesce(n->>{_lit(c)}, '')) NOT IN ('', me.name)
+       AND btrim(coalesce(n->>{_lit(c)}, '')) <> btrim(coalesce(o->>{_lit(c)}, '')) THEN
+      PERFORM zg_refuse('signed', jsonb_build_array({_lit(label)}, me.name, n->>{_lit(c)}));
+    END IF;"""
+        for c, label in rules.SIGNED.items()
+    )
     return f"""
 CREATE OR REPLACE FUNCTION zg_guard() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -404,6 +411,7 @@ BEGIN
       PERFORM zg_refuse('signed', jsonb_build_array('申请人', me.name,
         coalesce(n->>'applicant', '')));
     END IF;
+{signed}
   END IF;
   IF t = 'measure' AND TG_OP = 'UPDATE' AND me.role = '{REPORTER}'
      AND o->>'deadline_date' IS NOT NULL
