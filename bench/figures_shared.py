@@ -82,6 +82,9 @@ def load(server: Server, sqlite_path: Path, database: str) -> float:
                             dbname=database)  # fmt: skip
     from playhouse.db_url import connect as connect_url
 
+    from tracker.db import load_postgres_driver
+
+    load_postgres_driver()  # tracker imports peewee with the drivers hidden (a faster start)
     db = connect_url(url)
     create_schema(db)
     db.execute_sql("DELETE FROM meta")
