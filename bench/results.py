@@ -65,6 +65,16 @@ MEANING = {
     "`stats` of `checkpoints.past(ledger, last month's end)` beside `stats(ledger)`, and "
     "`export_ledger(as_of=last month's end)` beside `export_ledger`; the past timed with its "
     "checkpoint kept (the first run of a month, which builds it, is in the notes).",
+    "16": "issue 14, on a PostgreSQL server started by the run with the demo ledger loaded by COPY: "
+    "figure 2's keystroke (`problem_ids` + `problem_rows` for 200 ids) logged in as a 填报人, "
+    "beside `problem_ids` on the SQLite file it was loaded from; the notes say whether the ids "
+    "are equal.",
+    "17": "20 members at once, each in a process of its own, for 60 s (`--quick --postgres`: "
+    "10 s): 填报人 editing, writing progress, listing and requesting 销号, 审核人 approving and "
+    "rejecting, all searching. Value: the 95th percentile of a write; the notes give the "
+    "throughput, lost updates (tokens acknowledged but missing) and `verify` afterwards.",
+    "18": "figure 1's time for `python main.py --db postgresql://… --screenshot OUT.png` logged in "
+    "as a 填报人 on the shared ledger, beside the same ledger as a SQLite file, run alternately.",
     "19": "`tracker.followup.similar.similar_problems` (earlier problems like a new one: 复发) for a "
     "demo wording with its clauses reordered and for wording the demo never uses, against the "
     "other batches before today.",

@@ -30,6 +30,7 @@ import figures_committee  # noqa: E402
 import figures_documents  # noqa: E402
 import figures_excel  # noqa: E402
 import figures_followup  # noqa: E402
+import figures_shared  # noqa: E402
 import machine  # noqa: E402
 import results  # noqa: E402
 from ledgers import DEFAULT_WORKDIR, NOW, LedgerCache, clock  # noqa: E402
@@ -64,6 +65,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help=f"results file (default {DEFAULT_OUT.name})")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="ledger cache")
     parser.add_argument("--seed", type=int, default=2026, help="demo generator seed")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the shared-ledger figures (16-18, PostgreSQL) in a --quick run too: 10000 problems, 10 s",
+    )
     args = parser.parse_args(argv)
     args.sizes = [EXCEL_SIZE] if args.quick else sorted({int(s) for s in args.sizes.split(",")})
     if args.out is None:
@@ -147,6 +153,33 @@ def measure_committee(quick: bool, cache: LedgerCache, runs: Runs, table: result
     )  # fmt: skip
 
 
+def measure_shared(size: int, seconds: int, cache: LedgerCache, runs: Runs,
+                   table: results.Table) -> None:  # fmt: skip
+    """Issue 14: the same ledger shared on PostgreSQL (a server started for the run)."""
+    names = [("16", "shared search"), ("17", "members at once"), ("18", "shared start-up")]
+    if not figures_shared.available():
+        for number, name in names:
+            table.add([figures_shared.skipped(number, name, size)])
+        return
+    print(f"-- {size:,} problems on PostgreSQL: loading the ledger", flush=True)
+    path = cache.ledger(size)
+    server = figures_shared.Server(cache.scratch)
+    try:
+        took = figures_shared.load(server, path, "bench_shared")
+        print(f"   loaded in {took:.0f} s", flush=True)
+        with open_ledger(server.url("bench_shared", "tb0_0"), clock=clock) as shared:
+            with open_ledger(path, clock=clock) as local:
+                table.add(guarded("16", "shared search", size,
+                                  lambda: figures_shared.search(shared, local, size, runs.fast)))  # fmt: skip
+        table.add(guarded("18", "shared start-up", size,
+                          lambda: figures_shared.startup(server, "bench_shared", path, size,
+                                                         runs.process, cache.scratch)))  # fmt: skip
+        table.add(guarded("17", "members at once", size,
+                          lambda: figures_shared.concurrency(server, "bench_shared", size, seconds)))  # fmt: skip
+    finally:
+        server.stop()
+
+
 def method_notes(
     args: argparse.Namespace, runs: Runs, cache: LedgerCache, took: float
 ) -> list[str]:
@@ -177,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         measure_size(size, cache, runs, table)
     measure_committee(args.quick, cache, runs, table)
+    if not args.quick or args.postgres:
+        seconds = 10 if args.quick else figures_shared.SECONDS
+        measure_shared(max(args.sizes), seconds, cache, runs, table)
     cache.clean()
     took = time.perf_counter() - started
     text = results.block(table, machine.describe(), method_notes(args, runs, cache, took))

@@ -51,3 +51,31 @@ def ledger(tmp_path, clock):
     )
     yield led
     led.close()
+
+
+# -- a Party committee's shared ledger (PostgreSQL) ---------------------------------------------
+@pytest.fixture(scope="module")
+def password_server():
+    """A PostgreSQL server of the module's own that checks members' passwords (skipped where
+    PostgreSQL is not installed)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.tracker import pgserver
+
+    if not pgserver.available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    pg = pgserver.PgServer(Path(tempfile.mkdtemp(prefix="zg-pgs-")), passwords=True)
+    pg.start()
+    yield pg
+    pg.stop()
+
+
+@pytest.fixture
+def committee(password_server):
+    """A new shared ledger on it with one member of each role (tests/tracker/sharing.py)."""
+    from tests.tracker.sharing import make_committee
+
+    found = make_committee(password_server, FakeClock(dt.datetime(2026, 3, 2, 9, 30)))
+    yield found
+    found.owner.close()

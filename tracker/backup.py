@@ -31,10 +31,12 @@ from .safe_files import (
     remove,
     remove_leftovers,
     sync_dir,
+    sync_everything,
     sync_file,
     temporary,
     writing_into,
 )
+from .sharing import blobs
 
 BATCH = 1000
 INCOMPLETE = ".backup-incomplete"  # a note in an evidence folder whose database is not yet in place
@@ -111,10 +113,28 @@ def copy_tables(source: Database, target: Database) -> None:
                     batch = []
             if batch:
                 model.insert_many(batch, fields=fields).execute(target)
-        if is_sqlite(target):
-            search_index.rebuild(target)  # derived data: made from the copied rows
-        else:
+        _copy_kept_key(source, target)
+        if not is_sqlite(target):
             _reset_sequences(target)
+            from .sharing import search
+
+            search.clear(target)  # documents of the rows replaced go too
+        search_index.rebuild(target)  # derived data: made from the copied rows
+
+
+def _copy_kept_key(source: Database, target: Database) -> None:
+    """A shared ledger keeps its signing key out of `meta`: the copy gets it back there, so that
+    the backup is the whole ledger (a shared target moves it apart again: `keep_key_apart`)."""
+    from .models import Meta
+    from .sharing.schema import shared_prefix, signing_key
+
+    if shared_prefix(source) is None:
+        return
+    key = signing_key(source)
+    if key is not None:
+        Meta.insert(key="signing_key", value=key).on_conflict(
+            conflict_target=[Meta.key], update={Meta.value: key}
+        ).execute(target)
 
 
 def _reset_sequences(db: Database) -> None:
@@ -140,6 +160,7 @@ def backup_ledger(
     the evidence files are hard-linked where possible (a safety copy beside the ledger).
     """
     dest = Path(dest)
+    _require_whole(db)
     if check:
         damage = check_integrity(db)
         if damage:
@@ -160,12 +181,30 @@ def backup_ledger(
             evidence_part.mkdir()
             note = evidence_part / INCOMPLETE
             note.write_text(json.dumps(_whose()), encoding="utf-8")
-            copy_store(evidence_dir, evidence_part, link=link)
+            if blobs.used(db):  # a PostgreSQL ledger's files are in the database
+                blobs.export_to(db, evidence_part)
+                sync_everything()
+            else:
+                copy_store(evidence_dir, evidence_part, link=link)
             os.replace(evidence_part, evidence)
             os.replace(db_part, dest)
         (evidence / INCOMPLETE).unlink()
         sync_dir(folder)
     return dest
+
+
+def _require_whole(db: Database) -> None:
+    """A shared ledger hides its signing key from members other than 管理员: a backup they made
+    would not be the whole ledger, so it is theirs (and the owner's) to make."""
+    from .sharing.schema import shared_prefix, signing_key
+
+    if shared_prefix(db) is None:
+        return
+    if signing_key(db) is None:
+        raise LedgerError(
+            "多人共用的台账由管理员或数据库所有者备份（其他成员读不到台账的签名密钥，备份不完整）。"
+            "请由管理员备份，或由负责服务器的同志用 pg_dump 备份整个数据库。"
+        )
 
 
 def _whose() -> dict:

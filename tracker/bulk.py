@@ -22,8 +22,9 @@ from .db import bulk_insert, write_transaction
 from .errors import Cancelled, ReadOnlyError  # Cancelled: imported from here by many
 from .journal import json_value
 from .ledger import Ledger
-from .models import JOURNALED, Meta
+from .models import JOURNALED, Meta, Problem
 from .recorder import journaled_fields, row_values
+from .sharing import rules
 
 TABLE_OF = {model: name for name, model in JOURNALED.items()}
 ProgressCallback = Callable[[int, int], bool] | None  # (done, total) -> keep going?
@@ -109,6 +110,9 @@ class BulkWriter:
     ) -> tuple[int, dict]:
         """A new row (with a fresh id unless `pk` was reserved with `new_id`); returns (id, change)."""
         pk = self.new_id(model) if pk is None else pk
+        member = self.ledger.member
+        if model is Problem and member is not None and "branch" not in values:
+            values = {**values, "branch": member.branch}  # a 填报人's own branch
         row = row_values(model, values)
         self.rows[TABLE_OF[model]][pk] = row
         return pk, {"t": TABLE_OF[model], "id": pk, "op": "c", "f": dict(row)}
@@ -142,6 +146,10 @@ class BulkWriter:
         db = self.ledger.db
         events = sorted(self.events)  # by time, then by order made (unique: never compared further)
         total = len(events)
+        if self.ledger.member is not None:  # a shared ledger: every new row as the database will
+            for table, rows in self.rows.items():
+                for row in rows.values():
+                    rules.check(self.ledger, table, "c", None, row, pending=self.rows)
         with write_transaction(db), _FileWriter(self.files):
             for table, model in JOURNALED.items():
                 rows = self.rows[table]

@@ -12,6 +12,8 @@ class Changes:
     dictionaries: bool = False
     settings: bool = False
     committee: bool = False  # branches or the reports received from them
+    members: bool = False  # a shared ledger's members
+    remote: bool = False  # made by another member (announced by the database, not by this window)
     created_id: int | None = None
     warnings: list[str] = field(default_factory=list)
     journal_head: str = ""
@@ -19,5 +21,10 @@ class Changes:
     @property
     def anything(self) -> bool:
         return bool(
-            self.problems or self.measures or self.dictionaries or self.settings or self.committee
+            self.problems
+            or self.measures
+            or self.dictionaries
+            or self.settings
+            or self.committee
+            or self.members
         )

@@ -20,7 +20,6 @@ from .history import problem_history
 from .ledger import create_ledger, open_ledger
 from .overdue import format_rate
 from .paths import (
-    default_actor,
     default_db_location,
     is_url,
     log_dir,
@@ -42,10 +41,18 @@ EXTENSIONS: list[str] = [
     "tracker.exchange.cli",
     "tracker.documents.cli",
     "tracker.followup.cli",
+    "tracker.commands.workflow",
+    "tracker.sharing.cli",
 ]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        from .commands.chinese import ChineseHelpFormatter
+
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # argparse's own wording is English; say it in Chinese
         self.print_usage(sys.stderr)
         self.exit(
@@ -63,6 +70,9 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .commands import chinese
+
+    chinese.install()  # argparse's own words ("usage:", "options" …) in Chinese
     parser = ChineseArgumentParser(
         prog=program_name(),
         description="整改台账命令行：创建台账、生成示例、统计、校验历史、备份与恢复。",
@@ -73,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="台账文件路径或 postgresql:// 地址（默认：环境变量 ZHENGGAI_DB，或用户数据目录中的 ledger.db）",
     )
     parser.add_argument(
-        "--user", help="记录在每条修改上的操作人（默认：环境变量 ZHENGGAI_USER，或系统登录名）"
+        "--user",
+        help="记录在每条修改上的操作人（默认：环境变量 ZHENGGAI_USER，或系统登录名）；"
+        "多人共用的台账上操作人就是登录账户，不能指定",
     )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     sub.required = True
@@ -82,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default="", help="填报单位名称")
     p.add_argument("--contact", default="", help="联系人")
     p.add_argument("--phone", default="", help="联系电话")
+    p.add_argument(
+        "--shared",
+        action="store_true",
+        help="多人共用的 PostgreSQL 台账：另建成员账户组、权限和数据库中的检查（由数据库所有者运行）",
+    )
 
     p = sub.add_parser("demo", help="创建一个填好示例数据的台账（仅限新文件）")
     p.add_argument("--problems", type=int, default=300, help="问题数量（默认 300，可到 100000）")
@@ -134,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     in a Chinese sentence)."""
     args = build_parser().parse_args(argv)
     location = args.db or default_db_location()
-    actor = args.user or default_actor()
+    actor = args.user  # None: the default (a shared ledger's login; else ZHENGGAI_USER, the OS)
     try:
         return COMMANDS[args.command](args, location, actor)
     except KeyboardInterrupt:
@@ -168,7 +185,24 @@ def unexpected(error: BaseException, location: str) -> int:
     return EXIT_ERROR
 
 
-def cmd_init(args, location: str, actor: str) -> int:
+def cmd_init(args, location: str, actor: str | None) -> int:
+    if args.shared:
+        from .sharing.members import init_shared
+
+        if actor is not None:
+            raise LedgerError("多人共用的台账上，操作人就是登录账户，不能用 --user 指定。")
+        ledger, new = init_shared(
+            location, unit_name=args.unit, contact_person=args.contact, contact_phone=args.phone
+        )
+        with ledger:
+            who = ledger.member.login if ledger.member else ""
+        done = "已创建多人共用台账" if new else "已为现有台账设置（或重新检查）多人共用"
+        print(f"{done}：{redact(location)}（数据库所有者：{who}）")
+        print(
+            "下一步：添加成员，如 `echo 密码 | python -m tracker --db 地址 user add zhangsan "
+            "--name 张三 --role 管理员 --password-stdin`。"
+        )
+        return EXIT_OK
     with create_ledger(
         location,
         unit_name=args.unit,
@@ -283,10 +317,7 @@ def cmd_reindex(args, location: str, actor: str) -> int:
     with open_ledger(location, actor=actor) as ledger:
         count = reindex(ledger)
     print("已重建各问题的最近时限；已删除过去月份的检查点（以后需要时按历史记录重建）。")
-    if count is None:
-        print("PostgreSQL 台账不使用搜索索引（搜索直接查询数据），无需重建。")
-    else:
-        print(f"已重建搜索索引：{count} 个问题。")
+    print(f"已重建搜索索引：{count} 个问题。")
     return EXIT_OK
 
 

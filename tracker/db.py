@@ -132,9 +132,15 @@ def _open_postgres(url: str) -> Database:
 
     try:
         load_postgres_driver()
-        db = connect_url(url)
+        # user and password may be percent-encoded (the login dialog writes any password so)
+        db = connect_url(url, unquote_password=True, unquote_user=True)
         db.connect(reuse_if_open=True)
     except Exception as exc:  # driver missing, refused, bad password: all user-facing
+        if "authentication failed" in str(exc):  # a member mistyping their password
+            raise LedgerOpenError(
+                f"PostgreSQL 服务器拒绝了登录（{redact(url)}）：登录名或密码不对。请核对后重试；"
+                "忘记密码请台账的管理员重新设置。"
+            ) from exc
         raise LedgerOpenError(
             scrub(f"无法连接 PostgreSQL 台账 {redact(url)}：{exc}".strip(), url)
         ) from exc
@@ -149,12 +155,17 @@ def is_sqlite(db: Database) -> bool:
     return isinstance(db, SqliteDatabase)
 
 
+WRITE_LOCK = APPLICATION_ID  # PostgreSQL: the advisory lock every writer of a ledger queues on
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
-    """One write: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a lock that serialises journal appends.
+    """One write: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a transaction-level advisory lock.
 
     Taking the write lock up front means the journal head read inside the transaction cannot be
-    raced by another writer, so the hash chain stays linear across processes.
+    raced by another writer, so the hash chain stays linear across processes. The advisory lock
+    is one any member may take (`LOCK TABLE` needs UPDATE, DELETE or TRUNCATE on the table, which
+    no member has on the journal); it is released when the transaction ends.
     """
     if is_sqlite(db):
         with db.atomic("IMMEDIATE"):
@@ -162,7 +173,7 @@ def write_transaction(db: Database) -> Iterator[None]:
     else:
         with db.atomic():
             if isinstance(db, PostgresqlDatabase):
-                db.execute_sql("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE")
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield
 
 

@@ -157,6 +157,9 @@ def _postgres_error(error: BaseException, location: str | None) -> LedgerError:
     detail = _first_line(error)
     user = _user(location)
     if code == "42501":
+        shared = _shared_refusal(error)
+        if shared is not None:
+            return shared
         return DatabaseAccessError(
             f"PostgreSQL 账户{user}没有操作台账所需的权限（{detail}），操作未完成。"
             "请数据库管理员为该账户授予台账各表的读写权限后重试。"
@@ -183,6 +186,29 @@ def _postgres_error(error: BaseException, location: str | None) -> LedgerError:
         f"PostgreSQL 报告错误，操作未完成（{detail}）。"
         f"如果反复出现，请运行 {command('verify')} 检查台账。"
     )
+
+
+DENIED = re.compile(r"permission denied for (?:table|relation) \"?(\w+)\"?")
+
+
+def _shared_refusal(error: BaseException) -> LedgerError | None:
+    """A shared ledger's refusal in the sentence the program's own check gives: the database's
+    checks say which (`sharing.refusals`); a grant missing on a ledger table is one sentence
+    (a 查看 member's write, anyone's change of the journal or deletion, a misconfigured account),
+    which the program's check of a 查看 member gives too."""
+    from .models import ALL_MODELS
+    from .sharing import refusals
+
+    text = str(error)
+    found = refusals.from_database(text)
+    if found is not None:
+        return found
+    denied = DENIED.search(text)
+    if denied is None:
+        return None
+    if denied.group(1) in {m._meta.table_name for m in ALL_MODELS}:
+        return refusals.refuse("no_grant")
+    return None
 
 
 def _user(location: str | None) -> str:

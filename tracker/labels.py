@@ -23,6 +23,7 @@ TABLE_LABELS = {
     "lookback": "回头看",
     "sample_draw": "抽查",
     "sample_item": "抽中的问题",
+    "member": "成员",
 }
 
 FIELD_LABELS = {
@@ -123,6 +124,9 @@ FIELD_LABELS = {
     "result": "核查结果",
     "checked_by": "核查人",
     "checked_on": "核查日期",
+    "branch": "支部",
+    "login": "登录名",
+    "role": "角色",
 }
 
 SETTING_LABELS = {
@@ -177,6 +181,8 @@ ACTION_LABELS = {
     "sample.draw": "抽查（随机抽取已销号问题）",
     "sample.redo": "重做抽查（按记录的种子）",
     "sample.result": "记录抽查核查结果",
+    "member.create": "添加成员",
+    "member.disable": "停用成员",
 }
 
 

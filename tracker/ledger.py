@@ -43,6 +43,7 @@ class Ledger:
         read_only: bool = False,
         clock: Callable[[], dt.datetime] = system_clock,
         as_of: dt.date | None = None,
+        member=None,
     ) -> None:
         self.db = db
         self.location = location
@@ -52,6 +53,11 @@ class Ledger:
         self.clock = clock
         self.as_of = as_of
         self.snapshot_head = None  # for a past snapshot: the journal head at that moment
+        # a shared ledger's logged-in member (tracker.sharing.roles.Member), else None; the
+        # journal then records the member's name, whatever a caller asked for
+        self.member = member
+        if member is not None:
+            self.actor = member.name
 
     def __repr__(self) -> str:
         return f"<Ledger {self.display_location!r} actor={self.actor!r}>"
@@ -86,6 +92,11 @@ class Ledger:
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.db)
+
+    @property
+    def shared(self) -> bool:
+        """A PostgreSQL ledger set up for members (`init --shared`)."""
+        return self.member is not None
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -124,13 +135,31 @@ def open_ledger(
         if version < migrations.LATEST:
             if read_only:
                 raise LedgerOpenError(f"台账 “{shown}” 需要升级结构，只读方式无法打开。")
-            migrations.upgrade(db)
+            migrations.upgrade(db, location)
         if is_url(location):
             adopt_legacy_evidence(location)
+        member = _member(db, location, version, actor)
     except BaseException:
         db.close()
         raise
-    return Ledger(db, location, actor=actor, read_only=read_only, clock=clock)
+    return Ledger(db, location, actor=actor, read_only=read_only, clock=clock, member=member)
+
+
+def _member(db: Database, location: str, version: int, actor: str | None):
+    """The logged-in member of a shared ledger (None for others). The journal records who logged
+    in, so a name asked for (`--user`) that is not theirs is refused, saying why."""
+    if is_sqlite(db):
+        return None
+    from .sharing.identify import identify
+
+    member = identify(db)
+    if member is not None and actor is not None and actor.strip() != member.name:
+        raise LedgerOpenError(
+            f"多人共用的台账上，记入历史记录的操作人就是登录的账户“{member.login}”"
+            f"（{member.name}），不能用 --user 指定为“{actor.strip()}”：请去掉 --user，"
+            "或用该人自己的账户登录。"
+        )
+    return member
 
 
 def create_ledger(

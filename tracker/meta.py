@@ -20,6 +20,7 @@ from .exchange.identity import LEDGER_ID_KEY, SIGNING_KEY
 from .ledger import Ledger
 from .migrations import APP_KEY, APP_NAME, LATEST, SCHEMA_KEY
 from .models import Meta, Problem
+from .sharing.schema import SHARED_KEY
 
 COUNTER_PREFIX = "code_counter."
 NUMBER = re.compile(r"0|[1-9]\d*")
@@ -106,6 +107,7 @@ KEYS = [
     ),
     Key(SIGNING_KEY, "报表签名密钥", _signing_key, required=True),
     Key(re.escape(COUNTER_PREFIX) + r"(\d{4})", "问题编号计数器", _code_counter),
+    Key(SHARED_KEY, "共用台账的角色前缀", _matching(r"zg_[a-z0-9_]{1,40}", "账户组的前缀")),
 ]
 
 
@@ -132,9 +134,40 @@ def check(ledger: Ledger, codes: Iterable[str] | None = None) -> list[str]:
         if wrong:
             problems.append(f"{spec.label}（{key}）{wrong}：它在程序之外被改动过。")
     for spec in KEYS:
+        if spec.pattern == SIGNING_KEY and _kept_apart(ledger):
+            problems += _check_kept_key(ledger, spec, ctx)
+            continue
         if spec.required and spec not in present:
             problems.append(f"meta 表缺少{spec.label}（{spec.pattern}）：它在程序之外被删除了。")
     return problems
+
+
+def _kept_apart(ledger: Ledger) -> bool:
+    from .sharing.schema import shared_prefix
+
+    return shared_prefix(ledger.db) is not None
+
+
+def _check_kept_key(ledger: Ledger, spec: Key, ctx: Context) -> list[str]:
+    """A shared ledger keeps its signing key apart (`zg_secret`), readable by 管理员 and the owner
+    only: they check it there; other members cannot and are not told it is missing."""
+    from .sharing.roles import ADMIN, OWNER
+    from .sharing.schema import signing_key
+
+    member = getattr(ledger, "member", None)
+    if member is None or member.role not in (ADMIN, OWNER):
+        return []
+    value = signing_key(ledger.db)
+    if value is None:
+        return [
+            f"共用台账缺少{spec.label}（zg_secret 表中的 {SIGNING_KEY}）：它在程序之外被删除了。"
+        ]
+    wrong = spec.check(value, None, ctx)  # type: ignore[arg-type]
+    return (
+        [f"{spec.label}（zg_secret 表中的 {SIGNING_KEY}）{wrong}：它在程序之外被改动过。"]
+        if wrong
+        else []
+    )
 
 
 def _spec(key) -> tuple[Key | None, re.Match | None]:

@@ -24,6 +24,7 @@ from .models import (
     Journal,
     Lookback,
     Measure,
+    Member,
     Meta,
     Problem,
     Progress,
@@ -75,6 +76,8 @@ INDEXES = [
     # version 7: the default order (queries.code_order, same expressions) walked in an index, so
     # the table's first page needs no sort of every problem; status makes it cover the 全部 view
     (Problem, ["substr(code, 1, 4)", "length(code)", "code", "id", "status"], "problem_code_order"),
+    # version 11: a branch's problems (a member's own branch, the filter by branch)
+    (Problem, ["branch_id", "status"], "problem_branch_status"),
     # version 12: look-backs falling due, pending extension requests, repeats (tracker/followup)
     (Lookback, ["status", "due_on"], "lookback_status_due"),
     (ExtensionRequest, ["status", "measure_id"], "extension_request_status"),
@@ -134,6 +137,22 @@ def _tags_and_origin(db: Database) -> None:
             db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
 
 
+def _sharing(db: Database) -> None:
+    """Version 11: the branch a problem belongs to and the members of a shared ledger (journaled:
+    entries written before them replay with the defaults, no branch and no members); on
+    PostgreSQL the evidence files in the database and the search index (`sharing/`)."""
+    table = Problem._meta.table_name
+    if "branch_id" not in {c.name for c in db.get_columns(table)}:
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN branch_id INTEGER REFERENCES branch (id)")
+    SchemaManager(Member, db).create_all(safe=True)
+    _indexes(db)
+    if not is_sqlite(db):
+        from .sharing import blobs
+
+        blobs.create(db)
+        search_index.rebuild(db)
+
+
 def _followup(db: Database) -> None:
     """Version 12: following the work through — 催办, 延期申请, 回头看, 抽查 (tracker/followup)."""
     for model in (Chase, ChaseMeasure, ExtensionRequest, Lookback, SampleDraw, SampleItem):
@@ -155,7 +174,8 @@ STEPS: dict[int, Callable[[Database], None]] = {
     8: _identity,
     9: _committee,
     10: _tags_and_origin,
-    12: _followup,  # 11 belongs to other work (the shared ledger)
+    11: _sharing,
+    12: _followup,
 }
 LATEST = max([1, *STEPS])
 
@@ -182,6 +202,10 @@ def create_schema(db: Database, *, derived: bool = True, own: bool = True) -> No
             _tables_and_indexes(db)
         if derived:
             search_index.create(db)
+        if not is_sqlite(db):
+            from .sharing import blobs
+
+            blobs.create(db)
         rows = [(SCHEMA_KEY, str(LATEST)), (APP_KEY, APP_NAME)]
         if own:
             from .exchange import identity
@@ -215,8 +239,15 @@ def _plain_sqlite_ddl() -> tuple[str, ...]:
     return tuple(sql for (sql,) in rows)
 
 
-def upgrade(db: Database) -> Path | None:
-    """Bring an older ledger to LATEST. Returns the backup file written first, if any."""
+def upgrade(db: Database, location: str | None = None) -> Path | None:
+    """Bring an older ledger to LATEST. Returns the backup file written first, if any.
+
+    A shared ledger is upgraded by its owner only (members may not change tables), who then
+    gets the roles, grants and checks brought up to date in the same transaction; `location`
+    (a PostgreSQL ledger's) lets the evidence files kept in this PC's folder move into the
+    database."""
+    from .sharing import schema as shared
+
     version = schema_version(db)
     if version >= LATEST:
         return None
@@ -227,8 +258,18 @@ def upgrade(db: Database) -> Path | None:
 
         saved = path.with_name(f"{path.stem}.v{version}.bak{path.suffix}")
         backup.sqlite_copy(db, saved)
+    prefix = shared.shared_prefix(db)
+    if prefix is not None:
+        shared.require_owner(db, version, LATEST)
     with write_transaction(db):
         for step in sorted(s for s in STEPS if version < s <= LATEST):
             STEPS[step](db)
         Meta.update(value=str(LATEST)).where(Meta.key == SCHEMA_KEY).execute(db)
+        if prefix is not None:
+            shared.install(db, prefix, db.database)
+        if location is not None and not is_sqlite(db) and version < 11:
+            from .paths import evidence_dir_for
+            from .sharing import blobs
+
+            blobs.adopt_folder(db, evidence_dir_for(location))
     return saved

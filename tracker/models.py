@@ -77,6 +77,23 @@ class Batch(BaseModel):
     note = TextField(default="")
 
 
+class Branch(BaseModel):
+    """A branch (党支部) whose monthly reports this ledger, a committee's, collects.
+
+    `ledger_id` and `public_key` are the branch ledger's identity, taken from its first sealed
+    report (with the user's confirmation) and required of every later one.
+    """
+
+    name = CharField(unique=True)
+    contact = CharField(default="")
+    phone = CharField(default="")
+    ledger_id = CharField(default="")
+    public_key = CharField(default="")
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
+
+
 class Problem(BaseModel):
     code = CharField(unique=True)
     batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
@@ -98,6 +115,9 @@ class Problem(BaseModel):
     voided_from = CharField(default="")
     recurrence_of = ForeignKeyField("self", null=True, on_delete="RESTRICT")
     remarks = TextField(default="")
+    # the branch (党支部) the problem belongs to (version 11): on a shared ledger a 填报人 writes
+    # only their own branch's problems and a 审核人 approves only those of their branches
+    branch = ForeignKeyField(Branch, null=True, on_delete="RESTRICT")
     version = IntegerField(default=1)
     # derived, not journaled: the earliest deadline among its open measures (tracker/nearest_due.py)
     nearest_due = DateField(null=True)
@@ -264,23 +284,6 @@ class SampleItem(BaseModel):
     checked_on = DateField(null=True)
 
 
-class Branch(BaseModel):
-    """A branch (党支部) whose monthly reports this ledger, a committee's, collects.
-
-    `ledger_id` and `public_key` are the branch ledger's identity, taken from its first sealed
-    report (with the user's confirmation) and required of every later one.
-    """
-
-    name = CharField(unique=True)
-    contact = CharField(default="")
-    phone = CharField(default="")
-    ledger_id = CharField(default="")
-    public_key = CharField(default="")
-    sort_order = IntegerField(default=0)
-    active = BooleanField(default=True)
-    version = IntegerField(default=1)
-
-
 class ReceivedReport(BaseModel):
     """A branch's monthly report as the committee received it; the file itself is kept beside the
     ledger under its SHA-256. A second report for the same month replaces the first
@@ -327,6 +330,19 @@ class BranchEntry(BaseModel):
         primary_key = CompositeKey("branch", "seq")
 
 
+class Member(BaseModel):
+    """A person who logs in to a shared ledger (version 11): their PostgreSQL login, the name the
+    journal records for them, their role and, for a 填报人 or 审核人, their branch. Disabled, never
+    deleted (their name stays on what they did)."""
+
+    login = CharField(unique=True)
+    name = CharField()
+    role = CharField()  # tracker.sharing.roles: admin | reviewer | reporter | viewer
+    branch = ForeignKeyField(Branch, null=True, on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
+
+
 class Journal(BaseModel):
     """The append-only, hash-chained history. `seq` is assigned by the program, never reused."""
 
@@ -349,14 +365,15 @@ JOURNALED = {
     "department": Department,
     "person": Person,
     "batch": Batch,
+    "branch": Branch,  # before problem: a problem refers to its branch
     "problem": Problem,
     "measure": Measure,
     "extension": Extension,
     "progress": Progress,
     "evidence": Evidence,
     "import_source": ImportSource,
-    "branch": Branch,
     "received_report": ReceivedReport,
+    "member": Member,
     # version 12: following the work through (tracker/followup)
     "chase": Chase,
     "chase_measure": ChaseMeasure,

@@ -17,8 +17,10 @@ from .changes import Changes
 from .db import write_transaction
 from .errors import ConflictError, NotFoundError, ReadOnlyError
 from .journal import json_value
+from .labels import FIELD_LABELS
 from .ledger import Ledger
 from .models import JOURNALED, UNJOURNALED_FIELDS, Measure, Problem, Progress
+from .sharing import rules
 
 TABLE_OF = {model: name for name, model in JOURNALED.items()}
 
@@ -130,6 +132,8 @@ class Unit:
         """
         values = {k: column_value(model._meta.fields[k], v) for k, v in values.items()}
         row = row_values(model, values)
+        if self.ledger.member is not None:  # a shared ledger: the check the database makes too
+            rules.check(self.ledger, TABLE_OF[model], "c", None, row)
         pk_name = model._meta.primary_key.name
         new_id = model.insert(**values).execute(self.db)
         if pk_name in values:
@@ -162,7 +166,7 @@ class Unit:
             raise NotFoundError(f"要修改的记录不存在（{TABLE_OF[model]} {pk}）。")
         has_version = "version" in model._meta.fields
         if has_version and expected_version is not None and current["version"] != expected_version:
-            raise ConflictError(_conflict_message(model, current))
+            raise ConflictError(_conflict_message(model, current, values))
         diffs = {}
         values = {k: column_value(model._meta.fields[k], v) for k, v in values.items()}
         for name, new in values.items():
@@ -171,6 +175,8 @@ class Unit:
                 diffs[name] = [old_json, new_json]
         if not diffs:
             return {}
+        if self.ledger.member is not None:
+            rules.check(self.ledger, TABLE_OF[model], "u", current, {**current, **values})
         update = {model._meta.fields[name]: values[name] for name in diffs}
         query = model.update(update).where(pk_field == pk)
         if has_version:
@@ -179,7 +185,7 @@ class Unit:
                 (pk_field == pk) & (model.version == current["version"])
             )
         if query.execute(self.db) != 1:
-            raise ConflictError(_conflict_message(model, current))
+            raise ConflictError(_conflict_message(model, current, values))
         if model is Problem:
             group = pk
         elif group is None and "problem" in current:
@@ -225,8 +231,26 @@ class Unit:
             self.changes.dictionaries = True
         elif table in {"branch", "received_report"}:
             self.changes.committee = True
+        elif table == "member":
+            self.changes.members = True
 
 
-def _conflict_message(model: type[Model], current: dict) -> str:
+def _conflict_message(model: type[Model], current: dict, values: dict | None = None) -> str:
+    """Who wins is not guessed: the message shows, field by field, what the ledger holds now
+    and what this save would have written, so the user can redo their edit on the new text."""
     what = f"问题 {current['code']}" if model is Problem else "该整改措施"
-    return f"{what}已被其他人或其他窗口修改过，请刷新后再改（本次修改未保存）。"
+    lines = [f"{what}已被其他人或其他窗口修改过，请刷新后再改（本次修改未保存）。"]
+    for name, mine in (values or {}).items():
+        theirs = current.get(name)
+        if json_value(theirs) == json_value(mine) or name == "version":
+            continue
+        label = FIELD_LABELS.get(name, name)
+        lines.append(f"{label}：\n  台账中现在是：{_shown(theirs)}\n  您的修改是：{_shown(mine)}")
+    return "\n".join(lines)
+
+
+def _shown(value: Any, limit: int = 300) -> str:
+    if value is None or value == "":
+        return "（空）"
+    text = str(json_value(value))
+    return f"“{text[:limit]}{'…' if len(text) > limit else ''}”"

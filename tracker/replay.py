@@ -21,6 +21,7 @@ from .ledger import Ledger
 from .migrations import create_schema
 from .models import JOURNALED, UNJOURNALED_FIELDS, Journal
 from .recorder import journaled_defaults
+from .sharing import blobs
 
 MAX_REPORTED = 40  # lines of a report (row findings beyond stored.MAX_DETAILED are counted)
 
@@ -97,7 +98,10 @@ def _verify(ledger: Ledger, quick: bool, progress: evidence_store.ProgressCallba
     if damage:
         return VerifyReport(False, journal.Head(0, journal.GENESIS), 0, damage)
     problems, head, checked = _check_data(ledger)
-    problems.extend(evidence_store.check_files(ledger, quick=quick, progress=progress))
+    if blobs.used(ledger.db):  # a PostgreSQL ledger's files are in the database
+        problems.extend(blobs.check(ledger, quick=quick, progress=progress))
+    else:
+        problems.extend(evidence_store.check_files(ledger, quick=quick, progress=progress))
     problems.extend(held.problems(ledger))  # a committee's received reports and branch chains
     # derived data: worth a line only when the rows themselves are as the journal says (an edit
     # made outside the program leaves the index behind too, and is reported above)
@@ -144,8 +148,8 @@ def _stale_derived(ledger: Ledger) -> list[str]:
     return out
 
 
-def reindex(ledger: Ledger) -> int | None:
-    """Rebuild the derived data (nearest deadlines; the search index on SQLite, its size returned).
+def reindex(ledger: Ledger) -> int:
+    """Rebuild the derived data (nearest deadlines; the search index, its size returned).
 
     Refused when the rows themselves do not match the journal: derived data rebuilt from rows
     edited outside the program would make `verify` pass them.
@@ -167,7 +171,7 @@ def reindex(ledger: Ledger) -> int | None:
         from . import checkpoints
 
         checkpoints.clear(ledger)
-        return search_index.rebuild(ledger.db) if ledger.is_sqlite else None
+        return search_index.rebuild(ledger.db)
 
 
 def snapshot(ledger: Ledger, as_of: dt.date, *, upto: int | None = None) -> Ledger:

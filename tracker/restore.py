@@ -27,10 +27,14 @@ from .db import sqlite_path, write_transaction
 from .errors import LedgerOpenError, ReadOnlyError
 from .evidence_store import copy_store
 from .ledger import Ledger, open_ledger
-from .models import ALL_MODELS, Journal, Problem
+from .models import ALL_MODELS, Journal, Meta, Problem
 from .paths import data_dir
 from .replay import _drop_indexes  # the one list of a ledger's index statements
 from .safe_files import writing_into
+from .sharing import blobs
+from .sharing import schema as shared_schema
+from .sharing.refusals import PermissionRefused
+from .sharing.roles import OWNER
 from .workflow import VOID
 
 ATTACHED = "restore_source"
@@ -152,12 +156,34 @@ def _restore_sqlite(ledger: Ledger, source: Path) -> Path:
 
 
 def _restore_shared(ledger: Ledger, source: Path) -> Path:
-    """PostgreSQL: the same, in one transaction that holds the journal lock writers queue on."""
-    with write_transaction(ledger.db):
+    """PostgreSQL: the same, in one transaction that holds the write lock writers queue on.
+
+    A shared ledger is restored by its owner only: the checking triggers (which refuse every
+    DELETE) are switched off inside the transaction, which then holds every table; the ledger
+    stays shared (its roles and grants are the server's, not the backup's), its files go into
+    the database, and every member's window is told to refresh."""
+    db = ledger.db
+    prefix = shared_schema.shared_prefix(db)
+    if prefix is not None and (ledger.member is None or ledger.member.role != OWNER):
+        raise PermissionRefused(
+            "多人共用的台账只能由数据库所有者恢复（恢复会替换所有人的数据）：请负责服务器的同志用所有者账户操作。"
+        )
+    with write_transaction(db):
         safety = _safety_copy(ledger)
         backup_db = SqliteDatabase(f"file:{source}?mode=ro", uri=True)
         try:
-            copy_tables(backup_db, ledger.db)
+            if prefix is not None:
+                shared_schema.triggers(db, enabled=False)
+            copy_tables(backup_db, db)
+            if blobs.used(db):
+                blobs.import_from(db, evidence_dir_of_file(source))
+            if prefix is not None:
+                Meta.insert(key=shared_schema.SHARED_KEY, value=prefix).on_conflict(
+                    conflict_target=[Meta.key], update={Meta.value: prefix}
+                ).execute(db)
+                shared_schema.keep_key_apart(db)
+                shared_schema.triggers(db, enabled=True)
+                shared_schema.notify(db)
         finally:
             backup_db.close()
     return safety

@@ -10,8 +10,9 @@ A term of 2+ characters is then the FTS5 phrase of its bigrams, which matches ex
 term is a substring of one field: no verification pass is needed. A 1-character term is a prefix
 query (every occurrence of a character starts a bigram or an end token).
 
-The index is derived data: it is not journaled, a past snapshot has none, PostgreSQL has none, and
-searching falls back to LIKE there. It is kept in step by the code that writes the rows
+The index is derived data: it is not journaled, a past snapshot has none (searching falls back to
+LIKE there). PostgreSQL keeps the same documents as arrays of character grams with a GIN index
+(`sharing/search.py`): every function below hands a PostgreSQL database over to it. It is kept in step by the code that writes the rows
 (`recorder.Unit`, `bulk.BulkWriter`) inside the same transaction; `rebuild` makes it from scratch
 and `stale` says which documents differ from a fresh build. The FTS5 table is contentless, so
 removing a document's tokens needs its old text: that is why `search_doc` keeps the body.
@@ -108,9 +109,16 @@ def match_query(term: str) -> str | None:
 
 
 # -- schema ---------------------------------------------------------------------------------------
+def _postgres():
+    from .sharing import search
+
+    return search
+
+
 def create(db: Database) -> None:
-    """Create the (empty) index tables on SQLite; nothing on PostgreSQL."""
+    """Create the (empty) index tables."""
     if not is_sqlite(db):
+        _postgres().create(db)
         return
     db.execute_sql(
         f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} (problem_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"
@@ -139,9 +147,9 @@ def drop(db: Database) -> None:
 
 
 def available(db: Database) -> bool:
-    """Whether this database has the index (a SQLite ledger file, not a snapshot or PostgreSQL)."""
+    """Whether this database has the index (a ledger, not a past snapshot)."""
     if not is_sqlite(db):
-        return False
+        return _postgres().available(db)
     row = db.execute_sql(
         "SELECT COUNT(*) FROM sqlite_master WHERE name IN (?, ?)", (DOC_TABLE, FTS_TABLE)
     ).fetchone()
@@ -160,7 +168,7 @@ def _fields_from_db(db: Database, ids: list[int] | None) -> dict[int, list[str]]
     if ids is None:
         parts.append(("", ()))
     else:
-        parts.extend((f" IN ({', '.join('?' * len(c))})", tuple(c)) for c in _chunks(ids))
+        parts.extend((f" IN ({', '.join([db.param] * len(c))})", tuple(c)) for c in _chunks(ids))
     fields: dict[int, list[str]] = {}
     for where, params in parts:
         cond = f"WHERE id{where}" if where else ""
@@ -218,6 +226,9 @@ def bodies_from_rows(
 # -- writing --------------------------------------------------------------------------------------
 def add(db: Database, docs: Mapping[int, str]) -> None:
     """Index documents of problems that have none yet (bulk: the demo, an import)."""
+    if not is_sqlite(db):
+        _postgres().add(db, docs)
+        return
     if not docs or not available(db):
         return
     cursor = db.cursor()
@@ -233,6 +244,8 @@ def refresh(db: Database, ids: Iterable[int]) -> int:
 
     Called inside the transaction that changed the rows, so the index never lags behind them.
     """
+    if not is_sqlite(db):
+        return _postgres().refresh(db, ids)
     wanted = sorted(set(ids))
     if not wanted or not available(db):
         return 0
@@ -271,7 +284,7 @@ def refresh(db: Database, ids: Iterable[int]) -> int:
 def rebuild(db: Database) -> int:
     """Make the index from scratch from the rows (a migration, a repair); returns documents."""
     if not is_sqlite(db):
-        return 0
+        return _postgres().rebuild(db)
     drop(db)
     create(db)
     docs = bodies_from_db(db)
@@ -281,6 +294,8 @@ def rebuild(db: Database) -> int:
 
 def stale(db: Database) -> list[int]:
     """Problems whose stored document differs from what their rows say (empty: in step)."""
+    if not is_sqlite(db):
+        return _postgres().stale(db)
     if not available(db):
         return []
     want = bodies_from_db(db)
@@ -292,6 +307,8 @@ def stale(db: Database) -> list[int]:
 def text_match(db: Database, term: str):
     """A subquery of the ids of problems whose own text (problem, measures, progress) contains the
     normalized `term`, or None when the index cannot answer (no index, or an unusual term)."""
+    if not is_sqlite(db):
+        return _postgres().text_match(db, term) if term and SEP not in term else None
     query = match_query(term)
     if query is None or not available(db):
         return None

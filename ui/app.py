@@ -27,10 +27,18 @@ log = logging.getLogger("zhenggai")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="zhenggai", description="整改台账桌面程序")
+    from tracker.commands.chinese import ChineseHelpFormatter, install
+
+    install()  # argparse's own words in Chinese
+    parser = argparse.ArgumentParser(
+        prog="zhenggai", description="整改台账桌面程序", formatter_class=ChineseHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"整改台账 {VERSION}")
     parser.add_argument("--db", help="要打开的台账文件或 postgresql:// 地址")
-    parser.add_argument("--user", help="操作人姓名（默认：设置中的姓名或系统登录名）")
+    parser.add_argument(
+        "--user",
+        help="操作人姓名（默认：设置中的姓名或系统登录名；多人共用的台账上操作人就是登录账户）",
+    )
     parser.add_argument("--data-dir", help="数据目录（便携使用）")
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="在屏幕外渲染主窗口，保存为 PNG 后退出"
@@ -154,4 +162,8 @@ def run(argv: list[str] | None = None) -> int:
     if location:
         window.open_location(location)
     window.show_on_screen()
+    if not location and settings.value("shared/last", False, type=bool):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.open_shared)  # a shared ledger last time: log in again
     return app.exec()

@@ -33,6 +33,8 @@ from .ledger_page import LedgerPage
 from .operations import Operation, run_in_background
 from .panels.welcome import WelcomePage
 from .session import Session, show_error
+from .sharing.actions import LAST_SHARED, manages_members, member_text
+from .sharing.live import LiveUpdates
 from .unsaved import install_save_key, press_save
 from .widgets import Role, ask
 from .window_geometry import centre_on_screen, default_size, fit_on_screen, small_screen
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
             actor or settings.value(USER_NAME, "") or (os.environ.get(ENV_USER) or "").strip()
         )
         self.actor = actor or settings.value(USER_NAME, "") or default_actor()
+        self.claimed_actor = actor  # --user: a shared ledger refuses it, saying why
         self.session = Session(self)
         install_save_key(QApplication.instance())  # Ctrl+S in dialogs with a 保存 button
         self.session.before_write = self._ensure_name
@@ -74,6 +77,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.ledger_page, "整改台账")
         self.tabs.addTab(self.dashboard_tab, "统计分析")
         self.tabs.addTab(self.rollup_tab, "汇总")
+        self.members_tab = LazyPage(self._build_members)  # a shared ledger's 管理员 only
+        self.live = LiveUpdates(self.session, self)  # other members' changes
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
@@ -91,6 +96,7 @@ class MainWindow(QMainWindow):
         self.welcome.open_demo.connect(self.open_demo)
         self.welcome.open_file.connect(self.open_file)
         self.welcome.import_excel.connect(self.import_excel)
+        self.welcome.open_shared.connect(self.open_shared)
         empty = self.ledger_page.empty  # the first steps shown while the ledger has no problem
         empty.new_problem.connect(self.new_problem)
         empty.import_excel.connect(self.import_excel)
@@ -122,6 +128,11 @@ class MainWindow(QMainWindow):
         from .committee.rollup_page import RollupPage
 
         return RollupPage(self.session, self.settings)
+
+    def _build_members(self):
+        from .sharing.members_page import MembersPage
+
+        return MembersPage(self.session)
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
@@ -162,8 +173,10 @@ class MainWindow(QMainWindow):
                     return
                 lock = None
 
+        actor = self.claimed_actor if is_url(location) else self.actor
+
         def job(progress):
-            return open_ledger(location, actor=self.actor, read_only=read_only)
+            return open_ledger(location, actor=actor, read_only=read_only)
 
         def done(ledger: Ledger) -> None:
             self._release_lock()
@@ -199,10 +212,16 @@ class MainWindow(QMainWindow):
             self.settings.setValue(LAST_LEDGER, ledger.location)
         if ledger.is_sqlite:
             files.remember("ledger", ledger.location)
+        self.settings.setValue(LAST_SHARED, ledger.member is not None)
         unit = ledger.unit_name or "未命名单位"
         # Qt adds " — 整改台账" (the application's display name) itself
         self.setWindowTitle(f"{unit}{'（只读）' if ledger.read_only else ''}")
         self._show_status(ledger)
+        members = self.tabs.indexOf(self.members_tab)
+        if manages_members(ledger) and members < 0:
+            self.tabs.addTab(self.members_tab, "成员")
+        elif not manages_members(ledger) and members >= 0:
+            self.tabs.removeTab(members)
         self._update_enabled()
         from .committee.actions import opens_on_rollup
 
@@ -277,11 +296,17 @@ class MainWindow(QMainWindow):
         if path:
             self.open_location(path)
 
+    def open_shared(self) -> None:
+        from .sharing.actions import open_shared
+
+        open_shared(self)
+
     def close_ledger(self) -> None:
         if not self.ledger_page.detail.maybe_save():
             return
         self.session.close()
         self._release_lock()
+        self.settings.setValue(LAST_SHARED, False)
         self.setWindowTitle("")
         self.status_ledger.clear()
         self.show_welcome()
@@ -416,8 +441,9 @@ class MainWindow(QMainWindow):
 
     def _ensure_name(self, parent) -> bool:
         """Before the first change of a session with no name given: ask who is working. The
-        login name goes into the journal only if the user picks it; cancelling stops the change."""
-        if self.actor_chosen:
+        login name goes into the journal only if the user picks it; cancelling stops the change.
+        A shared ledger's journal records the member logged in: nothing to ask."""
+        if self.actor_chosen or (self.session.ledger and self.session.ledger.member is not None):
             return True
         from .dialogs.user_name_dialog import ask_user_name
 
@@ -433,8 +459,11 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, ledger: Ledger) -> None:
         suffix = "（只读）" if ledger.read_only else ""
-        actor = ledger.actor if self.actor_chosen else "未填写（第一次修改时询问）"
-        self.status_ledger.setText(f"台账：{ledger.display_location}  ·  操作人：{actor}{suffix}")
+        if ledger.member is not None:  # a shared ledger: the member logged in, and their role
+            who = member_text(ledger)
+        else:
+            who = f"操作人：{ledger.actor if self.actor_chosen else '未填写（第一次修改时询问）'}"
+        self.status_ledger.setText(f"台账：{ledger.display_location}  ·  {who}{suffix}")
 
     # -- state -----------------------------------------------------------------------------------
     def _changed(self, changes: Changes) -> None:

@@ -61,6 +61,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "demo": _action(
             window, "打开示例台账", window.open_demo, tip="打开（首次则生成）一个示例台账"
         ),
+        "open_shared": _action(
+            window,
+            "登录共用台账…",
+            window.open_shared,
+            tip="打开单位 PostgreSQL 服务器上多人共用的台账：填写服务器、数据库、登录名和密码",
+        ),
         "import": _action(
             window, "从Excel导入…", window.import_excel, tip="把手工填写的整改台账 Excel 表导入"
         ),
@@ -177,6 +183,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for key in (
         "new_ledger",
         "open",
+        "open_shared",
         "demo",
         None,
         "import",

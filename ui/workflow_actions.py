@@ -19,6 +19,7 @@ from tracker import services, workflow
 from tracker.errors import NotFoundError
 from tracker.models import Problem
 from tracker.services.lookup import problem_facts, problem_row
+from tracker.sharing import rules
 
 from .session import Session
 
@@ -36,6 +37,19 @@ ACTIONS = {
     "bulk_edit": (None, "批量修改…", ""),
     "void": ("void", "作废…", "Delete"),
     "restore": ("restore", "恢复（撤销作废）…", ""),
+}
+# What each is to the shared ledger's checks (`tracker.sharing.rules`)
+CHECKED_AS = {
+    "request_closure": "problem.request_closure",
+    "approve": "problem.approve",
+    "reject": "problem.reject",
+    "reopen": "problem.reopen",
+    "set_long_term": "problem.set_long_term",
+    "resume": "problem.resume",
+    "extend": "measure.extend",
+    "bulk_edit": "problem.edit",
+    "void": "problem.void",
+    "restore": "problem.restore",
 }
 # How a toolbar or menu may group them (separators between groups).
 GROUPS = [
@@ -203,7 +217,21 @@ class WorkflowActions(QObject):
                 states[name] = ActionState(why_not=workflow.refusals(transition, facts)[0])
             else:
                 states[name] = ActionState(True, refused=guard_refusals(transition, facts))
+        if ledger.member is not None:  # a shared ledger: what the member's role allows
+            self._member_states(states, ids)
         return states
+
+    def _member_states(self, states: dict[str, ActionState], ids: list[int]) -> None:
+        ledger = self.session.ledger
+        row = problem_row(ledger, ids[0]) if len(ids) == 1 else None
+        for name, action in CHECKED_AS.items():
+            if not states[name].enabled:
+                continue
+            why = rules.why_not(
+                ledger, action, row["branch"] if row else None, row["code"] if row else ""
+            )
+            if why:
+                states[name] = ActionState(why_not=why)
 
     @staticmethod
     def _void_state(statuses: list[str]) -> ActionState:

@@ -13,7 +13,7 @@ import pytest
 from tests.tracker import pgserver
 from tracker import paths, services
 from tracker.ledger import create_ledger, open_ledger
-from tracker.models import Problem
+from tracker.models import Evidence, Problem
 from tracker.replay import verify
 
 from .factories import make_problem, ready_for_closure
@@ -150,6 +150,8 @@ def test_evidence_kept_under_the_old_folder_name_is_moved_to_the_new_one(
     ledger = create_ledger(url, unit_name="机关党委", actor="沈卫红", clock=clock)
     pid = make_problem(ledger)
     ready_for_closure(ledger, pid, tmp_path / "files")
+    for sha, name in ledger.select(Evidence, Evidence.sha256, Evidence.name).tuples():
+        services.evidence_file(ledger, sha, name)  # the files are in the database; this PC's copy
     new = ledger.evidence_dir
     ledger.close()
     old = paths.legacy_evidence_dir(url)

@@ -1,6 +1,7 @@
 """A ledger's identity: a stable id made with the ledger, and the key it signs its reports with.
 
-Both live in the `meta` table (technical facts, not journaled): the id names the ledger wherever
+Both live in the `meta` table (technical facts, not journaled; a shared ledger keeps the key
+apart, where members cannot read it: `sharing.schema.keep_key_apart`): the id names the ledger wherever
 its reports go, whatever its unit is called this year; the Ed25519 key lets anyone holding the
 public key (the committee that received the branch's first report, or the branch itself) tell a
 report the ledger made from one made or edited elsewhere. A backup carries both, so a restored
@@ -50,13 +51,26 @@ def new_meta_rows() -> list[tuple[str, str]]:
 def ensure(db: Database) -> None:
     """Give a ledger made before identities existed its id and key (inside the caller's write)."""
     have = {k for (k,) in Meta.select(Meta.key).bind(db).tuples()}
+    if _shared(db):
+        have.add(SIGNING_KEY)  # kept apart (sharing.schema.keep_key_apart)
     missing = [row for row in new_meta_rows() if row[0] not in have]
     if missing:
         Meta.insert_many(missing, fields=[Meta.key, Meta.value]).execute(db)
 
 
 def _meta(db: Database, key: str) -> str:
-    row = Meta.select(Meta.value).where(Meta.key == key).bind(db).tuples().first()
+    if key == SIGNING_KEY and _shared(db):  # kept apart, for 管理员 and the owner only
+        from ..sharing.schema import signing_key
+
+        value = signing_key(db)
+        row = None if value is None else (value,)
+    else:
+        row = Meta.select(Meta.value).where(Meta.key == key).bind(db).tuples().first()
+    if row is None and key == SIGNING_KEY and _shared(db):
+        raise LedgerError(
+            "多人共用的台账上，报表签名密钥只有管理员和数据库所有者能读取，月报和汇总表由管理员生成并签名。"
+            "请由管理员生成，或用管理员账户登录后再试。"
+        )
     if row is None:
         raise LedgerError(
             "台账缺少身份信息（可能是在程序之外被改动），无法生成或核对带签名的报表。"
@@ -71,6 +85,12 @@ def _private_key(db: Database) -> SigningKey:
         raise LedgerError(
             "台账的签名密钥已损坏（可能是在程序之外被改动），无法为报表签名。"
         ) from exc
+
+
+def _shared(db: Database) -> bool:
+    from ..sharing.schema import shared_prefix
+
+    return shared_prefix(db) is not None
 
 
 def identity(db: Database) -> Identity:

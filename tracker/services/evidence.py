@@ -11,6 +11,7 @@ from ..failures import os_reason
 from ..ledger import Ledger
 from ..models import Evidence, Problem
 from ..recorder import Unit
+from ..sharing import blobs, rules
 from ..workflow import VOID
 from .lookup import measure_row, problem_row, require_accepts_work
 
@@ -18,7 +19,10 @@ MAX_BYTES = 512 * 1024 * 1024
 
 
 def evidence_file(ledger: Ledger, sha256: str, name: str) -> Path:
-    """Where a stored file lives: `<evidence>/ab/abcdef….pdf` (see `evidence_store`)."""
+    """Where a stored file lives: `<evidence>/ab/abcdef….pdf` (see `evidence_store`); a
+    PostgreSQL ledger's file is read from the database into that folder first (`blobs`)."""
+    if blobs.used(ledger.db):
+        return blobs.fetch(ledger, sha256, name)
     return evidence_store.locate(ledger.evidence_dir, sha256, name)
 
 
@@ -35,6 +39,8 @@ def store_file(ledger: Ledger, source: Path, name: str | None = None) -> tuple[s
         if source.stat().st_size > MAX_BYTES:
             raise evidence_store.TooLarge(source.stat().st_size)
         with source.open("rb") as src:
+            if blobs.used(ledger.db):  # a shared ledger keeps its files in the database
+                return blobs.put(ledger.db, src, limit=MAX_BYTES)
             return evidence_store.add(store, src, name or source.name, limit=MAX_BYTES)
     except evidence_store.TooLarge as too_large:
         raise ValidationError(
@@ -64,6 +70,7 @@ def add_evidence(
     require_accepts_work(problem_row(ledger, problem_id), "添加佐证材料")
     if measure_id is not None and measure_row(ledger, measure_id)["problem"] != problem_id:
         raise ValidationError("整改措施", "所选措施不属于该问题。")
+    rules.require(ledger, "evidence", {"problem": problem_id})  # before copying the file
     source = Path(path)
     sha, size = store_file(ledger, source)  # outside the transaction: copying may take a while
     with Unit(ledger, "evidence.create") as unit:

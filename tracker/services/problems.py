@@ -12,8 +12,9 @@ from ..changes import Changes
 from ..errors import ValidationError
 from ..ledger import Ledger
 from ..limits import TEXT_MAX
-from ..models import Batch, Category, Department, Person, Problem, Source
+from ..models import Batch, Branch, Category, Department, Person, Problem, Source
 from ..recorder import Unit
+from ..sharing import rules
 from ..workflow import CLOSED, LISTED
 from .lookup import check_reference, problem_row, require_editable
 from .measures import MeasureInput, insert_measure
@@ -25,6 +26,7 @@ EDITABLE_FIELDS = {
     "category": ("问题类别", Category),
     "leader": ("责任领导", Person),
     "department": ("责任部门", Department),
+    "branch": ("支部", Branch),
     "recurrence_of": ("复发自", Problem),
     "description": ("问题描述", None),
     "cause": ("原因分析", None),
@@ -81,7 +83,13 @@ def create_problem(
     found_on: dt.date | None = None,
     **fields,
 ) -> Changes:
-    """List a problem (挂账) with its measures, in one action; `created_id` is the problem's id."""
+    """List a problem (挂账) with its measures, in one action; `created_id` is the problem's id.
+
+    On a shared ledger a new problem belongs to the acting 填报人's branch unless another is
+    given (which the check then refuses, as the database would)."""
+    rules.require_role(ledger, "problem.create")  # before the code counter is touched
+    if ledger.member is not None and "branch" not in fields:
+        fields["branch"] = ledger.member.branch
     values = _clean(
         ledger, {"description": description, "found_on": found_on or ledger.today(), **fields}
     )

@@ -10,6 +10,7 @@ from ..errors import SamePersonError, ValidationError, WorkflowError
 from ..ledger import Ledger
 from ..models import Problem
 from ..recorder import Unit
+from ..sharing import rules
 from ..workflow import (
     LISTED,
     TRANSITIONS,
@@ -66,6 +67,9 @@ def apply_transition(
         values = {**values, "voided_from": problem["status"]}
     if name == "approve" and values["closed_on"] < problem["found_on"]:
         raise ValidationError("销号日期", f"不能早于查摆日期（{problem['found_on']:%Y-%m-%d}）。")
+    if ledger.member is not None:  # the role's check first, as the database makes it
+        written = {"status": target, "status_reason": reason.strip(), **values}
+        rules.check(ledger, "problem", "u", problem, {**problem, **written})
     if name == "approve":
         reason = _separation_of_duties(ledger, problem["code"], facts, same_person_confirmed)
     unit.update(

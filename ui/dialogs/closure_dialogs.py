@@ -199,6 +199,10 @@ class ApproveClosureDialog(_ClosureDialog):
         self.reviewer.setCurrentIndex(-1)
         self.reviewer.lineEdit().setPlaceholderText("填写或选择审核人姓名")
         self.reviewer.setToolTip("审核人一般不应是该问题的责任领导或责任人")
+        if ledger.member is not None:  # a shared ledger: the reviewer is the one logged in
+            self.reviewer.setEditText(ledger.actor)
+            self.reviewer.setEnabled(False)
+            self.reviewer.setToolTip("多人共用的台账上，审核人就是登录的成员本人")
         form.addRow("审核人（必填）：", self.reviewer)
         self.warning = QLabel()
         self.warning.setWordWrap(True)

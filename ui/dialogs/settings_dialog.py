@@ -177,6 +177,11 @@ class SettingsDialog(QDialog):
             self.unit_edits[name].setText(ledger.setting(key))
         self.lookback_months.setValue(lookbacks.interval(ledger))
         self.user_name.setText(ledger.actor)
+        self.user_name.setReadOnly(ledger.member is not None)  # a shared ledger: the login's name
+        if ledger.member is not None:
+            self.user_name.setToolTip(
+                "多人共用的台账上，记入历史记录的就是登录的成员本人，不能在这里修改"
+            )
         self.location.setText(ledger.display_location)
         self.evidence.setText(str(ledger.evidence_dir))
         self.open_button.setEnabled(ledger.is_sqlite)
@@ -201,6 +206,8 @@ class SettingsDialog(QDialog):
             if self.session.perform(self, lookbacks.set_interval, months) is None:
                 return False
         name = self.user_name.text().strip()
+        if ledger.member is not None:
+            return True
         if not name:
             self.tabs.setCurrentIndex(1)
             field_error(self, self.user_name, "我的姓名", "不能为空：每次修改都要记下是谁做的。")

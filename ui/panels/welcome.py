@@ -11,6 +11,7 @@ class WelcomePage(QWidget):
     open_demo = Signal()
     open_file = Signal()
     import_excel = Signal()
+    open_shared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +32,11 @@ class WelcomePage(QWidget):
             ("打开示例台账", "打开一个填好示例数据的台账，先熟悉各项功能", self.open_demo),
             ("打开已有台账文件…", "打开本机或共享盘上的台账文件（.db）", self.open_file),
             ("从Excel导入…", "把手工填写的整改台账 Excel 表导入为新台账", self.import_excel),
+            (
+                "登录共用台账…",
+                "党委多个支部共用的台账（在单位的 PostgreSQL 服务器上），用自己的账户登录",
+                self.open_shared,
+            ),
         ]
         self.buttons: dict[str, QPushButton] = {}
         for text, tip, signal in buttons:

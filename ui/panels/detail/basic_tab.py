@@ -182,12 +182,13 @@ class BasicTab(QWidget):
     ) -> None:
         """Fill the form; unsaved edits survive a reload unless someone else changed that field."""
         kept, lost = {}, []
+        same = self.row is not None and dict(detail.row) == self.row  # read again, unchanged
         if self.row is not None and self.row["id"] == detail.row["id"]:
             for name, value in self.changed_fields().items():
                 if detail.row[name] == self.row[name]:
                     kept[name] = value
                 elif detail.row[name] != value:
-                    lost.append(_label(name))
+                    lost.append((_label(name), detail.row[name], value))
         self.row = dict(detail.row)
         block = edit_block(self.session, self.row["status"], "基本信息")
         if block and kept:  # e.g. closure was requested meanwhile: the edits can no longer be saved
@@ -214,11 +215,8 @@ class BasicTab(QWidget):
         if block:
             self.notice.say(block)
         elif lost:
-            self.notice.say(
-                f"他人刚修改了“{'、'.join(lost)}”，您对这些字段的修改已放弃，请核对后重新填写。",
-                "warn",
-            )
-        else:
+            self.notice.say(conflict_notice(lost), "warn")
+        elif not same:  # a second reading of the same row keeps what the first one said
             self.notice.say("")
         for (_, _, _, tip), edit in zip(TEXTS, self.texts.values(), strict=True):
             edit.setReadOnly(bool(block))
@@ -321,3 +319,20 @@ class BasicTab(QWidget):
 
 def _label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
+
+
+def conflict_notice(lost: list[tuple[str, object, object]]) -> str:
+    """Someone else changed a field this form had unsaved edits in: both versions, so the
+    user's own text is not lost from sight (the notice can be selected and copied)."""
+    names = "、".join(label for label, _, _ in lost)
+    lines = [f"他人刚修改了“{names}”，您对这些字段的修改未保存，请核对后重新填写："]
+    for label, theirs, yours in lost:
+        lines.append(f"{label}　台账中现在是：{_text(theirs)}　您填写的是：{_text(yours)}")
+    return "\n".join(lines)
+
+
+def _text(value, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    if not text:
+        return "（空）"
+    return f"“{text[:limit]}{'…' if len(text) > limit else ''}”"
