@@ -8,6 +8,7 @@ forgotten binding fails loudly instead of reading the wrong file.
 from __future__ import annotations
 
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -261,7 +262,7 @@ class SampleDraw(BaseModel):
     """抽查: a random draw of closed problems. The seed, the population (problem ids, as ranges)
     and the problems drawn are kept, so anyone can draw again from the seed and compare."""
 
-    seed = IntegerField()
+    seed = BigIntegerField()  # up to 10 digits: PostgreSQL's integer stops at 2147483647
     wanted = IntegerField()
     batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
     population = TextField()  # the ids drawn from, e.g. "3-40,42,57-90"

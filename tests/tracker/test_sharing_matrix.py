@@ -18,6 +18,7 @@ from tracker import meta, services
 from tracker.errors import LedgerError
 from tracker.exchange.branches import add_branch
 from tracker.failures import translate
+from tracker.followup import extensions
 from tracker.models import (
     Branch,
     Category,
@@ -85,7 +86,7 @@ class Case:
     branch: str
     problem: int = 0
     measure: int = 0
-    other: int = 0  # a second id the action needs (a category)
+    other: int = 0  # a second id the action needs (a category, a 延期申请)
     file: Path | None = None
 
     @property
@@ -127,6 +128,11 @@ def prepare(action: str, c: Committee, branch: str, folder: Path) -> Case:
         services.request_closure(c.owner, case.problem, "已整改", applicant="预备申请人")
     if action == "problem.reopen":
         services.approve_closure(c.owner, case.problem, c.owner.actor, "同意")
+    if action == "measure.extend":  # a deadline moves only by approving a 延期申请
+        extensions.request_extension(
+            c.owner, case.measure, "2026年9月30日", "需协调上级部门", applicant="预备申请人"
+        )
+        case.other = extensions.pending_request(c.owner, case.measure)["id"]
     return case
 
 
@@ -154,7 +160,7 @@ def run_program(action: str, ledger, case: Case) -> None:
     elif action == "problem.reopen":
         services.reopen_problem(ledger, pid, "回头看发现反弹")
     elif action == "measure.extend":
-        services.extend_deadline(ledger, mid, "2026年9月30日", "需协调上级部门")
+        extensions.approve_extension(ledger, case.other)
     elif action == "problem.void":
         services.void_problem(ledger, pid, "重复挂账")
     elif action == "term.create":

@@ -21,6 +21,10 @@ OLD_SCOPE = {  # schema.SCOPE_OF of the row as it was (an UPDATE), in the trigge
     "import_source": "zg_scope_of((o->>'problem_id')::int)",
     "extension": "zg_scope_of_measure((o->>'measure_id')::int)",
     "progress": "zg_scope_of_measure((o->>'measure_id')::int)",
+    "chase": "zg_scope_of((o->>'problem_id')::int)",
+    "chase_measure": "zg_scope_of_measure((o->>'measure_id')::int)",
+    "extension_request": "zg_scope_of_measure((o->>'measure_id')::int)",
+    "lookback": "zg_scope_of((o->>'problem_id')::int)",
 }
 
 
@@ -49,6 +53,15 @@ def functions(prefix: str) -> list[str]:
     free = _array(rules.FREE_COLUMNS)
     status = _array(rules.STATUS_COLUMNS)
     deadline = _array(rules.DEADLINE_COLUMNS)
+    decided = _array(rules.DECIDED)
+    followup_created = "\n".join(
+        f"    IF t = {lit(t)} THEN RETURN ARRAY[{lit(made)}]; END IF;"
+        for t, (made, _changed) in rules.FOLLOWUP.items()
+    )
+    followup_changed = "\n".join(
+        f"      IF t = {lit(t)} THEN RETURN ARRAY[{lit(edited)}]; END IF;"
+        for t, (_made, edited) in rules.FOLLOWUP.items()
+    )
     groups = _array(group(prefix, r) for r in ROLES)
     return [
         f"""
@@ -118,8 +131,17 @@ BEGIN
     IF t IN ('problem', 'measure', 'extension', 'progress', 'evidence', 'import_source') THEN
       RETURN ARRAY[t || '.create'];
     END IF;
+{followup_created}
   ELSE
     diff := zg_changed(o, n);
+    IF t = 'extension_request' AND o->>'status' IS DISTINCT FROM n->>'status'
+       AND n->>'status' = ANY ({decided}) THEN
+      RETURN ARRAY['extension_request.decide'];
+    END IF;
+    IF cardinality(diff) > 0 THEN
+{followup_changed}
+      IF t = 'sample_item' THEN RETURN ARRAY['sample.result']; END IF;
+    END IF;
     IF t = 'problem' AND o->>'status' IS DISTINCT FROM n->>'status' THEN
       RETURN ARRAY[CASE (o->>'status') || '>' || (n->>'status')
 {transitions}
@@ -145,7 +167,8 @@ BEGIN
   END IF;
   RETURN ARRAY[CASE t WHEN 'setting' THEN 'setting.edit' WHEN 'branch' THEN 'branch.edit'
     WHEN 'member' THEN 'member.edit' WHEN 'received_report' THEN 'report.receive'
-    WHEN 'branch_entry' THEN 'report.receive' END];
+    WHEN 'branch_entry' THEN 'report.receive' WHEN 'sample_draw' THEN 'sample.draw'
+    WHEN 'sample_item' THEN 'sample.draw' END];
 END $$""",
         _guard(),
         f"""
@@ -338,6 +361,11 @@ BEGIN
         coalesce(n->>'applicant', '')));
     END IF;
 {signed}
+  END IF;
+  IF act = 'extension_request.decide'
+     AND btrim(coalesce(n->>'decided_by', '')) IS DISTINCT FROM me.name THEN
+    PERFORM zg_refuse('signed', jsonb_build_array('审批人', me.name,
+      coalesce(n->>'decided_by', '')));
   END IF;
   IF t = 'measure' AND TG_OP = 'UPDATE' AND me.role = '{REPORTER}'
      AND o->>'deadline_date' IS NOT NULL

@@ -18,6 +18,7 @@ PREFIX = "zhenggai-refused "
 
 # What a write is, as the checks name it: (words after "不能", who may do it)
 FILING, REVIEWING, MANAGING = "本支部的填报人", "该支部的审核人", "管理员"
+CHASING, SAMPLING = "本支部的填报人或该支部的审核人", "审核人或管理员"
 ACTIONS = {
     "problem.create": ("新增问题", FILING),
     "problem.edit": ("修改问题", FILING),
@@ -47,6 +48,16 @@ ACTIONS = {
     "branch.edit": ("修改支部名单", MANAGING),
     "member.edit": ("管理成员", MANAGING),
     "report.receive": ("收取支部月报", MANAGING),
+    # following the work through (tracker/followup)
+    "chase.create": ("记录催办", CHASING),
+    "chase.edit": ("修改催办记录", CHASING),
+    "extension_request.create": ("申请延期", FILING),
+    "extension_request.edit": ("撤回延期申请", FILING),
+    "extension_request.decide": ("审批延期申请", REVIEWING),
+    "lookback.create": ("安排回头看", REVIEWING),
+    "lookback.edit": ("记录回头看", REVIEWING),
+    "sample.draw": ("抽查已销号问题", SAMPLING),
+    "sample.result": ("记录抽查结果", SAMPLING),
 }
 
 

@@ -29,6 +29,8 @@ ACTION_ROLES = {
         refusals.FILING: FILING,
         refusals.REVIEWING: REVIEWING,
         refusals.MANAGING: MANAGING,
+        refusals.CHASING: frozenset({REPORTER, REVIEWER}),
+        refusals.SAMPLING: frozenset({REVIEWER, ADMIN}),
     }.get(who, frozenset({REPORTER, ADMIN}))
     for action, (_words, who) in refusals.ACTIONS.items()
 }
@@ -56,8 +58,29 @@ MANAGED = {
     "member": "member.edit",
     "received_report": "report.receive",
     "branch_entry": "report.receive",
+    # 抽查 is the committee's check of every branch: a draw and its results (tracker/followup)
+    "sample_draw": "sample.draw",
+    "sample_item": "sample.draw",
 }
-SCOPED = ("problem", "measure", "extension", "progress", "evidence", "import_source")
+# a follow-up record (tracker/followup): (its action when created, when changed); it belongs to
+# the branch of its problem
+FOLLOWUP = {
+    "chase": ("chase.create", "chase.edit"),
+    "chase_measure": ("chase.create", "chase.edit"),
+    "extension_request": ("extension_request.create", "extension_request.edit"),
+    "lookback": ("lookback.create", "lookback.edit"),
+}
+DECIDED = ("approved", "rejected")  # an extension request's decisions (a 审核人's)
+SCOPED = (
+    "problem",
+    "measure",
+    "extension",
+    "progress",
+    "evidence",
+    "import_source",
+    *FOLLOWUP,
+)
+BY_MEASURE = ("extension", "progress", "chase_measure", "extension_request")  # rows of a measure
 BLOB_ROLES = frozenset({REPORTER, ADMIN})
 COUNTER_PREFIX = "code_counter."
 SIGNED = {"applicant": "申请人", "reviewer": "审核人"}  # columns naming who acted: only oneself
@@ -114,6 +137,17 @@ def actions_of(table: str, op: str, old: dict | None, new: dict) -> tuple[str, .
         return (f"{table}.create" if op == "c" else f"{table}.edit",)
     if table in TERM_TABLES:
         return ("term.create" if op == "c" else "term.edit",)
+    if table in FOLLOWUP:
+        if op == "c":
+            return (FOLLOWUP[table][0],)
+        if not changed(old, new):
+            return ()
+        if table == "extension_request" and new["status"] != old["status"]:
+            if new["status"] in DECIDED:
+                return ("extension_request.decide",)
+        return (FOLLOWUP[table][1],)
+    if table == "sample_item" and op == "u":
+        return ("sample.result",) if changed(old, new) else ()
     if table in MANAGED:
         return (MANAGED[table],)
     return ()
@@ -147,6 +181,9 @@ def check(
         raise refusals.refuse("role", member.name, member.role, actions[0])
     if table == "problem":
         _problem_specifics(member, actions[0], old, new)
+    elif actions[0] == "extension_request.decide":  # decided in one's own name only
+        if (new["decided_by"] or "").strip() != member.name:
+            raise refusals.refuse("signed", "审批人", member.name, new["decided_by"] or "")
     elif table == "measure" and op == "u" and member.role == REPORTER:
         _postponed(ledger, old, new)
     if table in SCOPED:
@@ -210,7 +247,7 @@ def _branch_of(ledger, table: str, row: dict, pending: dict) -> tuple[int | None
     """(branch id, problem code) of the problem a row belongs to."""
     if table == "problem":
         return row.get("branch"), row.get("code") or ""
-    if table in ("extension", "progress"):
+    if table in BY_MEASURE:
         measure = pending.get("measure", {}).get(row["measure"])
         if measure is not None:
             return _problem(ledger, measure["problem"], pending)

@@ -45,6 +45,10 @@ SCOPE_OF = {  # table -> the policy expression of a written row's branch
     "import_source": "zg_scope_of(problem_id)",
     "extension": "zg_scope_of_measure(measure_id)",
     "progress": "zg_scope_of_measure(measure_id)",
+    "chase": "zg_scope_of(problem_id)",
+    "chase_measure": "zg_scope_of_measure(measure_id)",
+    "extension_request": "zg_scope_of_measure(measure_id)",
+    "lookback": "zg_scope_of(problem_id)",
 }
 
 
