@@ -102,27 +102,23 @@ def counts(
     """Counted in SQL, of problems that are not void. Dates: a chase's day, an extension's
     approval stamp, a look-back's recorded day, a repeat's 查摆日期."""
     today = ledger.today()
-    live = Problem.status != VOID
     out = FollowupCounts()
-    chases = (
-        ledger.select(Chase, fn.COUNT(Chase.id))
-        .join(Problem, on=(Chase.problem == Problem.id))
-        .where(live & (Chase.active == True))  # noqa: E712
+    chases = ledger.select(Chase, fn.COUNT(Chase.id)).where(
+        (Chase.active == True) & Chase.problem.not_in(_void_problems())  # noqa: E712
     )
     out.chases = _count(chases)
     month = _in_month(Chase.on, first, last)
     if month is not None:
         out.chases_month = _count(chases.where(month))
     out.chased_measures = _count(
-        ledger.select(Measure, fn.COUNT(fn.DISTINCT(Measure.id)))
-        .join(Problem, on=(Measure.problem == Problem.id))
-        .where(live & (Measure.status == "open") & Measure.id.in_(_chased_measure_ids()))
+        ledger.select(Measure, fn.COUNT(fn.DISTINCT(Measure.id))).where(
+            (Measure.status == "open")
+            & Measure.id.in_(_chased_measure_ids())
+            & Measure.problem.not_in(_void_problems())
+        )
     )
-    approved = (
-        ledger.select(Extension, fn.COUNT(Extension.id))
-        .join(Measure, on=(Extension.measure == Measure.id))
-        .join(Problem, on=(Measure.problem == Problem.id))
-        .where(live)
+    approved = ledger.select(Extension, fn.COUNT(Extension.id)).where(
+        Extension.measure.not_in(_void_measures())
     )
     out.extensions_approved = _count(approved)
     if first is not None and last is not None:
@@ -131,10 +127,10 @@ def counts(
             approved.where((stamp >= first.isoformat()) & (stamp <= last.isoformat()))
         )
     out.extension_requests_pending = _count(
-        ledger.select(ExtensionRequest, fn.COUNT(ExtensionRequest.id))
-        .join(Measure, on=(ExtensionRequest.measure == Measure.id))
-        .join(Problem, on=(Measure.problem == Problem.id))
-        .where(live & (ExtensionRequest.status == REQUEST_PENDING))
+        ledger.select(ExtensionRequest, fn.COUNT(ExtensionRequest.id)).where(
+            (ExtensionRequest.status == REQUEST_PENDING)
+            & ExtensionRequest.measure.not_in(_void_measures())
+        )
     )
     out.lookbacks_due = _count(
         ledger.select(Problem, fn.COUNT(Problem.id)).where(lookback_due_condition(today))
@@ -143,10 +139,8 @@ def counts(
         (LOOKBACK_HELD, "lookbacks_held", "lookbacks_held_month"),
         (LOOKBACK_SLIPPED, "lookbacks_slipped", "lookbacks_slipped_month"),
     ):
-        done = (
-            ledger.select(Lookback, fn.COUNT(Lookback.id))
-            .join(Problem, on=(Lookback.problem == Problem.id))
-            .where(live & (Lookback.status == status))
+        done = ledger.select(Lookback, fn.COUNT(Lookback.id)).where(
+            (Lookback.status == status) & Lookback.problem.not_in(_void_problems())
         )
         setattr(out, total, _count(done))
         month = _in_month(Lookback.done_on, first, last)
@@ -168,6 +162,16 @@ def counts(
         if result == "不属实":
             out.samples_false += n
     return out
+
+
+def _void_problems():
+    """Void problems' ids: few, so `NOT IN` them is one small set built once, where a join to
+    every counted row's problem read the problem table row by row (16 → 6 ms at 100000)."""
+    return Problem.select(Problem.id).where(Problem.status == VOID)
+
+
+def _void_measures():
+    return Measure.select(Measure.id).where(Measure.problem.in_(_void_problems()))
 
 
 def _chased_measure_ids():
@@ -276,7 +280,9 @@ def annotate(ledger: Ledger, rows: dict) -> None:
         rows[pid].repeat_of = code
     for pid, due in (
         ledger.select(Lookback, Lookback.problem, Lookback.due_on)
-        .where(Lookback.problem.in_(ids) & (Lookback.status == LOOKBACK_PENDING))
+        # `status || ''` keeps SQLite on the problem index (a page's 200 ids) instead of
+        # walking every pending look-back through the status index (13 ms at 100000)
+        .where(Lookback.problem.in_(ids) & (Lookback.status.concat("") == LOOKBACK_PENDING))
         .tuples()
     ):
         rows[pid].lookback_due_on = due

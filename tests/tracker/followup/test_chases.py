@@ -107,3 +107,20 @@ def test_an_undone_chase_counts_nowhere_and_still_verifies(ledger):
     assert chases.chases_of_problem(ledger, pid) == []
     assert stats.stats(ledger)["chases"] == 0
     assert replay.verify(ledger).ok
+
+
+def test_the_counts_leave_out_void_problems(ledger):
+    from tracker.followup import extensions
+    from tracker.followup.facts import counts
+
+    kept, dropped = make_problem(ledger, "会议记录不规范"), make_problem(ledger, "重复录入的问题")
+    for pid in (kept, dropped):
+        chases.record_chases(ledger, [ChaseInput(pid, (measure_ids(ledger, pid)[0],))], "电话")
+        extensions.request_extension(
+            ledger, measure_ids(ledger, pid)[0], "2026年12月31日", "需上级批复", applicant="李娜"
+        )
+    before = counts(ledger)
+    assert (before.chases, before.chased_measures, before.extension_requests_pending) == (2, 2, 2)
+    services.void_problem(ledger, dropped, "重复录入")
+    after = counts(ledger)
+    assert (after.chases, after.chased_measures, after.extension_requests_pending) == (1, 1, 1)
