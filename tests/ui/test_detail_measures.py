@@ -297,3 +297,12 @@ def test_every_action_and_header_explains_itself(panel, session):
     tab = panel.measures
     assert all(action.toolTip() for action in tab.actions.values())
     assert all(tab.table.horizontalHeaderItem(c).toolTip() for c in range(tab.table.columnCount()))
+
+
+def test_the_measure_buttons_keep_their_whole_labels_in_a_narrow_panel(panel, session):
+    """At 1366×768 the detail panel beside the list is about 430 px wide: seven buttons in one
+    row needed 488 px and were cut (“改…成”); in two rows the tab needs far less."""
+    panel.show_problem(first(session.ledger, "in_progress"))
+    tab = panel.tabs.widget(1)
+    assert len(tab.actions) == 7
+    assert tab.minimumSizeHint().width() <= 400

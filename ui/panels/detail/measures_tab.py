@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -97,7 +97,9 @@ class MeasuresTab(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         self.notice = Notice()
         layout.addWidget(self.notice)
-        bar = QHBoxLayout()
+        bar = QGridLayout()  # two rows of at most four: whole labels in a narrow panel at 1366×768
+        bar.setHorizontalSpacing(4)
+        bar.setVerticalSpacing(2)
         self.actions: dict[str, QAction] = {}
         for key, text, tip, slot in [
             ("add", "新增措施", "为该问题增加一项整改措施", self.add),
@@ -118,6 +120,7 @@ class MeasuresTab(QWidget):
             ),
             ("void", "作废措施", "误录或不再需要的措施作废（需填写理由，不删除）", self.void),
         ]:
+            index = len(self.actions)
             action = QAction(text, self)
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -126,8 +129,8 @@ class MeasuresTab(QWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-        bar.addStretch(1)
+            bar.addWidget(button, index // 4, index % 4)
+        bar.setColumnStretch(4, 1)
         layout.addLayout(bar)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setToolTip("双击修改；右键显示更多操作")
