@@ -143,3 +143,31 @@ def test_spot_checks_are_drawn_by_reviewers_and_the_office(committee, tmp_path):
     allowed(committee, "shenhe", draw)
     allowed(committee, "guanli", draw)
     assert verify(committee.owner).ok
+
+
+def test_a_reviewer_cannot_approve_a_request_made_in_their_name_even_with_plain_sql(committee):
+    """申请人 is free text (often the measure's owner), so a request can name the 审核人 who is to
+    decide it; the program refuses that approval, and so does the database."""
+    pid = problem_in(committee, ONE)
+    mid = measure_of(committee.owner, pid)
+    allowed(
+        committee,
+        "tianbao",
+        lambda ledger: extensions.request_extension(
+            ledger, mid, "2026年9月30日", "需等待上级批复", applicant="赵刚"
+        ),
+    )
+    request = extensions.pending_request(committee.owner, mid)["id"]
+    said = refused(
+        committee, "shenhe", lambda ledger: extensions.approve_extension(ledger, request)
+    )
+    error = committee.try_sql(
+        "shenhe",
+        (
+            "UPDATE extension_request SET status = 'approved', decided_by = '赵刚' WHERE id = %s",
+            (request,),
+        ),
+    )
+    assert error is not None
+    assert str(translate(error, committee.url("shenhe"))) == said
+    assert "不允许同一人申请并批准延期" in said

@@ -309,7 +309,7 @@ CREATE OR REPLACE FUNCTION zg_guard() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   me member := zg_me(); t text := TG_TABLE_NAME; o jsonb; n jsonb := to_jsonb(NEW);
-  acts text[]; act text; code text;
+  acts text[]; act text; code text; seq integer;
 BEGIN
   IF me.login IS NULL THEN
     IF zg_is_owner() THEN RETURN NEW; END IF;
@@ -366,6 +366,12 @@ BEGIN
      AND btrim(coalesce(n->>'decided_by', '')) IS DISTINCT FROM me.name THEN
     PERFORM zg_refuse('signed', jsonb_build_array('审批人', me.name,
       coalesce(n->>'decided_by', '')));
+  END IF;
+  IF act = 'extension_request.decide' AND n->>'status' = 'approved'
+     AND btrim(coalesce(o->>'requested_by', '')) = me.name THEN
+    SELECT p.code, m.seq INTO code, seq FROM measure m JOIN problem p ON p.id = m.problem_id
+      WHERE m.id = (o->>'measure_id')::int;
+    PERFORM zg_refuse('same_person_extension', jsonb_build_array(code, seq, me.name));
   END IF;
   IF t = 'measure' AND TG_OP = 'UPDATE' AND me.role = '{REPORTER}'
      AND o->>'deadline_date' IS NOT NULL

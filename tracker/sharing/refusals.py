@@ -86,6 +86,14 @@ def same_person(code: str, name: str) -> str:
     )
 
 
+def same_person_extension(code: str, seq: int, name: str) -> str:
+    """The words `followup.extensions` gives for the same refusal (`transitions.Duty`)."""
+    return (
+        f"问题 {code} 措施 {seq} 的延期申请不能批准延期：延期是您（{name}）申请的，"
+        "多人共用的台账不允许同一人申请并批准延期，请由其他审批人批准。"
+    )
+
+
 def signed(field: str, name: str, given: str) -> str:
     return f"多人共用的台账上，{field}必须是登录的本人（{name}），不能记为“{given}”。"
 
@@ -166,6 +174,7 @@ SENTENCES = {
     "role": role,
     "branch": branch,
     "same_person": same_person,
+    "same_person_extension": same_person_extension,
     "signed": signed,
     "postpone": postpone,
     "journal": journal,

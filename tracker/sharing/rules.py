@@ -181,9 +181,18 @@ def check(
         raise refusals.refuse("role", member.name, member.role, actions[0])
     if table == "problem":
         _problem_specifics(member, actions[0], old, new)
-    elif actions[0] == "extension_request.decide":  # decided in one's own name only
-        if (new["decided_by"] or "").strip() != member.name:
+    elif actions[0] == "extension_request.decide":  # decided in one's own name only,
+        if (new["decided_by"] or "").strip() != member.name:  # and never one's own request
             raise refusals.refuse("signed", "审批人", member.name, new["decided_by"] or "")
+        if new["status"] == "approved" and (old["requested_by"] or "").strip() == member.name:
+            seq, problem = (
+                ledger.select(Measure, Measure.seq, Measure.problem)
+                .where(Measure.id == old["measure"])
+                .tuples()
+                .first()
+            )
+            code = _problem(ledger, problem)[1]
+            raise refusals.refuse("same_person_extension", code, seq, member.name)
     elif table == "measure" and op == "u" and member.role == REPORTER:
         _postponed(ledger, old, new)
     if table in SCOPED:
