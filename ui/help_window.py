@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .guide_text import SECTIONS
-from .widgets import scaled_points
+from .widgets import close_row, scaled_points
 
 EXTRA_POINTS = 3.0  # the guide's text is this much larger than the window's own
 STEP = 2.0  # points per 放大 / 缩小
@@ -70,12 +70,7 @@ class HelpWindow(QDialog):
         self.status = QLabel()
         self.status.setStyleSheet("color:#5f6b7a;")
         layout.addWidget(self.status)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.close)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        layout.addLayout(row)
+        layout.addLayout(close_row(self.close))
         self.points = min(LARGEST, scaled_points(1.0) + EXTRA_POINTS)
         self._apply_size()
         self.sections.currentRowChanged.connect(self.show_section)

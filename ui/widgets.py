@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -415,6 +416,22 @@ def ok_cancel(
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def close_row(
+    close: Callable[[], object], *left: QWidget, right: tuple[QWidget, ...] = ()
+) -> QHBoxLayout:
+    """A dialog's bottom row: `left` buttons, space, `right` buttons, then 关闭 (running `close`)."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    button = QPushButton("关闭")
+    button.clicked.connect(close)
+    row.addWidget(button)
+    return row
 
 
 def headline(text: str = "", scale: float = 1.3) -> QLabel:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -32,7 +31,7 @@ from tracker.exchange.identity import key_fingerprint
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session
-from ..widgets import ok_cancel, read_only_rows
+from ..widgets import close_row, ok_cancel, read_only_rows
 
 COLUMNS = ["名称", "联系人", "电话", "状态", "签名密钥指纹", "最近报送", "停用"]
 MUTED = QColor("#9aa3ad")
@@ -115,20 +114,14 @@ class BranchListDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
-        row = QHBoxLayout()
         self.add_button = QPushButton("登记支部…")
         self.edit_button = QPushButton("修改…")
         self.retire_button = QPushButton("停用")
-        close = QPushButton("关闭")
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.retire_button.clicked.connect(self.toggle_active)
-        close.clicked.connect(self.reject)
-        for button in (self.add_button, self.edit_button, self.retire_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(close)
-        layout.addLayout(row)
+        buttons = (self.add_button, self.edit_button, self.retire_button)
+        layout.addLayout(close_row(self.reject, *buttons))
         session.changed.connect(self._changed)
         self.reload()
 

@@ -36,6 +36,7 @@ from tracker.workflow import SAMPLE_RESULTS
 
 from ..dialogs.reason_dialog import field_error
 from ..session import Session, show_error
+from ..widgets import close_row
 
 PROGRAM = "zhenggai-cli"
 
@@ -85,15 +86,9 @@ class SampleDialog(QDialog):
         self.outcome.setMaximumHeight(110)
         self.outcome.setPlaceholderText("抽取后这里显示种子和抽中的问题")
         layout.addWidget(self.outcome)
-        buttons = QHBoxLayout()
         self.draw_button = QPushButton("抽取并生成核查表…")
         self.draw_button.clicked.connect(self.draw)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.reject)
-        buttons.addStretch(1)
-        buttons.addWidget(self.draw_button)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(close_row(self.reject, right=(self.draw_button,)))
         self._update_size()
 
     def _update_size(self) -> None:
@@ -180,15 +175,9 @@ class SampleResultDialog(QDialog):
         self.checker = QLineEdit(session.ledger.actor)
         form.addRow("核查人：", self.checker)
         layout.addLayout(form)
-        buttons = QHBoxLayout()
         self.record_button = QPushButton("记录所选问题的结果")
         self.record_button.clicked.connect(self.record)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        buttons.addStretch(1)
-        buttons.addWidget(self.record_button)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(close_row(self.accept, right=(self.record_button,)))
         self.load()
 
     def load(self) -> None:

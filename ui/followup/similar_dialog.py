@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -25,6 +24,7 @@ from tracker.services.lookup import problem_row
 from tracker.workflow import CLOSED
 
 from ..session import Session
+from ..widgets import close_row
 
 HEADINGS = ["相似度", "问题编号", "状态", "整改批次", "问题描述", "相同的词"]
 
@@ -82,19 +82,12 @@ class SimilarDialog(QDialog):
             self.tree.addTopLevelItem(item)
         self.tree.currentItemChanged.connect(lambda *_: self._update())
         layout.addWidget(self.tree, 1)
-        buttons = QHBoxLayout()
         self.link_button = QPushButton("记为所选问题的复发")
         self.link_button.setToolTip("本问题是所选已销号问题的再次出现：记入历史，计入月报和统计")
         self.link_button.clicked.connect(self.link)
         self.clear_button = QPushButton("取消复发关联")
         self.clear_button.clicked.connect(self.clear)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.reject)
-        buttons.addWidget(self.link_button)
-        buttons.addWidget(self.clear_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(close_row(self.reject, self.link_button, self.clear_button))
         if self.found:
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         self._update()
