@@ -187,16 +187,20 @@ def _refuse_before_start(ledger: Ledger, moment: Moment) -> None:
 def previous_figures(ledger: Ledger, moment: Moment, rebuilt) -> Figures:
     """Last month's figures: the ledger at the end of the month before, `rebuilt(ledger, day,
     upto=seq)` (a checkpoint for a report being made, the journal itself for one being checked)."""
-    last = moment.before_last
-    first = dt.date(last.year, last.month, 1)
     head = moment.previous
     if head is None or head.seq == 0:
+        first, last = _month_before(moment)
         return Figures(first, last, last, Line())
-    source = rebuilt(ledger, last, upto=head.seq)
+    source = rebuilt(ledger, moment.before_last, upto=head.seq)
     try:
-        return figures(source, first, last)
+        return figures(source, *_month_before(moment))
     finally:
         source.close()
+
+
+def _month_before(moment: Moment) -> tuple[dt.date, dt.date]:
+    last = moment.before_last
+    return dt.date(last.year, last.month, 1), last
 
 
 def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
@@ -220,7 +224,10 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
             settings.get(CONTACT_PERSON, ""),
             settings.get(CONTACT_PHONE, ""),
         )
-        before = previous_figures(ledger, moment, lambda *_a, **_k: past or snapshot(*_a, **_k))
+        if past is not None:  # rebuilt in the same pass as the month's end
+            before = figures(past, *_month_before(moment))
+        else:
+            before = previous_figures(ledger, moment, snapshot)
         wb = Workbook(write_only=True)
         palette = Palette(wb)
         palette.dry = True  # only what the sheets show is wanted, not a file
@@ -232,7 +239,7 @@ def rebuild_report(ledger: Ledger, moment: Moment) -> list[SheetContent]:
     finally:
         source.close()
         if past is not None:
-            past.close()  # closed already by previous_figures unless something failed first
+            past.close()
 
 
 def rebuild_sheets(history: Ledger, payload: dict) -> list[SheetContent]:

@@ -149,13 +149,8 @@ class ExtensionRequestDialog(QDialog):
             )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(m is not None and not m.pending_request and not late)
-        ok.setToolTip(
-            "该措施已有待审批的延期申请"
-            if m and m.pending_request
-            else "期限已过，不能再申请延期"
-            if late
-            else ""
-        )
+        why = "该措施已有待审批的延期申请" if m and m.pending_request else ""
+        ok.setToolTip(why or ("期限已过，不能再申请延期" if late else ""))
 
     def values(self) -> dict:
         m = self.current_measure()
