@@ -13,6 +13,7 @@ from peewee import fn
 from ..changes import Changes
 from ..errors import NotFoundError, ValidationError
 from ..ledger import Ledger
+from ..limits import clean_text
 from ..models import Branch
 from ..recorder import Unit
 
@@ -81,15 +82,6 @@ def find_branch(ledger: Ledger, name: str) -> BranchRow | None:
     return next((b for b in branches(ledger, include_retired=True) if b.name == wanted), None)
 
 
-def _clean(value: str, label: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError(label, "不能为空。")
-    if len(text) > limit:
-        raise ValidationError(label, f"最多 {limit} 个字，现在有 {len(text)} 个字。")
-    return text
-
-
 def add_branch(
     ledger: Ledger,
     name: str,
@@ -118,15 +110,15 @@ def create_branch(
     public_key: str = "",
 ) -> int:
     """Write a new branch inside the caller's transaction (adding by hand; a first report)."""
-    name = _clean(name, "支部名称", NAME_LIMIT, required=True)
+    name = clean_text(name, "支部名称", NAME_LIMIT, required=True)
     if find_branch(ledger, name) is not None:
         raise ValidationError("支部名称", f"“{name}”已在支部名单中。")
     order = ledger.select(Branch, fn.MAX(Branch.sort_order)).scalar() or 0
     return unit.create(
         Branch,
         name=name,
-        contact=_clean(contact, "联系人", CONTACT_LIMIT),
-        phone=_clean(phone, "电话", PHONE_LIMIT),
+        contact=clean_text(contact, "联系人", CONTACT_LIMIT),
+        phone=clean_text(phone, "电话", PHONE_LIMIT),
         ledger_id=ledger_id,
         public_key=public_key,
         sort_order=order + 1,
@@ -136,11 +128,11 @@ def create_branch(
 def edit_branch(
     ledger: Ledger, branch_id: int, *, name: str, contact: str = "", phone: str = ""
 ) -> Changes:
-    name = _clean(name, "支部名称", NAME_LIMIT, required=True)
+    name = clean_text(name, "支部名称", NAME_LIMIT, required=True)
     values = {
         "name": name,
-        "contact": _clean(contact, "联系人", CONTACT_LIMIT),
-        "phone": _clean(phone, "电话", PHONE_LIMIT),
+        "contact": clean_text(contact, "联系人", CONTACT_LIMIT),
+        "phone": clean_text(phone, "电话", PHONE_LIMIT),
     }
     with Unit(ledger, "branch.edit") as unit:
         same = find_branch(ledger, name)

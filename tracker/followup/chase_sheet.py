@@ -24,8 +24,8 @@ from ..excel.styles import Column, Palette, row_height, set_page, text_lines
 from ..excel.writer import HeaderInfo, StreamSheet, check_target, discard, save_atomically
 from ..ledger import Ledger
 from ..models import Department, Measure, Person, Problem
-from ..overdue import OPEN_PROBLEM, YELLOW_DAYS, days_left
-from ..workflow import M_OPEN, PENDING
+from ..overdue import YELLOW_DAYS, days_left
+from ..workflow import EDITABLE, M_OPEN
 from .chases import chase_counts
 from .facts import approved_extension_counts, extension_label, original_deadlines
 
@@ -102,7 +102,7 @@ def gather(
         .join_from(Measure, owner, JOIN.LEFT_OUTER, on=(Measure.owner == owner.id))
         .where(
             (Measure.status == M_OPEN)
-            & Problem.status.in_([s for s in OPEN_PROBLEM if s != PENDING])
+            & Problem.status.in_(list(EDITABLE))  # a problem awaiting its 销号 has none open
         )
     )
     wanted = _wanted_owners(ledger, base, people, which, problems, today)

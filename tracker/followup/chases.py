@@ -16,7 +16,7 @@ from peewee import JOIN, fn
 from ..changes import Changes
 from ..errors import ValidationError, WorkflowError
 from ..ledger import Ledger
-from ..limits import NAME_MAX, TEXT_MAX
+from ..limits import NAME_MAX, clean_text
 from ..models import Chase, ChaseMeasure, Measure, Person, Problem
 from ..recorder import Unit
 from ..services.lookup import problem_row
@@ -57,9 +57,7 @@ def record_chases(
     """Record 催办 of each item's person about its measures, all in one action."""
     if way not in WAYS:
         raise ValidationError("催办方式", f"应为{'、'.join(WAYS)}之一。")
-    note = (note or "").strip()
-    if len(note) > TEXT_MAX:
-        raise ValidationError("催办内容", f"不能超过 {TEXT_MAX} 个字。")
+    note = clean_text(note, "催办内容")
     on = on or ledger.today()
     if on > ledger.today():
         raise ValidationError("催办日期", "不能晚于今天。")
@@ -94,8 +92,7 @@ def _record(unit: Unit, ledger: Ledger, item: ChaseInput, way: str, note: str, o
         raise ValidationError(
             "被催办人", f"问题 {problem['code']}：所选措施没有唯一的责任人，请写明催办了谁。"
         )
-    if len(whom) > NAME_MAX:
-        raise ValidationError("被催办人", f"不能超过 {NAME_MAX} 个字。")
+    whom = clean_text(whom, "被催办人", NAME_MAX)
     chase = unit.create(
         Chase,
         problem=problem["id"],

@@ -14,7 +14,7 @@ from ..dates import format_date
 from ..deadlines import NONE, UNKNOWN
 from ..errors import NotFoundError, ValidationError, WorkflowError
 from ..ledger import Ledger
-from ..limits import TEXT_MAX
+from ..limits import clean_text
 from ..models import Extension, ExtensionRequest, Measure
 from ..recorder import Unit
 from ..services.lookup import measure_row, problem_row, require_editable
@@ -37,15 +37,6 @@ EXTENSION_DUTY = Duty(
 
 def _subject(measure: dict, problem: dict) -> str:
     return f"问题 {problem['code']} 措施 {measure['seq']} 的延期申请"
-
-
-def _reason(text: str, label: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(label, "不能为空。")
-    if len(text) > TEXT_MAX:
-        raise ValidationError(label, f"不能超过 {TEXT_MAX} 个字。")
-    return text
 
 
 def pending_request(ledger: Ledger, measure_id: int) -> dict | None:
@@ -72,7 +63,7 @@ def request_extension(
     Refused once the deadline has passed (a request is made in time, not after the fact), for a
     measure that is not open, and while another request for it waits.
     """
-    reason = _reason(reason, "延期理由")
+    reason = clean_text(reason, "延期理由", required=True)
     columns, parsed = deadline_fields(new_deadline, ledger.today())
     if parsed.kind in (UNKNOWN, NONE):
         raise ValidationError(
@@ -196,7 +187,7 @@ def reject_extension(
     ledger: Ledger, request_id: int, reason: str, approver: str | None = None
 ) -> Changes:
     """不批准, with the reason; the deadline stays as it was."""
-    reason = _reason(reason, "不批准的理由")
+    reason = clean_text(reason, "不批准的理由", required=True)
     with Unit(ledger, "extension.reject") as unit:
         request, measure, problem = _open_request(ledger, request_id, REQUEST_REJECTED)
         decider = (approver or "").strip() or ledger.actor

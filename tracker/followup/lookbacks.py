@@ -13,7 +13,7 @@ import datetime as dt
 from ..changes import Changes
 from ..errors import NotFoundError, ValidationError, WorkflowError
 from ..ledger import Ledger
-from ..limits import TEXT_MAX
+from ..limits import clean_text
 from ..models import Lookback, Setting
 from ..recorder import Unit
 from ..services.lookup import problem_row
@@ -119,15 +119,6 @@ def move_lookback(ledger: Ledger, problem_id: int, due_on: dt.date) -> Changes:
     return unit.changes
 
 
-def _clean_note(note: str, label: str, required: bool) -> str:
-    note = (note or "").strip()
-    if required and not note:
-        raise ValidationError(label, "不能为空。")
-    if len(note) > TEXT_MAX:
-        raise ValidationError(label, f"不能超过 {TEXT_MAX} 个字。")
-    return note
-
-
 def record_lookback(
     ledger: Ledger,
     problem_id: int,
@@ -141,7 +132,7 @@ def record_lookback(
     if result not in (LOOKBACK_HELD, LOOKBACK_SLIPPED):
         raise ValidationError("回头看结果", "应为“巩固”或“反弹”。")
     slipped = result == LOOKBACK_SLIPPED
-    text = _clean_note(note, "反弹情况" if slipped else "回头看说明", slipped)
+    text = clean_text(note, "反弹情况" if slipped else "回头看说明", required=slipped)
     on = on or ledger.today()
     if on > ledger.today():
         raise ValidationError("回头看日期", "不能晚于今天。")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..changes import Changes
 from ..errors import LedgerDataError, NotFoundError, ValidationError, WorkflowError
 from ..ledger import Ledger
-from ..limits import NAME_MAX, TEXT_MAX
+from ..limits import NAME_MAX, clean_text
 from ..models import Batch, Problem, SampleDraw, SampleItem
 from ..recorder import Unit
 from ..workflow import CLOSED, SAMPLE_RESULTS
@@ -263,11 +263,8 @@ def record_result(
     note = (note or "").strip()
     if result == "不属实" and not note:
         raise ValidationError("核查说明", "核查不属实时必须写明哪里不符。")
-    if len(note) > TEXT_MAX:
-        raise ValidationError("核查说明", f"不能超过 {TEXT_MAX} 个字。")
-    checker = (checker or "").strip() or ledger.actor
-    if len(checker) > NAME_MAX:
-        raise ValidationError("核查人", f"不能超过 {NAME_MAX} 个字。")
+    note = clean_text(note, "核查说明")
+    checker = clean_text(checker or ledger.actor, "核查人", NAME_MAX)
     on = on or ledger.today()
     if on > ledger.today():
         raise ValidationError("核查日期", "不能晚于今天。")
