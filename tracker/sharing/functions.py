@@ -304,6 +304,17 @@ def _guard() -> str:
     END IF;"""
         for c, label in rules.SIGNED.items()
     )
+
+    def signs(of_problems: bool) -> str:  # rules.SIGNS: the actions one signs in one's own name
+        return "\n".join(
+            f"""  IF act = {lit(action)}
+     AND btrim(coalesce(n->>{lit(c)}, '')) IS DISTINCT FROM me.name THEN
+    PERFORM zg_refuse('signed', jsonb_build_array({lit(label)}, me.name, coalesce(n->>{lit(c)}, '')));
+  END IF;"""
+            for action, (c, label) in rules.SIGNS.items()
+            if action.startswith("problem.") == of_problems
+        )
+
     return f"""
 CREATE OR REPLACE FUNCTION zg_guard() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -350,23 +361,11 @@ BEGIN
       IF btrim(coalesce(o->>'applicant', '')) = me.name THEN
         PERFORM zg_refuse('same_person', jsonb_build_array(o->>'code', me.name));
       END IF;
-      IF btrim(coalesce(n->>'reviewer', '')) IS DISTINCT FROM me.name THEN
-        PERFORM zg_refuse('signed', jsonb_build_array('审核人', me.name,
-          coalesce(n->>'reviewer', '')));
-      END IF;
     END IF;
-    IF act = 'problem.request_closure'
-       AND btrim(coalesce(n->>'applicant', '')) IS DISTINCT FROM me.name THEN
-      PERFORM zg_refuse('signed', jsonb_build_array('申请人', me.name,
-        coalesce(n->>'applicant', '')));
-    END IF;
+{signs(True)}
 {signed}
   END IF;
-  IF act = 'extension_request.decide'
-     AND btrim(coalesce(n->>'decided_by', '')) IS DISTINCT FROM me.name THEN
-    PERFORM zg_refuse('signed', jsonb_build_array('审批人', me.name,
-      coalesce(n->>'decided_by', '')));
-  END IF;
+{signs(False)}
   IF act = 'extension_request.decide' AND n->>'status' = 'approved'
      AND btrim(coalesce(o->>'requested_by', '')) = me.name THEN
     SELECT p.code, m.seq INTO code, seq FROM measure m JOIN problem p ON p.id = m.problem_id

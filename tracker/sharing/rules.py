@@ -84,6 +84,12 @@ BY_MEASURE = ("extension", "progress", "chase_measure", "extension_request")  # 
 BLOB_ROLES = frozenset({REPORTER, ADMIN})
 COUNTER_PREFIX = "code_counter."
 SIGNED = {"applicant": "申请人", "reviewer": "审核人"}  # columns naming who acted: only oneself
+# the actions one signs: the column that must hold the acting member's own name, and its label
+SIGNS = {
+    "problem.approve": ("reviewer", "审核人"),
+    "problem.request_closure": ("applicant", "申请人"),
+    "extension_request.decide": ("decided_by", "审批人"),
+}
 
 
 def _transitions() -> dict[tuple[str, str], str]:
@@ -181,9 +187,8 @@ def check(
         raise refusals.refuse("role", member.name, member.role, actions[0])
     if table == "problem":
         _problem_specifics(member, actions[0], old, new)
-    elif actions[0] == "extension_request.decide":  # decided in one's own name only,
-        if (new["decided_by"] or "").strip() != member.name:  # and never one's own request
-            raise refusals.refuse("signed", "审批人", member.name, new["decided_by"] or "")
+    elif actions[0] == "extension_request.decide":  # signed, and never one's own request
+        _signed(member, actions[0], new)
         if new["status"] == "approved" and (old["requested_by"] or "").strip() == member.name:
             seq, problem = (
                 ledger.select(Measure, Measure.seq, Measure.problem)
@@ -223,15 +228,19 @@ def _problem_specifics(member, action: str, old: dict | None, new: dict) -> None
     if action == "problem.approve":
         if (old["applicant"] or "").strip() == member.name:
             raise refusals.refuse("same_person", old["code"], member.name)
-        if (new["reviewer"] or "").strip() != member.name:
-            raise refusals.refuse("signed", "审核人", member.name, new["reviewer"] or "")
-    if action == "problem.request_closure" and (new["applicant"] or "").strip() != member.name:
-        raise refusals.refuse("signed", "申请人", member.name, new["applicant"] or "")
+    _signed(member, action, new)
     if old is not None:  # nobody writes another person in: a 审核人 renaming the applicant of a
         for column, label in SIGNED.items():  # request could then approve it
             given = (new.get(column) or "").strip()
             if given and given != member.name and given != (old.get(column) or "").strip():
                 raise refusals.refuse("signed", label, member.name, new.get(column))
+
+
+def _signed(member, action: str, new: dict) -> None:
+    if action in SIGNS:
+        column, label = SIGNS[action]
+        if (new[column] or "").strip() != member.name:
+            raise refusals.refuse("signed", label, member.name, new[column] or "")
 
 
 def _postponed(ledger, old: dict, new: dict) -> None:
