@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -25,6 +24,7 @@ from tracker.sharing.members import add_member, disable_member, list_members
 from tracker.sharing.roles import ROLE_DUTIES, ROLE_LABELS, ROLES
 
 from ..session import Session
+from ..widgets import read_only_rows
 from .login_dialog import ok_cancel
 
 HEADERS = ["姓名", "登录名", "角色", "支部", "状态"]
@@ -45,11 +45,8 @@ class MembersPage(QWidget):
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_rows(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("添加成员…")
