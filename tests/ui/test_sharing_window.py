@@ -112,3 +112,20 @@ def test_another_members_change_appears_keeping_selection_and_unsaved_edits(
     notice = basic.notice.text()
     assert "他人写的原因分析" in notice and "我正在写的原因分析" in notice  # both versions
     assert first in {page.model.id_at(r) for r in range(page.model.rowCount())}
+
+
+def test_a_viewer_is_told_at_once_that_chasing_is_not_theirs(
+    qtbot, tmp_path, committee, message_boxes, monkeypatch
+):
+    """The 督办 menu asks the member's role before its dialog is filled in, in the words the
+    program's and the database's checks use."""
+    from ui.followup import actions, chase_dialog
+
+    opened = []
+    monkeypatch.setattr(chase_dialog.ChaseDialog, "exec", lambda self: opened.append(self))
+    pid = problem_in(committee, ONE)
+    window = window_for(qtbot, tmp_path, committee.url("chakan"))
+    window.ledger_page.table.selectRow(window.ledger_page.model.row_of(pid))
+    actions.trigger(window, "chase")
+    assert not opened
+    assert "只能查看" in message_boxes[-1][2]

@@ -36,6 +36,14 @@ ENTRIES = {
 ONE_PROBLEM = ("lookback", "similar")
 SOME_PROBLEMS = ("chase",)
 WRITES = ("chase", "lookback", "sample", "sample_results", "lookback_interval")
+# on a shared ledger, the member's role and branch are asked before a dialog is filled in
+CHECKED_AS = {
+    "chase": "chase.create",
+    "lookback": "lookback.edit",
+    "sample": "sample.draw",
+    "sample_results": "sample.result",
+    "lookback_interval": "setting.edit",
+}
 
 
 def _selected(window: MainWindow) -> list[int]:
@@ -60,10 +68,26 @@ def trigger(window: MainWindow, name: str) -> None:
     if name in WRITES and session.read_only:
         _say(window, "台账以只读方式打开，不能修改。")
         return
+    why = _not_allowed(session.ledger, name, ids)
+    if why:
+        _say(window, why)
+        return
     try:
         HANDLERS[name](window, ids)
     except LedgerError as error:
         show_error(window, error)
+
+
+def _not_allowed(ledger, name: str, ids: list[int]) -> str | None:
+    """Why this member may not (a shared ledger's role or branch: `sharing.rules.why_not`)."""
+    from tracker.services.lookup import problem_row
+    from tracker.sharing import rules
+
+    if name not in CHECKED_AS or getattr(ledger, "member", None) is None:
+        return None
+    row = problem_row(ledger, ids[0]) if len(ids) == 1 else None
+    branch, code = (row["branch"], row["code"]) if row else (None, "")
+    return rules.why_not(ledger, CHECKED_AS[name], branch, code)
 
 
 def _chase(window: MainWindow, ids: list[int]) -> None:
